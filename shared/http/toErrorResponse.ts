@@ -1,0 +1,26 @@
+import type { HttpResponseInit } from '@azure/functions';
+import type { AppError, ErrorCode } from '../errors.js';
+
+/** The one place that maps error codes to HTTP statuses (the table of api.md). */
+export const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  quota_exceeded: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+};
+
+/** The api.md error body for an AppError; never includes the cause (stack, SQL, keys). */
+export function toErrorResponse(error: AppError): HttpResponseInit {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+  const body: { code: ErrorCode; message: string; details?: unknown } = { code: error.code, message: error.message };
+  if (error.details !== undefined) body.details = error.details;
+  return { status: STATUS_BY_ERROR_CODE[error.code], headers, jsonBody: { error: body } };
+}

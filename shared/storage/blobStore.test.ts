@@ -1,0 +1,73 @@
+import { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { originalBlob, processedBlob } from './blobPaths.js';
+import { BlobStore } from './blobStore.js';
+
+const bytes = (text: string) => Buffer.from(text);
+
+async function statusOf(attempt: () => Promise<unknown>): Promise<number> {
+  try {
+    await attempt();
+    return 200;
+  } catch (error) {
+    return (error as { statusCode?: number }).statusCode ?? -1;
+  }
+}
+
+describe('BlobStore SAS links against Azurite', () => {
+  let store: BlobStore;
+  const mine = originalBlob('sas-user', 'clsasmine000000000000001', 'image/png');
+  const other = originalBlob('sas-user', 'clsasother00000000000001', 'image/png');
+
+  beforeAll(async () => {
+    store = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    await store.ensureContainers();
+    await store.upload(other, bytes('someone else'), 'image/png');
+  });
+
+  it('lets an upload SAS create and write its one blob', async () => {
+    const { url, expiresAt } = await store.createUploadUrl(mine, 10);
+    await new BlockBlobClient(url).uploadData(bytes('my photo'), { blobHTTPHeaders: { blobContentType: 'image/png' } });
+    expect((await store.readAll(mine)).toString()).toBe('my photo');
+    expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000);
+    expect(new URL(url).searchParams.get('sp')).toBe('cw');
+  });
+
+  it('refuses an upload SAS for reading, for another blob and for listing', async () => {
+    const { url } = await store.createUploadUrl(mine, 10);
+    expect(await statusOf(() => new BlockBlobClient(url).downloadToBuffer())).toBe(403);
+
+    const forged = new URL(url);
+    forged.pathname = forged.pathname.replace(mine.name.split('/')[1]!, other.name.split('/')[1]!);
+    expect(await statusOf(() => new BlockBlobClient(forged.toString()).uploadData(bytes('overwrite')))).toBe(403);
+    expect((await store.readAll(other)).toString()).toBe('someone else');
+
+    const containerUrl = `${url.slice(0, url.indexOf(`/${mine.container}/`) + mine.container.length + 1)}?${new URL(url).searchParams}`;
+    expect(await statusOf(() => new ContainerClient(containerUrl).listBlobsFlat().next())).toBe(403);
+  });
+
+  it('refuses an expired upload SAS', async () => {
+    const issuedLongAgo = new Date(Date.now() - 20 * 60_000);
+    const { url, expiresAt } = await store.createUploadUrl(processedBlob('sas-user', 'clsasexpired00000000001'), 10, issuedLongAgo);
+    expect(expiresAt.getTime()).toBeLessThan(Date.now());
+    expect(await statusOf(() => new BlockBlobClient(url).uploadData(bytes('late')))).toBe(403);
+  });
+
+  it('gives a read SAS read access only, capped by notAfter, with an attachment name', async () => {
+    const notAfter = new Date(Date.now() + 5 * 60_000);
+    const { url, expiresAt } = await store.createReadUrl(other, { ttlMinutes: 60, notAfter, attachmentFileName: 'Mon chat.png' });
+    expect(expiresAt).toEqual(notAfter);
+    const blob = new BlockBlobClient(url);
+    const download = await blob.download();
+    expect(download.contentDisposition).toContain('attachment; filename="Mon chat.png"');
+    expect(await statusOf(() => blob.uploadData(bytes('tampered')))).toBe(403);
+    expect(await statusOf(() => blob.delete())).toBe(403);
+    expect((await store.readAll(other)).toString()).toBe('someone else');
+  });
+
+  it('reports sizes and treats missing blobs as absent', async () => {
+    expect(await store.sizeOf(other)).toBe('someone else'.length);
+    expect(await store.sizeOf(processedBlob('sas-user', 'clsasmissing0000000001'))).toBeUndefined();
+    await store.delete(processedBlob('sas-user', 'clsasmissing0000000001'));
+  });
+});

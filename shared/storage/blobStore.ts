@@ -1,0 +1,148 @@
+import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
+import { BlobSASPermissions, BlobServiceClient, RestError, StorageSharedKeyCredential } from '@azure/storage-blob';
+import type { Readable } from 'node:stream';
+import type { StorageSettings } from '../config.js';
+import { CONTAINERS, type BlobLocation } from './blobPaths.js';
+import { sharedKeySigner, userDelegationSigner, type SasSigner } from './sasSigner.js';
+
+/**
+ * The product's blob storage: the only code that talks to the Blob SDK. Everything takes a
+ * `BlobLocation` from `blobPaths.ts`; SAS links are scoped to exactly one blob.
+ */
+
+export interface SignedUrl {
+  url: string;
+  expiresAt: Date;
+}
+
+export interface ReadUrlOptions {
+  ttlMinutes: number;
+  /** The link never outlives this instant (share links). */
+  notAfter?: Date;
+  /** Served with `Content-Disposition: attachment; filename=…` so browsers download it. */
+  attachmentFileName?: string;
+}
+
+/** Clock skew allowance: a SAS starts a little in the past. */
+const SAS_START_SKEW_MS = 5 * 60_000;
+
+export class BlobStore {
+  constructor(
+    readonly client: BlobServiceClient,
+    private readonly signer: SasSigner,
+  ) {}
+
+  static fromSettings(settings: StorageSettings): BlobStore {
+    if (settings.connectionString) {
+      const client = BlobServiceClient.fromConnectionString(settings.connectionString);
+      if (!(client.credential instanceof StorageSharedKeyCredential)) {
+        throw new Error('The DataStorage connection string must include an account key to sign SAS links.');
+      }
+      return new BlobStore(client, sharedKeySigner(client.credential, client.url));
+    }
+    if (!settings.blobServiceUrl) throw new Error('DataStorage__blobServiceUri is not set.');
+    const credential = settings.managedIdentityClientId
+      ? new ManagedIdentityCredential({ clientId: settings.managedIdentityClientId })
+      : new DefaultAzureCredential();
+    const client = new BlobServiceClient(settings.blobServiceUrl, credential);
+    return new BlobStore(client, userDelegationSigner(client));
+  }
+
+  /** Creates the product's containers (private) where missing. */
+  async ensureContainers(): Promise<void> {
+    await Promise.all(Object.values(CONTAINERS).map((name) => this.client.getContainerClient(name).createIfNotExists()));
+  }
+
+  private blob(location: BlobLocation) {
+    return this.client.getContainerClient(location.container).getBlockBlobClient(location.name);
+  }
+
+  /** Create + write on exactly this blob, for a browser's direct PUT. */
+  async createUploadUrl(location: BlobLocation, ttlMinutes: number, now = new Date()): Promise<SignedUrl> {
+    const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
+    const query = await this.signer.sign({
+      containerName: location.container,
+      blobName: location.name,
+      permissions: BlobSASPermissions.parse('cw'),
+      startsOn: new Date(now.getTime() - SAS_START_SKEW_MS),
+      expiresOn: expiresAt,
+      protocol: this.signer.protocol,
+    });
+    return { url: `${this.blob(location).url}?${query}`, expiresAt };
+  }
+
+  /** Read-only on exactly this blob. */
+  async createReadUrl(location: BlobLocation, options: ReadUrlOptions, now = new Date()): Promise<SignedUrl> {
+    let expiresAt = new Date(now.getTime() + options.ttlMinutes * 60_000);
+    if (options.notAfter && options.notAfter < expiresAt) expiresAt = options.notAfter;
+    const query = await this.signer.sign({
+      containerName: location.container,
+      blobName: location.name,
+      permissions: BlobSASPermissions.parse('r'),
+      startsOn: new Date(now.getTime() - SAS_START_SKEW_MS),
+      expiresOn: expiresAt,
+      protocol: this.signer.protocol,
+      contentDisposition: options.attachmentFileName ? attachmentDisposition(options.attachmentFileName) : undefined,
+    });
+    return { url: `${this.blob(location).url}?${query}`, expiresAt };
+  }
+
+  /** The blob's size in bytes, or undefined when it does not exist. */
+  async sizeOf(location: BlobLocation): Promise<number | undefined> {
+    try {
+      const properties = await this.blob(location).getProperties();
+      return properties.contentLength ?? 0;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** The first `length` bytes (fewer if the blob is shorter). */
+  async readStart(location: BlobLocation, length: number): Promise<Buffer> {
+    return this.blob(location).downloadToBuffer(0, length);
+  }
+
+  async readAll(location: BlobLocation): Promise<Buffer> {
+    return this.blob(location).downloadToBuffer();
+  }
+
+  async openReadStream(location: BlobLocation): Promise<Readable> {
+    const response = await this.blob(location).download();
+    if (!response.readableStreamBody) throw new Error(`No body for blob ${location.container}/${location.name}`);
+    return response.readableStreamBody as Readable;
+  }
+
+  /** Streams into the blob in blocks (bounded memory); returns the bytes written. */
+  async uploadStream(location: BlobLocation, stream: Readable, contentType: string): Promise<number> {
+    let bytes = 0;
+    stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    await this.blob(location).uploadStream(stream, 4 * 1024 * 1024, 4, { blobHTTPHeaders: { blobContentType: contentType } });
+    return bytes;
+  }
+
+  async upload(location: BlobLocation, data: Buffer, contentType: string): Promise<number> {
+    await this.blob(location).uploadData(data, { blobHTTPHeaders: { blobContentType: contentType } });
+    return data.length;
+  }
+
+  /** Deletes the blob and its snapshots; a missing blob is not an error. */
+  async delete(location: BlobLocation): Promise<void> {
+    await this.blob(location).deleteIfExists({ deleteSnapshots: 'include' });
+  }
+
+  /** A cheap round trip for health checks. */
+  async ping(): Promise<void> {
+    await this.client.getContainerClient(CONTAINERS.originals).getProperties();
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof RestError && error.statusCode === 404;
+}
+
+/** RFC 6266 with an ASCII fallback and the UTF-8 name, so any title downloads with a sensible name. */
+export function attachmentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
