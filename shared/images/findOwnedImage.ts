@@ -1,0 +1,12 @@
+import type { Database, UserImage } from '../db/index.js';
+import { AppError } from '../errors.js';
+
+/**
+ * The caller's image by id. Another user's image is reported exactly like a missing one (404, never
+ * 403), so ids cannot be probed.
+ */
+export async function findOwnedImage(db: Database, userId: string, imageId: string): Promise<UserImage> {
+  const image = await db.userImage.findFirst({ where: { id: imageId, userId } });
+  if (!image) throw new AppError('not_found', `No image ${imageId} in your gallery.`);
+  return image;
+}

@@ -1,0 +1,37 @@
+import sharp from 'sharp';
+import { getConfig, type Config } from './config.js';
+import { createDatabaseClient, type Database } from './db/index.js';
+import { BlobStore } from './storage/blobStore.js';
+
+/**
+ * The composition root: the process-wide clients a function needs, made once per instance and passed
+ * down explicitly. Rules in `shared/` receive what they use as arguments and never reach for these.
+ */
+export interface Services {
+  config: Config;
+  db: Database;
+  blobs: BlobStore;
+}
+
+let services: Services | undefined;
+let containersReady: Promise<void> | undefined;
+
+export function getServices(): Services {
+  if (!services) {
+    const config = getConfig();
+    if (!config.databaseUrl) throw new Error('DATABASE_URL is not set.');
+    // glibc without jemalloc makes sharp default to one thread; use the cores we have.
+    sharp.concurrency(config.sharpConcurrency);
+    services = { config, db: createDatabaseClient(config.databaseUrl), blobs: BlobStore.fromSettings(config.storage) };
+  }
+  return services;
+}
+
+/** Containers are created once per instance, on the first request that needs them. */
+export function ensureContainersOnce(blobs: BlobStore): Promise<void> {
+  containersReady ??= blobs.ensureContainers().catch((error: unknown) => {
+    containersReady = undefined;
+    throw error;
+  });
+  return containersReady;
+}
