@@ -45,6 +45,8 @@ const environmentSchema = z.object({
 
   REMOVER_URL: optionalString.pipe(httpUrl.optional()),
   REMOVER_TIMEOUT_MS: integer(120_000, 1_000, 15 * 60_000),
+  REMOVER_RETRY_ATTEMPTS: integer(5, 1, 20),
+  REMOVER_RETRY_FIRST_INTERVAL_MS: integer(5_000, 10, 10 * 60_000),
 
   PUBLIC_BASE_URL: optionalString.pipe(httpUrl.optional()),
 
@@ -55,7 +57,7 @@ const environmentSchema = z.object({
   UPLOAD_RATE_LIMIT_PER_MINUTE: integer(30, 1, 100_000),
   DEFAULT_STORAGE_LIMIT_BYTES: integer(GiB, 0, Number.MAX_SAFE_INTEGER),
   DEFAULT_IMAGE_LIMIT: integer(100, 0, 100_000_000),
-  PENDING_UPLOAD_TTL_HOURS: integer(24, 1, 24 * 30),
+  PENDING_UPLOAD_GRACE_HOURS: integer(1, 1, 24 * 30),
   SHARP_CONCURRENCY: integer(os.availableParallelism(), 1, 64),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
@@ -78,7 +80,7 @@ export interface Config {
   storage: StorageSettings;
   auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   cursorSecret: string;
-  remover: { url?: string; timeoutMs: number };
+  remover: { url?: string; timeoutMs: number; retryAttempts: number; retryFirstIntervalMs: number };
   publicBaseUrl: string;
   limits: {
     maxUploadBytes: number;
@@ -86,7 +88,7 @@ export interface Config {
     uploadsPerMinute: number;
     defaultStorageLimitBytes: number;
     defaultImageLimit: number;
-    pendingUploadTtlHours: number;
+    pendingUploadGraceHours: number;
   };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number };
   sharpConcurrency: number;
@@ -156,7 +158,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       audience: env.AUTH_AUDIENCE,
     },
     cursorSecret: env.CURSOR_SECRET ?? LOCAL_CURSOR_SECRET,
-    remover: { url: env.REMOVER_URL, timeoutMs: env.REMOVER_TIMEOUT_MS },
+    remover: {
+      url: env.REMOVER_URL,
+      timeoutMs: env.REMOVER_TIMEOUT_MS,
+      retryAttempts: env.REMOVER_RETRY_ATTEMPTS,
+      retryFirstIntervalMs: env.REMOVER_RETRY_FIRST_INTERVAL_MS,
+    },
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? LOCAL_PUBLIC_BASE_URL).replace(/\/+$/, ''),
     limits: {
       maxUploadBytes: env.MAX_UPLOAD_BYTES,
@@ -164,7 +171,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE,
       defaultStorageLimitBytes: env.DEFAULT_STORAGE_LIMIT_BYTES,
       defaultImageLimit: env.DEFAULT_IMAGE_LIMIT,
-      pendingUploadTtlHours: env.PENDING_UPLOAD_TTL_HOURS,
+      pendingUploadGraceHours: env.PENDING_UPLOAD_GRACE_HOURS,
     },
     sas: { uploadTtlMinutes: env.UPLOAD_SAS_TTL_MINUTES, readTtlMinutes: env.READ_SAS_TTL_MINUTES },
     sharpConcurrency: env.SHARP_CONCURRENCY,

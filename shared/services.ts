@@ -14,7 +14,6 @@ export interface Services {
 }
 
 let services: Services | undefined;
-let containersReady: Promise<void> | undefined;
 
 export function getServices(): Services {
   if (!services) {
@@ -25,13 +24,4 @@ export function getServices(): Services {
     services = { config, db: createDatabaseClient(config.databaseUrl), blobs: BlobStore.fromSettings(config.storage) };
   }
   return services;
-}
-
-/** Containers are created once per instance, on the first request that needs them. */
-export function ensureContainersOnce(blobs: BlobStore): Promise<void> {
-  containersReady ??= blobs.ensureContainers().catch((error: unknown) => {
-    containersReady = undefined;
-    throw error;
-  });
-  return containersReady;
 }

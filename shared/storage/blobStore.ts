@@ -27,6 +27,8 @@ export interface ReadUrlOptions {
 const SAS_START_SKEW_MS = 5 * 60_000;
 
 export class BlobStore {
+  private containersReady: Promise<void> | undefined;
+
   constructor(
     readonly client: BlobServiceClient,
     private readonly signer: SasSigner,
@@ -48,9 +50,18 @@ export class BlobStore {
     return new BlobStore(client, userDelegationSigner(client));
   }
 
-  /** Creates the product's containers (private) where missing. */
-  async ensureContainers(): Promise<void> {
-    await Promise.all(Object.values(CONTAINERS).map((name) => this.client.getContainerClient(name).createIfNotExists()));
+  /** Creates the product's containers (private) where missing; once per instance, before the first write. */
+  ensureContainers(): Promise<void> {
+    this.containersReady ??= Promise.all(
+      Object.values(CONTAINERS).map((name) => this.client.getContainerClient(name).createIfNotExists()),
+    ).then(
+      () => undefined,
+      (error: unknown) => {
+        this.containersReady = undefined;
+        throw error;
+      },
+    );
+    return this.containersReady;
   }
 
   private blob(location: BlobLocation) {
@@ -59,6 +70,7 @@ export class BlobStore {
 
   /** Create + write on exactly this blob, for a browser's direct PUT. */
   async createUploadUrl(location: BlobLocation, ttlMinutes: number, now = new Date()): Promise<SignedUrl> {
+    await this.ensureContainers();
     const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
     const query = await this.signer.sign({
       containerName: location.container,
@@ -115,6 +127,7 @@ export class BlobStore {
 
   /** Streams into the blob in blocks (bounded memory); returns the bytes written. */
   async uploadStream(location: BlobLocation, stream: Readable, contentType: string): Promise<number> {
+    await this.ensureContainers();
     let bytes = 0;
     stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
     await this.blob(location).uploadStream(stream, 4 * 1024 * 1024, 4, { blobHTTPHeaders: { blobContentType: contentType } });
@@ -122,6 +135,7 @@ export class BlobStore {
   }
 
   async upload(location: BlobLocation, data: Buffer, contentType: string): Promise<number> {
+    await this.ensureContainers();
     await this.blob(location).uploadData(data, { blobHTTPHeaders: { blobContentType: contentType } });
     return data.length;
   }

@@ -1,0 +1,25 @@
+import { app, output } from '@azure/functions';
+import { getServices } from '../shared/services.js';
+import { eventLogFor } from '../shared/observability/eventLog.js';
+import { timePipelineStep } from '../shared/observability/timePipelineStep.js';
+import { CONTAINERS, PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
+import { checkUploadedOriginal } from '../shared/uploads/checkUploadedOriginal.js';
+
+const processingQueue = output.storageQueue({ queueName: PROCESSING_QUEUE, connection: 'DataStorage' });
+
+/** A browser finished a direct upload: judge the bytes, then queue the image for processing. */
+app.storageBlob('onOriginalUploaded', {
+  path: `${CONTAINERS.originals}/{name}`,
+  connection: 'DataStorage',
+  // Flex Consumption delivers blob events only through Event Grid.
+  source: 'EventGrid',
+  extraOutputs: [processingQueue],
+  handler: async (content, context) => {
+    const { db, blobs, config } = getServices();
+    const blobName = String(context.triggerMetadata?.name ?? '');
+    const result = await timePipelineStep(eventLogFor(context), { step: 'checkOriginal' }, () =>
+      checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName, content: content as Buffer }),
+    );
+    if (result.outcome === 'queued') context.extraOutputs.set(processingQueue, { imageId: result.image.id });
+  },
+});

@@ -1,0 +1,24 @@
+import { app, output } from '@azure/functions';
+import { z } from 'zod';
+import { json } from '../shared/http/json.js';
+import { parseParams } from '../shared/http/parseInput.js';
+import { authenticatedRoute } from '../shared/http/routes.js';
+import { imageIdSchema } from '../shared/images/imageSchemas.js';
+import { presentImages } from '../shared/images/presentImages.js';
+import { retryImage } from '../shared/processing/retryImage.js';
+import { PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
+
+const processingQueue = output.storageQueue({ queueName: PROCESSING_QUEUE, connection: 'DataStorage' });
+
+app.http('retryImage', {
+  route: 'images/{id}/retry',
+  methods: ['POST'],
+  extraOutputs: [processingQueue],
+  handler: authenticatedRoute(async (request, { services: { db, blobs, config }, user, context }) => {
+    const { id } = parseParams(request, z.object({ id: imageIdSchema }));
+    const image = await retryImage({ db, userId: user.userId, imageId: id });
+    context.extraOutputs.set(processingQueue, { imageId: image.id });
+    const [resource] = await presentImages([image], { blobs, readTtlMinutes: config.sas.readTtlMinutes });
+    return json(202, resource);
+  }),
+});

@@ -1,0 +1,105 @@
+import { fileTypeFromBuffer } from 'file-type';
+import sharp, { type Metadata } from 'sharp';
+import type { Readable } from 'node:stream';
+
+/**
+ * The media repository: the only code that touches sharp and file-type. It reports facts about bytes
+ * and transforms them; what is allowed is decided by the callers.
+ */
+
+export interface SniffedType {
+  mime: string;
+  ext: string;
+}
+
+/** How many leading bytes `sniffImageType` needs (file-type's own sample size). */
+export const SNIFF_BYTES = 4100;
+
+/** The real type by magic bytes; SVG (text, no magic) is recognised by its root element. */
+export async function sniffImageType(head: Uint8Array): Promise<SniffedType | undefined> {
+  const detected = await fileTypeFromBuffer(head);
+  if (detected) return { mime: detected.mime, ext: detected.ext };
+  const text = Buffer.from(head).toString('utf8').trimStart().toLowerCase();
+  if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype svg[^>]*>\s*)?<svg[\s>]/.test(text)) {
+    return { mime: 'image/svg+xml', ext: 'svg' };
+  }
+  return undefined;
+}
+
+export class TooManyPixelsError extends Error {
+  override name = 'TooManyPixelsError';
+}
+
+export class UndecodableImageError extends Error {
+  override name = 'UndecodableImageError';
+}
+
+export interface ImageDimensions {
+  /** As displayed, after EXIF orientation. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Reads the header for dimensions, refuses more than `maxPixels` before any pixel is decoded, then
+ * decodes the whole file at a reduced scale (shrink-on-load keeps memory small) to prove it is intact:
+ * a truncated or corrupt file fails here rather than in the pipeline.
+ */
+export async function inspectImage(content: Buffer, maxPixels: number): Promise<ImageDimensions> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(content, { failOn: 'error', limitInputPixels: false }).metadata();
+  } catch (cause) {
+    throw new UndecodableImageError('The image header cannot be read.', { cause });
+  }
+  const { width, height } = metadata.autoOrient ?? metadata;
+  if (!width || !height) throw new UndecodableImageError('The image has no dimensions.');
+  if (width * height > maxPixels) {
+    throw new TooManyPixelsError(`The image has ${width}×${height} pixels, more than the ${maxPixels} allowed.`);
+  }
+  try {
+    await sharp(content, { failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true })
+      .resize(256, 256, { fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer();
+  } catch (cause) {
+    throw new UndecodableImageError('The image data is truncated or corrupt.', { cause });
+  }
+  return { width, height };
+}
+
+export const THUMBNAIL_SIZE = 400;
+
+/**
+ * A WebP thumbnail of a streamed image, decoded as it arrives: auto-oriented, fitting inside 400×400,
+ * never enlarged, and without metadata (sharp drops EXIF/GPS/XMP unless asked to keep them).
+ */
+export async function renderThumbnail(source: Readable, maxPixels: number): Promise<Buffer> {
+  const transform = sharp({ failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true })
+    .autoOrient()
+    .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80, alphaQuality: 90, effort: 4 });
+  source.once('error', (error) => transform.destroy(error));
+  source.pipe(transform);
+  return transform.toBuffer();
+}
+
+export interface AlphaCoverage {
+  /** Fractions of pixels that are fully transparent, fully opaque, and in between (soft edges). */
+  transparent: number;
+  opaque: number;
+  partial: number;
+}
+
+/** How the alpha channel of an image splits between background, foreground and edges. */
+export async function measureAlphaCoverage(image: Buffer): Promise<AlphaCoverage> {
+  const { data, info } = await sharp(image).ensureAlpha().extractChannel(3).raw().toBuffer({ resolveWithObject: true });
+  let transparent = 0;
+  let opaque = 0;
+  for (const alpha of data) {
+    if (alpha <= 10) transparent += 1;
+    else if (alpha >= 245) opaque += 1;
+  }
+  const total = info.width * info.height;
+  return { transparent: transparent / total, opaque: opaque / total, partial: (total - transparent - opaque) / total };
+}

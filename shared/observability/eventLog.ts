@@ -1,0 +1,16 @@
+import type { InvocationContext } from '@azure/functions';
+
+/**
+ * Structured events, one JSON line each, as Application Insights stores them in `traces` (the alert
+ * rules in infra/ parse `message` as JSON): `pipeline_step` per pipeline step, `quota_reached` when a
+ * user crosses 90 % or 100 % of a limit. Never put tokens, SAS links or secrets in the fields.
+ */
+export type EventLog = (event: string, fields: Record<string, unknown>) => void;
+
+export function eventLogFor(context: Pick<InvocationContext, 'log' | 'warn'>): EventLog {
+  return (event, fields) => {
+    const line = JSON.stringify({ event, ...fields }, (_key, value: unknown) => (typeof value === 'bigint' ? Number(value) : value));
+    if (fields.outcome === 'failed' || fields.outcome === 'error') context.warn(line);
+    else context.log(line);
+  };
+}

@@ -1,0 +1,39 @@
+import type { Database } from '../db/index.js';
+import { measureAlphaCoverage, renderThumbnail } from '../media/imageMedia.js';
+import { processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
+import type { BlobStore } from '../storage/blobStore.js';
+import type { CutoutQuality } from './requestCutout.js';
+
+export interface MakeThumbnailOptions {
+  db: Database;
+  blobs: BlobStore;
+  maxInputPixels: number;
+  imageId: string;
+}
+
+export type MakeThumbnailResult = { ok: true; estimatedQuality: CutoutQuality } | { ok: false; message: string };
+
+/**
+ * Streams the cut-out through sharp into a ≤ 400 px WebP in `thumbnails/` (no metadata survives), and
+ * estimates the cut-out's quality from the thumbnail's alpha channel for services that send none.
+ */
+export async function makeThumbnail(options: MakeThumbnailOptions): Promise<MakeThumbnailResult> {
+  const image = await options.db.userImage.findUnique({ where: { id: options.imageId } });
+  if (!image || image.status !== 'processing') return { ok: false, message: 'The image is no longer being processed.' };
+
+  const cutout = await options.blobs.openReadStream(processedBlob(image.userId, image.id));
+  const thumbnail = await renderThumbnail(cutout, options.maxInputPixels);
+  await options.blobs.upload(thumbnailBlob(image.userId, image.id), thumbnail, 'image/webp');
+  return { ok: true, estimatedQuality: qualityFromCoverage(await measureAlphaCoverage(thumbnail)) };
+}
+
+/**
+ * A clean cut-out has a clear background, a clear subject and thin soft edges; a cut-out that removed
+ * almost nothing or almost everything, or left wide half-transparent areas, is doubtful.
+ */
+export function qualityFromCoverage(coverage: { transparent: number; opaque: number; partial: number }): CutoutQuality {
+  const separated = coverage.transparent >= 0.03 && coverage.opaque >= 0.03;
+  if (separated && coverage.partial <= 0.04) return 'excellent';
+  if (separated && coverage.partial <= 0.1) return 'good';
+  return 'fair';
+}

@@ -1,0 +1,44 @@
+import type { Database } from '../db/index.js';
+import { PROCESSING_FAILED } from '../images/imageErrors.js';
+import { CONTAINERS, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
+import type { BlobStore } from '../storage/blobStore.js';
+
+export interface MarkImageFailedOptions {
+  db: Database;
+  blobs: BlobStore;
+  imageId: string;
+  message: string;
+}
+
+/**
+ * Processing gave up: the image becomes `failed` (`processing_failed`), any partial output is removed,
+ * and the original is kept (and still counted) so that the user can retry it.
+ */
+export async function markImageFailed(options: MarkImageFailedOptions): Promise<{ marked: boolean }> {
+  const { db, blobs, imageId } = options;
+  const image = await db.userImage.findUnique({ where: { id: imageId } });
+  if (!image || (image.status !== 'processing' && image.status !== 'queued')) return { marked: false };
+
+  await Promise.all([blobs.delete(processedBlob(image.userId, imageId)), blobs.delete(thumbnailBlob(image.userId, imageId))]);
+  const originalBytes = BigInt((await blobs.sizeOf({ container: CONTAINERS.originals, name: image.originalPath })) ?? 0);
+
+  const marked = await db.$transaction(async (tx) => {
+    const [failed] = await tx.userImage.updateManyAndReturn({
+      where: { id: imageId, status: { in: ['processing', 'queued'] } },
+      data: {
+        status: 'failed',
+        errorCode: PROCESSING_FAILED,
+        errorMessage: options.message.slice(0, 1000),
+        processedPath: null,
+        thumbnailPath: null,
+        processedSize: null,
+        thumbnailSize: null,
+        storageBytes: originalBytes,
+      },
+    });
+    if (!failed) return false;
+    await tx.user.update({ where: { id: image.userId }, data: { storageUsed: { increment: originalBytes - image.storageBytes } } });
+    return true;
+  });
+  return { marked };
+}

@@ -1,0 +1,41 @@
+import type { Config } from '../config.js';
+import type { Database } from '../db/index.js';
+import { CONTAINERS, processedBlob } from '../storage/blobPaths.js';
+import type { BlobStore } from '../storage/blobStore.js';
+import { PermanentRemoverError, requestCutout, type CutoutQuality } from './requestCutout.js';
+
+export interface RemoveBackgroundOptions {
+  db: Database;
+  blobs: BlobStore;
+  remover: Config['remover'];
+  imageId: string;
+}
+
+export type RemoveBackgroundResult = { ok: true; quality: CutoutQuality | null } | { ok: false; message: string };
+
+/** The remover reads the original through this link: read-only, one blob, 15 minutes at most. */
+const REMOVER_READ_TTL_MINUTES = 15;
+
+/**
+ * Sends the original to the background-removal service and streams the PNG it returns into
+ * `processed/`. A permanent refusal is returned as a result (no retry can help); transient failures
+ * are thrown so that the orchestration retries them with backoff.
+ */
+export async function removeBackground(options: RemoveBackgroundOptions): Promise<RemoveBackgroundResult> {
+  if (!options.remover.url) throw new Error('REMOVER_URL is not set.');
+  const image = await options.db.userImage.findUnique({ where: { id: options.imageId } });
+  if (!image || image.status !== 'processing') return { ok: false, message: 'The image is no longer being processed.' };
+
+  const readLink = await options.blobs.createReadUrl(
+    { container: CONTAINERS.originals, name: image.originalPath },
+    { ttlMinutes: REMOVER_READ_TTL_MINUTES },
+  );
+  try {
+    const cutout = await requestCutout({ removerUrl: options.remover.url, imageUrl: readLink.url, timeoutMs: options.remover.timeoutMs });
+    await options.blobs.uploadStream(processedBlob(image.userId, image.id), cutout.png, 'image/png');
+    return { ok: true, quality: cutout.quality ?? null };
+  } catch (error) {
+    if (error instanceof PermanentRemoverError) return { ok: false, message: error.message };
+    throw error;
+  }
+}
