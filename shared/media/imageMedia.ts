@@ -17,13 +17,13 @@ export const SNIFF_BYTES = 4100;
 
 /** The real type by magic bytes; SVG (text, no magic) is recognised by its root element. */
 export async function sniffImageType(head: Uint8Array): Promise<SniffedType | undefined> {
-  const detected = await fileTypeFromBuffer(head);
-  if (detected) return { mime: detected.mime, ext: detected.ext };
+  // Checked first: file-type reports an SVG with an XML declaration as plain XML.
   const text = Buffer.from(head).toString('utf8').trimStart().toLowerCase();
   if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype svg[^>]*>\s*)?<svg[\s>]/.test(text)) {
     return { mime: 'image/svg+xml', ext: 'svg' };
   }
-  return undefined;
+  const detected = await fileTypeFromBuffer(head);
+  return detected ? { mime: detected.mime, ext: detected.ext } : undefined;
 }
 
 export class TooManyPixelsError extends Error {

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const production = {
+  DETOUR_ENV: 'production',
+  DATABASE_URL: 'postgresql://detour@db.example:5432/detour',
+  DataStorage__blobServiceUri: 'https://detour.blob.core.windows.net',
+  DataStorage__queueServiceUri: 'https://detour.queue.core.windows.net',
+  AUTH_JWKS_URL: 'https://login.example/.well-known/jwks.json',
+  CURSOR_SECRET: 'c'.repeat(40),
+  REMOVER_URL: 'https://remover.example/remove-background',
+  PUBLIC_BASE_URL: 'https://detour.example',
+};
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected loadConfig to fail');
+}
+
+describe('loadConfig', () => {
+  it('runs locally with no settings at all, against Azurite', () => {
+    const config = loadConfig({});
+    expect(config.isProduction).toBe(false);
+    expect(config.storage.connectionString).toBe('UseDevelopmentStorage=true');
+    expect(config.limits.maxUploadBytes).toBe(25 * 1024 * 1024);
+    expect(config.sas).toEqual({ uploadTtlMinutes: 10, readTtlMinutes: 60 });
+    expect(config.auth.jwtSecret).toBeDefined();
+  });
+
+  it('accepts a complete production environment without local fallbacks', () => {
+    const config = loadConfig(production);
+    expect(config.storage).toMatchObject({ blobServiceUrl: production.DataStorage__blobServiceUri, connectionString: undefined });
+    expect(config.auth.jwtSecret).toBeUndefined();
+    expect(config.cursorSecret).toBe(production.CURSOR_SECRET);
+  });
+
+  it('names each variable production is missing', () => {
+    for (const name of ['DATABASE_URL', 'CURSOR_SECRET', 'REMOVER_URL', 'PUBLIC_BASE_URL']) {
+      const { [name as keyof typeof production]: _removed, ...rest } = production;
+      expect(errorOf(rest)).toContain(name);
+    }
+    const { AUTH_JWKS_URL: _jwks, ...withoutAuth } = production;
+    expect(errorOf(withoutAuth)).toContain('AUTH_JWKS_URL or AUTH_JWT_SECRET');
+  });
+
+  it('names a malformed variable and says what is wrong', () => {
+    expect(errorOf({ MAX_UPLOAD_BYTES: 'lots' })).toContain('MAX_UPLOAD_BYTES');
+    expect(errorOf({ DATABASE_URL: 'mysql://nope' })).toContain('DATABASE_URL');
+    expect(errorOf({ UPLOAD_SAS_TTL_MINUTES: '60' })).toContain('UPLOAD_SAS_TTL_MINUTES');
+    expect(errorOf({ AUTH_JWT_SECRET: 'short' })).toMatch(/AUTH_JWT_SECRET: must be at least 32 characters/);
+    expect(errorOf({ DETOUR_ENV: 'staging' })).toContain('DETOUR_ENV');
+  });
+});
