@@ -59,7 +59,6 @@ const environmentSchema = z.object({
   DEFAULT_IMAGE_LIMIT: integer(100, 0, 100_000_000),
   PENDING_UPLOAD_GRACE_HOURS: integer(1, 1, 24 * 30),
   SHARP_CONCURRENCY: integer(os.availableParallelism(), 1, 64),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -92,7 +91,6 @@ export interface Config {
   };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number };
   sharpConcurrency: number;
-  logLevel: Environment['LOG_LEVEL'];
 }
 
 export class ConfigError extends Error {
@@ -175,7 +173,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     sas: { uploadTtlMinutes: env.UPLOAD_SAS_TTL_MINUTES, readTtlMinutes: env.READ_SAS_TTL_MINUTES },
     sharpConcurrency: env.SHARP_CONCURRENCY,
-    logLevel: env.LOG_LEVEL,
   });
 }
 
