@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAzurite } from '../../devhost/azurite.js';
+import { startHost } from '../../devhost/host.js';
+import { startRemoverServer } from '../../remover/server.js';
+import { signLocalToken } from '../../shared/auth/signLocalToken.js';
+import { loadConfig, type Config } from '../../shared/config.js';
+import type { Database } from '../../shared/db/index.js';
+import { BlobStore } from '../../shared/storage/blobStore.js';
+import { createTestDatabase } from './database.js';
+import { startFlakyRemover, type FlakyRemover } from './flakyRemover.js';
+
+/**
+ * The whole product for an end-to-end test file: its compiled functions (`npm run build` first, as
+ * `npm test` does) in the devhost, against an Azurite and a database of its own (blob receipts and
+ * durable instances are per storage account, so test files never see each other's events), the real
+ * local remover behind a path that can be told to fail.
+ */
+export interface TestApp {
+  baseUrl: string;
+  db: Database;
+  blobs: BlobStore;
+  config: Config;
+  remover: FlakyRemover;
+  tokenFor(userId: string): Promise<string>;
+  api(method: string, route: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export const TEST_JWT_SECRET = 'detour-tests-jwt-secret-0123456789abcdef';
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface StartTestAppOptions {
+  /** Extra app settings (e.g. smaller limits for quota tests). */
+  env?: Record<string, string>;
+}
+
+export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
+  const azurite = await startAzurite();
+  const database = await createTestDatabase();
+  const realRemover = await startRemoverServer({ port: 0 });
+  const remover = await startFlakyRemover(`${realRemover.url}/remove-background`);
+  const env: Record<string, string> = {
+    DETOUR_ENV: 'test',
+    AzureWebJobsStorage: azurite.connectionString,
+    DataStorage: azurite.connectionString,
+    DATABASE_URL: database.url,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    REMOVER_URL: remover.url,
+    REMOVER_RETRY_ATTEMPTS: '3',
+    REMOVER_RETRY_FIRST_INTERVAL_MS: '100',
+    SHARP_CONCURRENCY: '1',
+    ...options.env,
+  };
+  const host = await startHost({ appRoot: repositoryRoot, port: 0, env, log: () => {} });
+  const config = loadConfig(env);
+  const blobs = BlobStore.fromSettings(config.storage);
+
+  return {
+    baseUrl: host.url,
+    db: database.db,
+    blobs,
+    config,
+    remover,
+    tokenFor: (userId) => signLocalToken({ userId, secret: TEST_JWT_SECRET }),
+    async api(method, route, { token, body, headers = {} } = {}) {
+      const response = await fetch(`${host.url}${route}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
+      });
+      const text = await response.text();
+      const isJson = response.headers.get('content-type')?.includes('application/json');
+      return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
+    },
+    async stop() {
+      await host.stop();
+      await remover.close();
+      await realRemover.close();
+      await database.drop();
+      await azurite.stop();
+    },
+  };
+}
