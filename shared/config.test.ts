@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.js';
 
 const production = {
   DETOUR_ENV: 'production',
@@ -54,5 +55,16 @@ describe('loadConfig', () => {
     expect(errorOf({ UPLOAD_SAS_TTL_MINUTES: '60' })).toContain('UPLOAD_SAS_TTL_MINUTES');
     expect(errorOf({ AUTH_JWT_SECRET: 'short' })).toMatch(/AUTH_JWT_SECRET: must be at least 32 characters/);
     expect(errorOf({ DETOUR_ENV: 'staging' })).toContain('DETOUR_ENV');
+  });
+});
+
+describe('documentation of the settings', () => {
+  it('lists every variable the loader reads in the README table and local.settings.example.json', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = JSON.parse(readFileSync(new URL('../local.settings.example.json', import.meta.url), 'utf8')) as { Values: Record<string, string> };
+    for (const name of CONFIG_VARIABLES) {
+      expect(readme, `README is missing ${name}`).toContain(`| \`${name}\` |`);
+      if (!name.startsWith('DataStorage__')) expect(Object.keys(example.Values), `example is missing ${name}`).toContain(name);
+    }
   });
 });
