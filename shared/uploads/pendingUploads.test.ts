@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/database.js';
+import { discOnPlainBackground, htmlPage } from '../../test/support/sampleImages.js';
+import { seedUser } from '../../test/support/seedUser.js';
+import type { Database } from '../db/index.js';
+import { CONTAINERS } from '../storage/blobPaths.js';
+import { BlobStore } from '../storage/blobStore.js';
+import { checkUploadedOriginal } from './checkUploadedOriginal.js';
+import { removeStalePendingUploads } from './removeStalePendingUploads.js';
+import { requestUpload } from './requestUpload.js';
+
+const config = {
+  limits: {
+    maxUploadBytes: 25 * 1024 * 1024,
+    maxInputPixels: 50_000_000,
+    uploadsPerMinute: 1000,
+    defaultStorageLimitBytes: 1024 ** 3,
+    defaultImageLimit: 100,
+    pendingUploadGraceHours: 1,
+  },
+  sas: { uploadTtlMinutes: 10, readTtlMinutes: 60 },
+};
+const events: { event: string; fields: Record<string, unknown> }[] = [];
+const log = (event: string, fields: Record<string, unknown>) => events.push({ event, fields });
+
+describe('pending uploads against PostgreSQL and Azurite', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Database;
+  let blobs: BlobStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    await seedUser(db, 'pending-ann');
+  });
+  afterAll(() => database?.drop());
+
+  const request = (size: number, now?: Date) =>
+    requestUpload({ db, blobs, config, log, userId: 'pending-ann', request: { fileName: 'a.png', contentType: 'image/png', size }, now });
+
+  it('ignores blob names the product did not make and blobs without a pending row', async () => {
+    const png = await discOnPlainBackground({ format: 'png' });
+    expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: 'pending-ann/../../x.png', content: png })).toMatchObject({
+      outcome: 'ignored',
+    });
+    expect(
+      await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: 'pending-ann/cnotarowatall0000000000_original.png', content: png }),
+    ).toMatchObject({ outcome: 'ignored', reason: 'no image row for this blob' });
+  });
+
+  it('does not let a blob under another user id claim someone else’s row', async () => {
+    const { image } = await request(100);
+    const forged = `someone-else/${image.id}_original.png`;
+    expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: forged, content: htmlPage })).toMatchObject({ outcome: 'ignored' });
+    expect((await db.userImage.findUniqueOrThrow({ where: { id: image.id } })).status).toBe('pending_upload');
+  });
+
+  it('judges a blob once: a second delivery changes nothing, and finishes a delete left undone', async () => {
+    const { image } = await request(htmlPage.length);
+    const location = { container: CONTAINERS.originals, name: image.originalPath };
+    await blobs.upload(location, htmlPage, 'image/png');
+    const first = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: image.originalPath, content: htmlPage });
+    expect(first).toMatchObject({ outcome: 'rejected', code: 'not_an_image' });
+    const userAfterFirst = await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } });
+
+    // As if the blob delete had failed after the row was marked: the redelivery removes the blob.
+    await blobs.upload(location, htmlPage, 'image/png');
+    const second = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: image.originalPath, content: htmlPage });
+    expect(second).toMatchObject({ outcome: 'ignored' });
+    expect(await blobs.sizeOf(location)).toBeUndefined();
+    expect(await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } })).toEqual(userAfterFirst);
+  });
+
+  it('removes uploads abandoned long ago with any blob, and gives their reservation back', async () => {
+    const longAgo = new Date(Date.now() - 3 * 3_600_000);
+    const abandoned = await request(5000, longAgo);
+    await blobs.upload({ container: CONTAINERS.originals, name: abandoned.image.originalPath }, Buffer.alloc(10), 'image/png');
+    const recent = await request(7000);
+    const before = await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } });
+
+    expect(await removeStalePendingUploads({ db, blobs, graceHours: 1 })).toEqual({ removed: 1 });
+
+    expect(await db.userImage.findUnique({ where: { id: abandoned.image.id } })).toBeNull();
+    expect(await db.userImage.findUnique({ where: { id: recent.image.id } })).not.toBeNull();
+    expect(await blobs.sizeOf({ container: CONTAINERS.originals, name: abandoned.image.originalPath })).toBeUndefined();
+    const after = await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } });
+    expect(after.storageUsed).toBe(before.storageUsed - 5000n);
+    expect(after.quota!.imageCount).toBe(before.quota!.imageCount - 1);
+    expect(await removeStalePendingUploads({ db, blobs, graceHours: 1 })).toEqual({ removed: 0 });
+  });
+
+  it('logs quota_reached when a reservation crosses 90 % and 100 % of the image limit', async () => {
+    await seedUser(db, 'pending-few', { storageLimitBytes: 1024 ** 3, imageLimit: 10 });
+    events.length = 0;
+    for (let i = 0; i < 10; i++) {
+      await requestUpload({ db, blobs, config, log, userId: 'pending-few', request: { fileName: 'a.png', contentType: 'image/png', size: 10 } });
+    }
+    expect(events.filter((e) => e.event === 'quota_reached').map((e) => e.fields)).toEqual([
+      { userId: 'pending-few', limit: 'images', percent: 90, used: 9, max: 10 },
+      { userId: 'pending-few', limit: 'images', percent: 100, used: 10, max: 10 },
+    ]);
+  });
+});
