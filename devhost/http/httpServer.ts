@@ -1,0 +1,152 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream } from 'node:stream/web';
+import functions from '@azure/functions';
+import type { HttpResponseInit } from '@azure/functions';
+import type { FunctionRegistration } from '../functionsCore.js';
+import { triggerOf } from '../functionBindings.js';
+import type { Invoker } from '../invocation.js';
+import { describeError, timestamped, type LogSink } from '../log.js';
+import { toSetCookieHeader } from './cookies.js';
+import type { CorsPolicy } from './cors.js';
+import { byPrecedence, parseRouteTemplate, type RouteTemplate } from './routeTemplate.js';
+
+/**
+ * HTTP triggers on Node's http server: the `/api` prefix, route templates and methods from the
+ * binding metadata, the library's public `HttpRequest` in, its `HttpResponse` (or a response init)
+ * out, the body streamed as the handler produces it.
+ */
+
+const DURABLE_WEBHOOKS = '/runtime/webhooks/durabletask/';
+
+export interface HttpRoute {
+  registration: FunctionRegistration;
+  template: RouteTemplate;
+  /** Upper-case methods; a route without any accepts every method. */
+  methods: ReadonlySet<string>;
+}
+
+/** The routes of the app's HTTP triggers, most specific first. */
+export function toHttpRoutes(registrations: readonly FunctionRegistration[]): HttpRoute[] {
+  return registrations
+    .filter((registration) => triggerOf(registration).kind === 'httptrigger')
+    .map((registration) => {
+      const { binding } = triggerOf(registration);
+      const route = typeof binding.route === 'string' && binding.route ? binding.route : registration.name;
+      const methods = Array.isArray(binding.methods) ? binding.methods.map((method) => String(method).toUpperCase()) : [];
+      return { registration, template: parseRouteTemplate(route), methods: new Set(methods) };
+    })
+    .sort((a, b) => byPrecedence(a.template, b.template));
+}
+
+export interface HttpListenerOptions {
+  routes: readonly HttpRoute[];
+  routePrefix: string;
+  cors: CorsPolicy;
+  invoker: Invoker;
+  /** Serves the Durable client's webhooks; resolves false for any other path. */
+  durableWebhooks?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  log: LogSink;
+}
+
+/** The path below the route prefix, or undefined when the request is outside it. */
+function pathBelowPrefix(pathname: string, routePrefix: string): string | undefined {
+  if (!routePrefix) return pathname;
+  const prefix = `/${routePrefix}`;
+  if (pathname.toLowerCase() === prefix.toLowerCase()) return '';
+  return pathname.toLowerCase().startsWith(`${prefix.toLowerCase()}/`) ? pathname.slice(prefix.length) : undefined;
+}
+
+// The real host answers 404, not 405, when a route exists but not for this method
+// (Azure/azure-functions-host#10098): the devhost does the same so that clients see one behaviour.
+function findRoute(routes: readonly HttpRoute[], method: string, path: string) {
+  for (const route of routes) {
+    if (route.methods.size > 0 && !route.methods.has(method)) continue;
+    const params = route.template.match(path);
+    if (params) return { route, params };
+  }
+  return undefined;
+}
+
+function toHeaderRecord(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function sendResponse(res: ServerResponse, result: unknown): Promise<void> {
+  // A handler that returns nothing gets what the host sends then: 204 without a body.
+  if (result === undefined || result === null) {
+    res.writeHead(204).end();
+    return;
+  }
+  if (typeof result !== 'object') throw new TypeError('The HTTP response must be an object with optional properties "body", "status", "headers", and "cookies".');
+  const response = result instanceof functions.HttpResponse ? result : new functions.HttpResponse(result as HttpResponseInit);
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  }
+  const setCookies = [...response.headers.getSetCookie(), ...response.cookies.map(toSetCookieHeader)];
+  if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
+  res.statusCode = response.status;
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), res);
+}
+
+export function createHttpListener(options: HttpListenerOptions): RequestListener {
+  const { routes, routePrefix, cors, invoker, durableWebhooks, log } = options;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    if (cors.answerPreflight(req, res)) return;
+    cors.applyTo(req, res);
+    if (url.pathname.startsWith(DURABLE_WEBHOOKS) && durableWebhooks && (await durableWebhooks(req, res))) return;
+
+    const path = pathBelowPrefix(url.pathname, routePrefix);
+    const found = path === undefined ? undefined : findRoute(routes, req.method ?? 'GET', path);
+    if (!found) {
+      res.writeHead(404).end();
+      return;
+    }
+
+    const request = new functions.HttpRequest({
+      method: req.method,
+      url: url.href,
+      headers: toHeaderRecord(req),
+      params: found.params,
+      body: { bytes: await readBody(req) },
+    });
+    let result: unknown;
+    try {
+      result = await invoker.invoke(found.route.registration, {
+        triggerValue: request,
+        reason: 'This function was programmatically called via the host APIs.',
+      });
+    } catch {
+      // Invoker has logged it; like the host, the caller learns nothing but the status.
+      res.writeHead(500).end();
+      return;
+    }
+    await sendResponse(res, result);
+  };
+
+  return (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(timestamped(`HTTP ${req.method} ${req.url} failed: ${describeError(error)}`));
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  };
+}

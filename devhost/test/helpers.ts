@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueueClient } from '@azure/storage-queue';
+
+/** The fixture function app every devhost test runs. */
+export const FIXTURE_APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/app');
+
+/** Fixture functions that stay off unless a test turns them on. */
+const FIXTURE_FUNCTIONS = ['everySecond', 'hourly', 'onUpload', 'onClientUpload', 'onJob'] as const;
+
+/** A lower-case name unique to this run, valid for containers and queues. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+export interface FixtureSettings {
+  env: Record<string, string>;
+  names: { uploads: string; clientUploads: string; deliveries: string; jobs: string; results: string };
+}
+
+/** App settings for one host of the fixture app: its own containers and queues; only `enabled` functions listen. */
+export function fixtureSettings(connectionString: string, enabled: ReadonlyArray<(typeof FIXTURE_FUNCTIONS)[number]> = []): FixtureSettings {
+  const names = {
+    uploads: uniqueName('uploads'),
+    clientUploads: uniqueName('client'),
+    deliveries: uniqueName('deliveries'),
+    jobs: uniqueName('jobs'),
+    results: uniqueName('results'),
+  };
+  const env: Record<string, string> = {
+    AzureWebJobsStorage: connectionString,
+    FixtureStorage: connectionString,
+    UPLOADS_CONTAINER: names.uploads,
+    CLIENT_CONTAINER: names.clientUploads,
+    DELIVERIES_QUEUE: names.deliveries,
+    JOBS_QUEUE: names.jobs,
+    RESULTS_QUEUE: names.results,
+  };
+  for (const name of FIXTURE_FUNCTIONS) env[`AzureWebJobs.${name}.Disabled`] = String(!enabled.includes(name));
+  return { env, names };
+}
+
+/** Polls `probe` until it returns something other than undefined. */
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Every message now visible on a queue, removed and base64-decoded (the host's encoding). */
+export async function drainQueue(queue: QueueClient): Promise<string[]> {
+  const texts: string[] = [];
+  for (;;) {
+    const received = await queue.receiveMessages({ numberOfMessages: 32 }).catch((error: { statusCode?: number }) => {
+      if (error.statusCode === 404) return { receivedMessageItems: [] }; // nothing was ever written to it
+      throw error;
+    });
+    const { receivedMessageItems } = received;
+    if (receivedMessageItems.length === 0) return texts;
+    for (const message of receivedMessageItems) {
+      texts.push(Buffer.from(message.messageText, 'base64').toString('utf8'));
+      await queue.deleteMessage(message.messageId, message.popReceipt);
+    }
+  }
+}
+
+/** Collects log lines in memory. */
+export function logCollector(): { lines: string[]; log: (line: string) => void } {
+  const lines: string[] = [];
+  return { lines, log: (line) => lines.push(line) };
+}
