@@ -22,6 +22,8 @@ export interface TestApp {
   blobs: BlobStore;
   config: Config;
   remover: FlakyRemover;
+  /** Everything the host and the functions logged (printed live with DETOUR_TEST_LOGS=1). */
+  logs: string[];
   tokenFor(userId: string): Promise<string>;
   api(method: string, route: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
   stop(): Promise<void>;
@@ -59,7 +61,12 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     SHARP_CONCURRENCY: '1',
     ...options.env,
   };
-  const host = await startHost({ appRoot: repositoryRoot, port: 0, env, log: () => {} });
+  const logs: string[] = [];
+  const log = (line: string) => {
+    logs.push(line);
+    if (process.env.DETOUR_TEST_LOGS === '1') console.log(line);
+  };
+  const host = await startHost({ appRoot: repositoryRoot, port: 0, env, pollIntervalMs: 100, log });
   const config = loadConfig(env);
   const blobs = BlobStore.fromSettings(config.storage);
 
@@ -69,6 +76,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     blobs,
     config,
     remover,
+    logs,
     tokenFor: (userId) => signLocalToken({ userId, secret: TEST_JWT_SECRET }),
     async api(method, route, { token, body, headers = {} } = {}) {
       const response = await fetch(`${host.url}${route}`, {
