@@ -130,10 +130,10 @@ export function registerFixtures(): void {
     return { timedOut: true };
   });
 
-  df.app.orchestration('greetThenWait', function* (context) {
-    const greeting: string = yield context.df.callActivity('greet', 'early');
+  df.app.orchestration('gatedThenWait', function* (context) {
+    const gated: string = yield context.df.callActivity('gatedStep', { key: context.df.instanceId });
     const payload: unknown = yield context.df.waitForExternalEvent('data');
-    return { greeting, payload };
+    return { gated, payload };
   });
 
   df.app.orchestration('fanOut', function* (context) {
