@@ -29,6 +29,46 @@ afterAll(async () => {
 });
 
 describe('durable engine', () => {
+  it('finishes an orchestration of activities, a retried activity, a timer and an external event', async () => {
+    const instanceId = 'everything-1';
+    await client.startNew('everything', { instanceId });
+    await waitFor(
+      async () => {
+        const fired = (await storedHistory(connectionString, taskHub, instanceId)).filter((event) => event.EventType === EventType.TimerFired);
+        return fired.length === 3 ? true : undefined;
+      },
+      'the two retry timers and the durable timer to fire',
+    );
+    await client.raiseEvent(instanceId, 'approve', 'yes');
+    const status = await waitForStatus(client, instanceId, ['Completed', 'Failed']);
+    expect(status).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { greeting: 'Hello Lisbon!', flaky: 'succeeded on attempt 3', approval: 'yes' },
+    });
+    const history = await storedHistory(connectionString, taskHub, instanceId);
+    expect(eventNames(history)).toEqual([
+      'ExecutionStarted',
+      'TaskScheduled',
+      'TaskCompleted',
+      'TaskScheduled',
+      'TaskFailed',
+      'TimerCreated',
+      'TimerFired',
+      'TaskScheduled',
+      'TaskFailed',
+      'TimerCreated',
+      'TimerFired',
+      'TaskScheduled',
+      'TaskCompleted',
+      'TimerCreated',
+      'TimerFired',
+      'EventRaised',
+      'ExecutionCompleted',
+    ]);
+    const completed = history.at(-2)!;
+    expect(completed.EventType === EventType.ExecutionCompleted && JSON.parse(completed.Result ?? 'null')).toEqual(status.output);
+  });
+
   it('runs activities in sequence and reports input, output, custom status and times', async () => {
     const instanceId = await client.startNew('greetingSequence', { instanceId: 'sequence-1', input: ['Tokyo', 'Seattle', 'London'] });
     expect(instanceId).toBe('sequence-1');

@@ -153,6 +153,17 @@ export function registerFixtures(): void {
     throw new Error('kaput');
   });
 
+  df.app.orchestration('everything', function* (context) {
+    const key = context.df.instanceId;
+    const greeting: string = yield context.df.callActivity('greet', 'Lisbon');
+    const retry = new df.RetryOptions(40, 3);
+    retry.backoffCoefficient = 1.5;
+    const flaky: string = yield context.df.callActivityWithRetry('flaky', retry, { key, failures: 2 });
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 150));
+    const approval: unknown = yield context.df.waitForExternalEvent('approve');
+    return { greeting, flaky, approval };
+  });
+
   df.app.orchestration('durableSteps', function* (context) {
     const key = context.df.instanceId;
     const first: string = yield context.df.callActivity('recordStep', { key, step: 'first' });
