@@ -8,7 +8,7 @@ import { QueueClient } from '@azure/storage-queue';
 export const FIXTURE_APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/app');
 
 /** Fixture functions that stay off unless a test turns them on. */
-const FIXTURE_FUNCTIONS = ['everySecond', 'hourly', 'onUpload', 'onClientUpload', 'onJob'] as const;
+const FIXTURE_FUNCTIONS = ['everySecond', 'hourly', 'onUpload', 'onClientUpload', 'onJob', 'double', 'doubleTwice', 'startOrchestration', 'startFromQueue'] as const;
 
 /** A lower-case name unique to this run, valid for containers and queues. */
 export function uniqueName(prefix: string): string {
@@ -17,7 +17,7 @@ export function uniqueName(prefix: string): string {
 
 export interface FixtureSettings {
   env: Record<string, string>;
-  names: { uploads: string; clientUploads: string; deliveries: string; jobs: string; results: string };
+  names: { uploads: string; clientUploads: string; deliveries: string; jobs: string; results: string; starts: string };
 }
 
 /** App settings for one host of the fixture app: its own containers and queues; only `enabled` functions listen. */
@@ -28,6 +28,7 @@ export function fixtureSettings(connectionString: string, enabled: ReadonlyArray
     deliveries: uniqueName('deliveries'),
     jobs: uniqueName('jobs'),
     results: uniqueName('results'),
+    starts: uniqueName('starts'),
   };
   const env: Record<string, string> = {
     AzureWebJobsStorage: connectionString,
@@ -37,6 +38,7 @@ export function fixtureSettings(connectionString: string, enabled: ReadonlyArray
     DELIVERIES_QUEUE: names.deliveries,
     JOBS_QUEUE: names.jobs,
     RESULTS_QUEUE: names.results,
+    START_QUEUE: names.starts,
   };
   for (const name of FIXTURE_FUNCTIONS) env[`AzureWebJobs.${name}.Disabled`] = String(!enabled.includes(name));
   return { env, names };

@@ -46,6 +46,12 @@ interface ResourceFactoryResolverClass {
   getInstance(): { createClient(resourceType: string, modelBindingData: unknown): unknown };
 }
 
+/** Listings give ETags bare; the host (and every header) quotes them. */
+function quotedETag(blob: BlobItem): string {
+  const etag = blob.properties.etag ?? '';
+  return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
 function toBlobProperties(blob: BlobItem): Record<string, unknown> {
   const properties = blob.properties;
   return {
@@ -57,7 +63,7 @@ function toBlobProperties(blob: BlobItem): Record<string, unknown> {
     contentDisposition: properties.contentDisposition,
     cacheControl: properties.cacheControl,
     contentHash: properties.contentMD5 ? Buffer.from(properties.contentMD5).toString('base64') : undefined,
-    eTag: properties.etag,
+    eTag: quotedETag(blob),
     createdOn: properties.createdOn?.toISOString(),
     lastModified: properties.lastModified.toISOString(),
     accessTier: properties.accessTier,
@@ -132,7 +138,7 @@ export class BlobTriggerListener {
   private receiptFor(blob: BlobItem) {
     const { hostContainer, hostId, registration, container } = this.#options;
     return hostContainer.getBlockBlobClient(
-      `blobreceipts/${hostId}/Host.Functions.${registration.name}/${blob.properties.etag}/${container.containerName}/${blob.name}`,
+      `blobreceipts/${hostId}/Host.Functions.${registration.name}/${quotedETag(blob)}/${container.containerName}/${blob.name}`,
     );
   }
 
@@ -199,7 +205,7 @@ export class BlobTriggerListener {
       BlobType: 'BlockBlob',
       ContainerName: container.containerName,
       BlobName: blob.name,
-      ETag: blob.properties.etag,
+      ETag: quotedETag(blob),
     };
     await poisonQueue.sendMessage(Buffer.from(JSON.stringify(message)).toString('base64'));
   }

@@ -1,0 +1,86 @@
+import { QueueServiceClient } from '@azure/storage-queue';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { startHost, type RunningHost } from '../host.js';
+import { drainQueue, FIXTURE_APP, fixtureSettings, logCollector, waitFor } from './helpers.js';
+
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+describe('devhost queue triggers', () => {
+  const connectionString = inject('azuriteConnectionString');
+  const queues = QueueServiceClient.fromConnectionString(connectionString);
+  let host: RunningHost | undefined;
+  afterEach(async () => {
+    await host?.stop();
+    host = undefined;
+  });
+
+  it('delivers a base64 JSON message parsed, and writes the output binding as base64 JSON', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onJob']);
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: () => {} });
+    await queues.getQueueClient(names.jobs).sendMessage(encode({ id: 'a', value: 21 }));
+
+    const results = queues.getQueueClient(names.results);
+    const [result] = await waitFor(async () => {
+      const texts = await drainQueue(results);
+      return texts.length ? texts : undefined;
+    }, 'the output message');
+    expect(JSON.parse(result!)).toEqual({ id: 'a', doubled: 42, dequeueCount: 1, encoded: 'object' });
+    // Done messages are deleted, not left to reappear.
+    expect((await queues.getQueueClient(names.jobs).peekMessages()).peekedMessageItems).toEqual([]);
+  });
+
+  it('retries a failing message and moves it to <queue>-poison, unchanged, after maxDequeueCount (5) tries', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onJob']);
+    const logs = logCollector();
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: logs.log });
+    const original = encode({ id: 'doomed', fail: true });
+    await queues.getQueueClient(names.jobs).sendMessage(original);
+
+    const poison = queues.getQueueClient(`${names.jobs}-poison`);
+    const poisoned = await waitFor(async () => {
+      if (!(await poison.exists())) return undefined;
+      const { peekedMessageItems } = await poison.peekMessages({ numberOfMessages: 32 });
+      return peekedMessageItems.length ? peekedMessageItems : undefined;
+    }, 'the poison message');
+    expect(poisoned.map((message) => message.messageText)).toEqual([original]);
+
+    const tries = logs.lines.filter((line) => line.includes('failing doomed')).map((line) => /dequeueCount=(\d+)/.exec(line)![1]);
+    expect(tries).toEqual(['1', '2', '3', '4', '5']);
+    expect(logs.lines.some((line) => line.includes(`Moving message to queue '${names.jobs}-poison'`))).toBe(true);
+    expect((await queues.getQueueClient(names.jobs).peekMessages()).peekedMessageItems).toEqual([]);
+  });
+
+  it('runs at most batchSize (2, from host.json) messages at once, and that many together', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onJob']);
+    const jobs = queues.getQueueClient(names.jobs);
+    await jobs.create();
+    for (const id of ['h1', 'h2', 'h3', 'h4', 'h5']) await jobs.sendMessage(encode({ id, hold: true, value: 1 }));
+    const logs = logCollector();
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: logs.log });
+
+    const results = queues.getQueueClient(names.results);
+    const done: string[] = [];
+    await waitFor(async () => {
+      done.push(...(await drainQueue(results)));
+      return done.length === 5 ? true : undefined;
+    }, 'five results');
+    const concurrency = logs.lines.flatMap((line) => /holding h\d active=(\d+)/.exec(line)?.[1] ?? []).map(Number);
+    expect(concurrency).toHaveLength(5);
+    expect(Math.max(...concurrency)).toBe(2);
+  });
+
+  it('leaves a message that is not base64 untouched by the handler and poisons it', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onJob']);
+    const logs = logCollector();
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: logs.log });
+    await queues.getQueueClient(names.jobs).sendMessage('{"plain": "json"}');
+    const poison = queues.getQueueClient(`${names.jobs}-poison`);
+    const poisoned = await waitFor(async () => {
+      if (!(await poison.exists())) return undefined;
+      const { peekedMessageItems } = await poison.peekMessages();
+      return peekedMessageItems[0];
+    }, 'the poison message');
+    expect(poisoned.messageText).toBe('{"plain": "json"}');
+    expect(logs.lines.some((line) => line.includes("Executing 'Functions.onJob'"))).toBe(false);
+  });
+});
