@@ -1,0 +1,61 @@
+import { useMemo, useState } from 'react';
+import { createApiClient } from './api/apiClient.js';
+import { LocalSignIn } from './auth/LocalSignIn.js';
+import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
+import { Gallery } from './gallery/Gallery.js';
+
+/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery. */
+export function App() {
+  const [session, setSession] = useState<LocalSession | null>(readSession);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const api = useMemo(
+    () =>
+      session &&
+      createApiClient({
+        getToken: () => session.token,
+        onUnauthorized: (error) => {
+          clearSession();
+          setSession(null);
+          setNotice(`${error.message} Sign in again to go on.`);
+        },
+      }),
+    [session],
+  );
+
+  if (!session || !api) {
+    return (
+      <LocalSignIn
+        notice={notice}
+        onSignedIn={(signedIn) => {
+          saveSession(signedIn);
+          setNotice(null);
+          setSession(signedIn);
+        }}
+      />
+    );
+  }
+
+  return (
+    <>
+      <header className="app-header">
+        <h1>detour</h1>
+        <p>
+          Signed in as <strong>{session.userId}</strong>
+        </p>
+        <button
+          type="button"
+          onClick={() => {
+            clearSession();
+            setSession(null);
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Gallery key={session.userId} api={api} />
+      </main>
+    </>
+  );
+}

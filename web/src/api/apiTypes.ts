@@ -1,0 +1,20 @@
+import type { z } from 'zod';
+import type { galleryDeleteResultSchema, GalleryDownloadVariant, galleryPageSchema } from '../../../shared/gallery/gallerySchemas.js';
+import type { ImageVariant } from '../../../shared/images/imageDownloadQuerySchema.js';
+import type { ImageResource } from '../../../shared/images/imageSchemas.js';
+import type { ImageUpdate } from '../../../shared/images/imageUpdateSchema.js';
+import type { uploadResponseSchema } from '../../../shared/openapi/uploadResponseSchema.js';
+import type { shareLinkSchema } from '../../../shared/sharing/shareSchemas.js';
+import type { UploadRequest } from '../../../shared/uploads/uploadRequestSchema.js';
+import type { Usage } from '../../../shared/usage/usageSchema.js';
+
+/**
+ * The API's shapes, taken (types only, nothing reaches the bundle) from the zod schemas that the
+ * handlers validate with and the OpenAPI document is generated from, so the page cannot drift from them.
+ */
+export type { GalleryDownloadVariant, ImageResource, ImageUpdate, ImageVariant, UploadRequest, Usage };
+export type ImageStatus = ImageResource['status'];
+export type GalleryPage = z.infer<typeof galleryPageSchema>;
+export type GalleryDeleteResult = z.infer<typeof galleryDeleteResultSchema>;
+export type UploadTicket = z.infer<typeof uploadResponseSchema>;
+export type ShareLink = z.infer<typeof shareLinkSchema>;

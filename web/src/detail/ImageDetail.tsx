@@ -1,0 +1,168 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { ApiClient } from '../api/apiClient.js';
+import { describeFailure } from '../api/apiError.js';
+import type { ImageResource, ImageVariant } from '../api/apiTypes.js';
+import { parseTagList } from '../api/galleryQuery.js';
+import { cutoutFileName, formatBytes, formatDate, STATUS_LABELS } from '../format.js';
+import { saveFile } from '../saveFile.js';
+import { CompareSlider } from './CompareSlider.js';
+import { ShareLinkControls } from './ShareLinkControls.js';
+
+export interface ImageDetailProps {
+  api: ApiClient;
+  image: ImageResource;
+  /** The API's newer state of the image (after an edit, a retry). */
+  onChanged: (image: ImageResource) => void;
+  onDeleted: (id: string) => void;
+  onClose: () => void;
+}
+
+/** One image in a modal dialog: comparison, edits, favourite, downloads, sharing, delete. */
+export function ImageDetail({ api, image, onChanged, onDeleted, onClose }: ImageDetailProps) {
+  const dialogRef = useRef<HTMLDialogElement | null>(null);
+  const [title, setTitle] = useState(image.title);
+  const [tags, setTags] = useState(image.tags.join(', '));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const id = useId();
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(describeFailure(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    void run(async () => {
+      const updated = await api.updateImage(image.id, { title: title.trim(), tags: parseTagList(tags) });
+      setTitle(updated.title);
+      setTags(updated.tags.join(', '));
+      onChanged(updated);
+      setMessage('Saved.');
+    });
+  }
+
+  const toggleFavorite = () =>
+    run(async () => {
+      onChanged(await api.updateImage(image.id, { isFavorite: !image.isFavorite }));
+    });
+
+  const retry = () =>
+    run(async () => {
+      onChanged(await api.retryImage(image.id));
+    });
+
+  const download = (variant: ImageVariant) =>
+    run(async () => {
+      saveFile(await api.downloadImage(image.id, variant, variant === 'original' ? image.originalName : cutoutFileName(image.originalName)));
+    });
+
+  const remove = () => {
+    if (!window.confirm(`Delete “${image.title}” and its files? This cannot be undone.`)) return;
+    void run(async () => {
+      await api.deleteImage(image.id);
+      onDeleted(image.id);
+    });
+  };
+
+  const { original, processed } = image.urls;
+  const aspectRatio = image.dimensions ? image.dimensions.width / image.dimensions.height : 4 / 3;
+
+  return (
+    <dialog ref={dialogRef} className="image-detail" aria-labelledby={`${id}-title`} onClose={onClose}>
+      <header>
+        <h2 id={`${id}-title`}>{image.title}</h2>
+        <button type="button" onClick={() => dialogRef.current?.close()} aria-label="Close">
+          ✕
+        </button>
+      </header>
+
+      {original && processed ? (
+        <CompareSlider originalUrl={original} cutoutUrl={processed} title={image.title} aspectRatio={aspectRatio} />
+      ) : (
+        original && <img className="detail-original" src={original} alt={`${image.title}, original`} />
+      )}
+
+      <p className={`status-line status-${image.status}`}>
+        Status: {STATUS_LABELS[image.status]}
+        {image.status === 'failed' && image.error && ` — ${image.error.message} (${image.error.code})`}
+      </p>
+      {image.status === 'failed' && (
+        <button type="button" onClick={() => void retry()} disabled={busy}>
+          Retry processing
+        </button>
+      )}
+
+      <dl className="facts">
+        <dt>File</dt>
+        <dd>
+          {image.originalName}, {formatBytes(image.fileSize)}
+        </dd>
+        {image.dimensions && (
+          <>
+            <dt>Size</dt>
+            <dd>
+              {image.dimensions.width} × {image.dimensions.height} px
+            </dd>
+          </>
+        )}
+        {image.quality && (
+          <>
+            <dt>Cut-out quality</dt>
+            <dd>{image.quality}</dd>
+          </>
+        )}
+        <dt>Uploaded</dt>
+        <dd>{formatDate(image.createdAt)}</dd>
+      </dl>
+
+      <form className="edit-form" onSubmit={save}>
+        <label htmlFor={`${id}-edit-title`}>Title</label>
+        <input id={`${id}-edit-title`} value={title} maxLength={200} required onChange={(event) => setTitle(event.target.value)} />
+        <label htmlFor={`${id}-edit-tags`}>Tags (comma-separated)</label>
+        <input id={`${id}-edit-tags`} value={tags} onChange={(event) => setTags(event.target.value)} />
+        <button type="submit" disabled={busy}>
+          Save
+        </button>
+      </form>
+
+      <div className="detail-actions">
+        <button type="button" aria-pressed={image.isFavorite} onClick={() => void toggleFavorite()} disabled={busy}>
+          {image.isFavorite ? '★ Favourite' : '☆ Add to favourites'}
+        </button>
+        <button type="button" onClick={() => void download('original')} disabled={busy || !original}>
+          Download original
+        </button>
+        <button type="button" onClick={() => void download('processed')} disabled={busy || !processed}>
+          Download cut-out
+        </button>
+        <button type="button" className="danger" onClick={remove} disabled={busy}>
+          Delete
+        </button>
+      </div>
+
+      {image.status === 'ready' && <ShareLinkControls api={api} imageId={image.id} title={image.title} />}
+
+      {message && <p role="status">{message}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+    </dialog>
+  );
+}
