@@ -10,7 +10,7 @@ import { assertRunnable, hasDurableClientInput, isDisabled, isDurableFunction, t
 import type { FunctionRegistration } from './functionsCore.js';
 import { readHostSettings, readLocalSettings, type HostSettings } from './hostSettings.js';
 import { CorsPolicy } from './http/cors.js';
-import { createHttpListener, toHttpRoutes, type HttpRoute } from './http/httpServer.js';
+import { createHttpListener, toHttpRoutes, type HttpRoute, type RequestHandler } from './http/httpServer.js';
 import { Invoker } from './invocation.js';
 import { findEntryFiles, loadApp } from './loadApp.js';
 import { timestamped, type LogSink } from './log.js';
@@ -42,6 +42,8 @@ export interface StartHostOptions {
   hostId?: string;
   /** Browser origins allowed to call the HTTP functions, added to local.settings.json `Host.CORS`. */
   corsOrigins?: readonly string[];
+  /** Serves what no function route matches (the local gallery page); resolves false to leave it to the 404. */
+  fallback?: RequestHandler;
   /** How often blob containers and queues are polled; default 500 ms. */
   pollIntervalMs?: number;
   log?: LogSink;
@@ -109,6 +111,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
       cors: new CorsPolicy([...localSettings.corsOrigins, ...(options.corsOrigins ?? [])]),
       invoker,
       durableWebhooks: (req, res) => durable?.handleRequest(req, res) ?? Promise.resolve(false),
+      fallback: options.fallback,
       log,
     }),
   );

@@ -40,13 +40,18 @@ export function toHttpRoutes(registrations: readonly FunctionRegistration[]): Ht
     .sort((a, b) => byPrecedence(a.template, b.template));
 }
 
+/** Serves a request and resolves true, or resolves false without touching it. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 export interface HttpListenerOptions {
   routes: readonly HttpRoute[];
   routePrefix: string;
   cors: CorsPolicy;
   invoker: Invoker;
   /** Serves the Durable client's webhooks; resolves false for any other path. */
-  durableWebhooks?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  durableWebhooks?: RequestHandler;
+  /** Offered what no function route matches; resolves false to leave it to the 404. */
+  fallback?: RequestHandler;
   log: LogSink;
 }
 
@@ -106,7 +111,7 @@ async function sendResponse(res: ServerResponse, result: unknown): Promise<void>
 }
 
 export function createHttpListener(options: HttpListenerOptions): RequestListener {
-  const { routes, routePrefix, cors, invoker, durableWebhooks, log } = options;
+  const { routes, routePrefix, cors, invoker, durableWebhooks, fallback, log } = options;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -117,7 +122,7 @@ export function createHttpListener(options: HttpListenerOptions): RequestListene
     const path = pathBelowPrefix(url.pathname, routePrefix);
     const found = path === undefined ? undefined : findRoute(routes, req.method ?? 'GET', path);
     if (!found) {
-      res.writeHead(404).end();
+      if (!(fallback && (await fallback(req, res)))) res.writeHead(404).end();
       return;
     }
 

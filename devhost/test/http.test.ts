@@ -8,7 +8,18 @@ describe('devhost HTTP triggers', () => {
 
   beforeAll(async () => {
     const { env } = fixtureSettings(inject('azuriteConnectionString'));
-    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, log: logs.log, corsOrigins: ['http://localhost:5173'] });
+    host = await startHost({
+      appRoot: FIXTURE_APP,
+      port: 0,
+      env,
+      log: logs.log,
+      corsOrigins: ['http://localhost:5173'],
+      fallback: async (req, res) => {
+        if (req.url !== '/page') return false;
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<p>page</p>');
+        return true;
+      },
+    });
   });
   afterAll(() => host?.stop());
 
@@ -34,6 +45,13 @@ describe('devhost HTTP triggers', () => {
     // As the real host does (Azure/azure-functions-host#10098): no 405.
     const wrongMethod = await fetch(`${host.url}/api/items/7`, { method: 'PUT' });
     expect(wrongMethod.status).toBe(404);
+  });
+
+  it('offers what no function route matches to the fallback handler', async () => {
+    const page = await fetch(`${host.url}/page`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe('<p>page</p>');
+    expect((await fetch(`${host.url}/elsewhere`)).status).toBe(404);
   });
 
   it('hands the request body and headers to the handler and sends status and headers back', async () => {
