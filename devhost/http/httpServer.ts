@@ -19,6 +19,8 @@ import { byPrecedence, parseRouteTemplate, type RouteTemplate } from './routeTem
  */
 
 const DURABLE_WEBHOOKS = '/runtime/webhooks/durabletask/';
+/** The host's request size limit (100 MB); larger requests get 413. */
+const MAX_REQUEST_BYTES = 104_857_600;
 
 export interface HttpRoute {
   registration: FunctionRegistration;
@@ -82,9 +84,15 @@ function toHeaderRecord(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The whole request body, or undefined once it passes the host's limit. */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
@@ -126,12 +134,17 @@ export function createHttpListener(options: HttpListenerOptions): RequestListene
       return;
     }
 
+    const body = Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES ? undefined : await readBody(req);
+    if (!body) {
+      res.writeHead(413, { connection: 'close' }).end();
+      return;
+    }
     const request = new functions.HttpRequest({
       method: req.method,
       url: url.href,
       headers: toHeaderRecord(req),
       params: found.params,
-      body: { bytes: await readBody(req) },
+      body: { bytes: body },
     });
     let result: unknown;
     try {

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHost, type RunningHost } from '../host.js';
 import { FIXTURE_APP, fixtureSettings, logCollector } from './helpers.js';
@@ -60,6 +61,19 @@ describe('devhost HTTP triggers', () => {
     expect(response.headers.get('content-type')).toBe('text/csv');
     expect(response.headers.get('x-echo-url')).toBe(`${host.url}/api/echo?x=1`);
     expect(await response.text()).toBe('a,b\n1,2');
+  });
+
+  it('refuses a request body over the host limit of 100 MB with 413', async () => {
+    // Announced, not sent: the host answers from the Content-Length alone.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = http.request(`${host.url}/api/echo`, { method: 'POST', headers: { 'content-length': String(104_857_601) } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      });
+      request.on('error', reject);
+      request.write('x');
+    });
+    expect(status).toBe(413);
   });
 
   it('answers 204 when the handler returns nothing and 500 with an empty body when it throws', async () => {
