@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { format } from 'node:util';
-import { InvocationContext, type EffectiveFunctionOptions, type FunctionInput, type FunctionOutput, type FunctionTrigger } from '@azure/functions';
+// A CommonJS bundle: its classes are reachable only through the default export under plain Node.
+import functions from '@azure/functions';
+import type { EffectiveFunctionOptions, FunctionInput, FunctionOutput, FunctionTrigger, InvocationContext } from '@azure/functions';
 import type { BindingMetadata, FunctionRegistration } from '../functionsCore.js';
 import { UnsupportedBindingError } from './errors.js';
 import type { HistoryEvent } from './historyEvents.js';
@@ -109,7 +111,7 @@ export function newInvocationContext(
         'the devhost Durable engine fills only durableClient inputs for orchestrators and activities.',
     );
   }
-  const context = new InvocationContext({
+  const context = new functions.InvocationContext({
     invocationId: randomUUID(),
     functionName: registration.name,
     triggerMetadata,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvocationContext } from '@azure/functions';
+import functions from '@azure/functions';
 import * as df from 'durable-functions';
 import type { FunctionRegistration } from '../../functionsCore.js';
 import { createDurableEngine, type DurableEngine } from '../engine.js';
@@ -70,7 +70,7 @@ export async function startEngineServer(options: {
 /** `df.getClient` on a context whose durableClient input carries the engine's client input, as the host provides it. */
 export function durableClientFor(clientInput: unknown): df.DurableClient {
   const binding = { name: 'starter', type: 'durableClient' };
-  const context = new InvocationContext({
+  const context = new functions.InvocationContext({
     functionName: 'testStarter',
     options: { trigger: { name: 'request', type: 'httpTrigger' }, extraInputs: [binding], extraOutputs: [] },
   });
