@@ -13,6 +13,8 @@ export function App() {
     () =>
       session &&
       createApiClient({
+        // Empty: the API is at the page's own origin (the devhost, the Vite dev server's proxy).
+        baseUrl: import.meta.env.VITE_API_BASE_URL ?? '',
         getToken: () => session.token,
         onUnauthorized: (error) => {
           clearSession();

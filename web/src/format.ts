@@ -31,3 +31,10 @@ export function cutoutFileName(originalName: string): string {
   const dot = originalName.lastIndexOf('.');
   return `${dot > 0 ? originalName.slice(0, dot) : originalName}_cutout.png`;
 }
+
+/** The title a new upload gets: its file name without the extension (`cat.jpg` → `cat`), when that leaves any. */
+export function titleFromFileName(fileName: string): string | undefined {
+  const dot = fileName.lastIndexOf('.');
+  const stem = (dot > 0 ? fileName.slice(0, dot) : fileName).trim().slice(0, 200);
+  return stem === '' ? undefined : stem;
+}

@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/apiClient.js';
 import { ApiError, describeFailure } from '../api/apiError.js';
 import type { ImageResource } from '../api/apiTypes.js';
 import { putToBlobStorage } from '../api/putToBlobStorage.js';
+import { titleFromFileName } from '../format.js';
 
 /**
  * One file's way: `requesting` (POST /api/uploads) → `sending` (PUT to Blob Storage, with progress)
@@ -57,7 +58,12 @@ export function useUploads(api: ApiClient, onImage: (image: ImageResource) => vo
     async (key: string, file: File) => {
       update(key, { phase: 'requesting', progress: 0, image: null, error: null });
       try {
-        const ticket = await api.requestUpload({ fileName: file.name, contentType: file.type || 'application/octet-stream', size: file.size });
+        const ticket = await api.requestUpload({
+          fileName: file.name,
+          contentType: file.type || 'application/octet-stream',
+          size: file.size,
+          title: titleFromFileName(file.name),
+        });
         update(key, { phase: 'sending', image: ticket.image });
         onImage(ticket.image);
         await putToBlobStorage(ticket.upload, file, (progress) => update(key, { progress }));
