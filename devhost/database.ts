@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The database side of the devhost: an embedded PostgreSQL for `npm start` when no DATABASE_URL is
+ * set, and the project's own `prisma migrate deploy` to bring any database up to date.
+ */
+
+export interface StartEmbeddedPostgresOptions {
+  /** Folder that keeps the data between runs (created if missing). */
+  dataDir: string;
+  /** TCP port on 127.0.0.1; 0 or omitted picks a free one. */
+  port?: number;
+  /** Concurrent client connections the server accepts. Default 20. */
+  maxConnections?: number;
+}
+
+export interface EmbeddedPostgres {
+  /** A plain `postgresql://` URL: the product talks to it with `@prisma/adapter-pg` like to any server. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * PGlite (PostgreSQL compiled to WebAssembly) persisted under `dataDir`, served over TCP on
+ * 127.0.0.1 with `@electric-sql/pglite-socket`, with `pg_trgm` loaded for the gallery's trigram
+ * indexes. PGlite has a single database: whatever name a URL carries, every client gets it.
+ */
+export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  // Dev dependencies: imported here only, so that production code never loads them.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+
+  const dataDir = path.resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
+  const server = new PGLiteSocketServer({
+    db,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    maxConnections: options.maxConnections ?? 20,
+  });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+  const port = Number(server.getServerConn().split(':').pop());
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    stop: () =>
+      (stopped ??= (async () => {
+        await server.stop();
+        await db.close();
+      })()),
+  };
+}
+
+export interface ApplyMigrationsOptions {
+  /** Give up after this long. Default 120 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the project's own `prisma migrate deploy` (the Prisma CLI with prisma.config.ts, hence the
+ * offline schema engine) against `databaseUrl`. Deploy only applies the committed migrations: it
+ * needs no shadow database, so it works on PGlite's single database as on any server.
+ * Resolves with the CLI's output; rejects with it when the CLI fails.
+ */
+export async function applyMigrations(databaseUrl: string, options: ApplyMigrationsOptions = {}): Promise<string> {
+  const root = projectRoot();
+  const cli = path.join(path.dirname(createRequire(import.meta.url).resolve('prisma/package.json')), 'build', 'index.js');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [cli, 'migrate', 'deploy'],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 10 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`.trim();
+        if (error) reject(new Error(`prisma migrate deploy failed (${redact(databaseUrl)}):\n${output}`, { cause: error }));
+        else resolve(output);
+      },
+    );
+  });
+}
+
+/** The folder with prisma.config.ts, found upwards from here (the source tree or dist/). */
+export function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'prisma.config.ts'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('Could not find prisma.config.ts above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<database url>';
+  }
+}

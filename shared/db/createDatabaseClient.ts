@@ -1,0 +1,39 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Prisma, PrismaClient } from './generated/client.js';
+
+/**
+ * The database client the rest of the code is handed (never a global inside domain rules):
+ * Prisma's Rust-free client over `@prisma/adapter-pg`.
+ */
+export type Database = PrismaClient;
+
+/** The client inside an interactive transaction (`db.$transaction(async (tx) => …)`). */
+export type DatabaseTransaction = Prisma.TransactionClient;
+
+export interface DatabaseClientOptions {
+  /**
+   * Connections in the pool. One Functions instance runs a handful of invocations at once, and a
+   * scaled-out app multiplies this by its instance count against the server's connection limit:
+   * keep it small. Default 5.
+   */
+  poolSize?: number;
+  /** How long to wait for a connection before the query fails. Default 10 s. */
+  connectionTimeoutMs?: number;
+  /** How long an idle connection stays open. Default 30 s (Functions instances idle a lot). */
+  idleTimeoutMs?: number;
+  /** Prisma's own log levels, e.g. `['warn', 'error']`. Default none. */
+  log?: Prisma.LogLevel[];
+}
+
+export const DEFAULT_POOL_SIZE = 5;
+
+export function createDatabaseClient(databaseUrl: string, options: DatabaseClientOptions = {}): Database {
+  if (!databaseUrl) throw new Error('createDatabaseClient: a PostgreSQL connection string is required');
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+  });
+  return new PrismaClient({ adapter, log: options.log ?? [] }) as Database;
+}
