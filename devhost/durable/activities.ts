@@ -1,6 +1,7 @@
 import type { FunctionRegistration } from '../functionsCore.js';
 import type { ActivityWorkItem } from './episode.js';
-import { historyEvent, type TaskCompletedEvent, type TaskFailedEvent } from './historyEvents.js';
+import { DurablePayloadTooLargeError } from './errors.js';
+import { EventType, historyEvent, type TaskCompletedEvent, type TaskFailedEvent } from './historyEvents.js';
 import { newInvocationContext, toActivityTriggerValue, type InvocationEnvironment } from './invocation.js';
 import { taskResultMessageKey, type DurableStore } from './store.js';
 
@@ -63,7 +64,7 @@ export class ActivityRunner {
   }
 
   async #run(item: ActivityWorkItem): Promise<void> {
-    const result = await this.#execute(item);
+    let result = await this.#execute(item);
     for (let attempt = 1; !this.#stopped; attempt++) {
       try {
         await this.environment.store.enqueueMessage(item.instanceId, {
@@ -76,6 +77,11 @@ export class ActivityRunner {
         this.environment.onResult(item.instanceId);
         return;
       } catch (error) {
+        if (error instanceof DurablePayloadTooLargeError && result.EventType === EventType.TaskCompleted) {
+          // Too big to store: the orchestrator sees a failed activity instead of waiting forever.
+          result = historyEvent.taskFailed(new Date(), item.taskId, `Activity function '${item.name}' failed: ${error.message}`, '');
+          continue;
+        }
         if (attempt === RESULT_WRITE_ATTEMPTS) {
           this.environment.log(`durable: could not record the result of ${item.name} #${item.taskId} for '${item.instanceId}': ${String(error)}`);
           this.#known.delete(workKey(item));
