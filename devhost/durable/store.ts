@@ -219,7 +219,9 @@ export class DurableStore {
     if (history.length !== committed) {
       throw new InstanceChangedError(`Instance '${instanceId}' has ${history.length} of its ${committed} history rows.`);
     }
-    messages.sort((a, b) => a.enqueuedAt - b.enqueuedAt || (a.rowKey < b.rowKey ? -1 : 1));
+    // In the order they became deliverable: a timer counts from its fire time, not from when it was set.
+    const availableAt = (message: StoredMessage) => Math.max(message.enqueuedAt, message.visibleAt);
+    messages.sort((a, b) => availableAt(a) - availableAt(b) || (a.rowKey < b.rowKey ? -1 : 1));
     return { instance, history, messages };
   }
 
