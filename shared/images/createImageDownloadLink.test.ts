@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/database.js';
+import { seedStoredImage } from '../../test/support/seedImages.js';
+import { seedUser } from '../../test/support/seedUser.js';
+import type { Database } from '../db/index.js';
+import { BlobStore } from '../storage/blobStore.js';
+import { createImageDownloadLink } from './createImageDownloadLink.js';
+
+describe('download links against PostgreSQL and Azurite', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Database;
+  let blobs: BlobStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    await seedUser(db, 'dl-ann');
+    await seedUser(db, 'dl-ben');
+  });
+  afterAll(() => database?.drop());
+
+  it('links to the file itself, served as an attachment named after the title', async () => {
+    const seeded = await seedStoredImage(db, blobs, 'dl-ann', { title: 'Été à la plage' });
+    for (const [variant, bytes, name] of [
+      ['processed', seeded.processed!, 'Ete-a-la-plage.png'],
+      ['original', seeded.original, 'Ete-a-la-plage.png'],
+    ] as const) {
+      const link = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: seeded.image.id, variant });
+      expect(link.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+      const response = await fetch(link.url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${name}"; filename*=UTF-8''${name}`);
+      expect(Buffer.from(await response.arrayBuffer())).toEqual(bytes);
+    }
+  });
+
+  it('is a conflict while the asked file does not exist yet', async () => {
+    const { image } = await seedStoredImage(db, blobs, 'dl-ann', { status: 'queued' });
+    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'processed' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'conflict' });
+    expect(await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original' })).toHaveProperty('url');
+  });
+
+  it('treats another user’s image as missing', async () => {
+    const { image } = await seedStoredImage(db, blobs, 'dl-ben');
+    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original' }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'not_found' });
+  });
+});

@@ -1,0 +1,121 @@
+import { BlobServiceClient, type StorageSharedKeyCredential } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createTestDatabase } from '../../test/support/database.js';
+import { seedStoredImage, storedBlobBytes } from '../../test/support/seedImages.js';
+import { seedUser } from '../../test/support/seedUser.js';
+import type { Database } from '../db/index.js';
+import { AppError } from '../errors.js';
+import { listGallery } from '../gallery/listGallery.js';
+import { countsTowardImageLimit } from '../quota/releaseImageQuota.js';
+import { CONTAINERS, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
+import { BlobStore } from '../storage/blobStore.js';
+import { sharedKeySigner } from '../storage/sasSigner.js';
+import { deleteImage } from './deleteImage.js';
+import { deleteImages } from './deleteImages.js';
+import { purgeDeletedImages } from './purgeDeletedImages.js';
+
+describe('deleting images against PostgreSQL and Azurite', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Database;
+  let blobs: BlobStore;
+  /** The same account behind a port nothing listens on, without retries: every call fails at once. */
+  let unreachableBlobs: BlobStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = database.db;
+    const connectionString = inject('azuriteConnectionString');
+    blobs = BlobStore.fromSettings({ connectionString });
+    const unreachable = BlobServiceClient.fromConnectionString(connectionString.replace(/:\d+\//, ':9/'), { retryOptions: { maxTries: 1 } });
+    unreachableBlobs = new BlobStore(unreachable, sharedKeySigner(blobs.client.credential as StorageSharedKeyCredential, unreachable.url));
+    for (const user of ['del-ann', 'del-ben', 'del-cat', 'del-dan']) await seedUser(db, user);
+  });
+  afterAll(() => database?.drop());
+
+  const blobsOf = (image: { userId: string; id: string; originalPath: string }) => [
+    { container: CONTAINERS.originals, name: image.originalPath },
+    processedBlob(image.userId, image.id),
+    thumbnailBlob(image.userId, image.id),
+  ];
+  const existing = async (image: { userId: string; id: string; originalPath: string }) =>
+    (await Promise.all(blobsOf(image).map((location) => blobs.sizeOf(location)))).filter((size) => size !== undefined).length;
+
+  /** The quota invariants of the data model, checked against the rows and against Blob Storage. */
+  async function expectQuotaMatches(userId: string) {
+    const user = await db.user.findUniqueOrThrow({ where: { id: userId }, include: { quota: true } });
+    const rows = await db.userImage.findMany({ where: { userId } });
+    expect(Number(user.storageUsed)).toBe(rows.reduce((sum, row) => sum + Number(row.storageBytes), 0));
+    expect(Number(user.storageUsed)).toBe(await storedBlobBytes(blobs, userId));
+    expect(user.quota!.imageCount).toBe(rows.filter(countsTowardImageLimit).length);
+  }
+
+  it('removes the three blobs and the row, and gives the bytes back', async () => {
+    const kept = await seedStoredImage(db, blobs, 'del-ann');
+    const gone = await seedStoredImage(db, blobs, 'del-ann');
+    const queued = await seedStoredImage(db, blobs, 'del-ann', { status: 'queued' });
+    await expectQuotaMatches('del-ann');
+
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: queued.image.id });
+    expect(await existing(gone.image)).toBe(0);
+    expect(await existing(queued.image)).toBe(0);
+    expect(await db.userImage.count({ where: { id: { in: [gone.image.id, queued.image.id] } } })).toBe(0);
+    expect(await existing(kept.image)).toBe(3);
+    await expectQuotaMatches('del-ann');
+    expect((await db.storageQuota.findUniqueOrThrow({ where: { userId: 'del-ann' } })).imageCount).toBe(1);
+
+    const again = await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id }).catch((error: unknown) => error);
+    expect(again).toMatchObject({ code: 'not_found' });
+  });
+
+  it('deletes only the caller’s own ids and reports the others as not found', async () => {
+    const mine = [await seedStoredImage(db, blobs, 'del-ben'), await seedStoredImage(db, blobs, 'del-ben')];
+    const theirs = await seedStoredImage(db, blobs, 'del-cat');
+    const missing = 'cnosuchimage000000000000';
+    const result = await deleteImages({ db, blobs, userId: 'del-ben', imageIds: [mine[0]!.image.id, theirs.image.id, missing, mine[1]!.image.id, mine[0]!.image.id] });
+    expect(result).toEqual({ deleted: [mine[0]!.image.id, mine[1]!.image.id], notFound: [theirs.image.id, missing] });
+    expect(await existing(theirs.image)).toBe(3);
+    expect(await db.userImage.findUnique({ where: { id: theirs.image.id } })).toMatchObject({ deletedAt: null });
+    const other = await deleteImage({ db, blobs, userId: 'del-ben', imageId: theirs.image.id }).catch((error: unknown) => error);
+    expect(other).toMatchObject({ code: 'not_found' });
+    await expectQuotaMatches('del-ben');
+    await expectQuotaMatches('del-cat');
+  });
+
+  it('when storage fails, hides the images, keeps counting their stored bytes, and finishes on retry or by the purge', async () => {
+    const first = await seedStoredImage(db, blobs, 'del-dan');
+    const second = await seedStoredImage(db, blobs, 'del-dan');
+    const failure = await deleteImages({ db, blobs: unreachableBlobs, userId: 'del-dan', imageIds: [first.image.id, second.image.id] }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(AppError);
+    expect(failure).toMatchObject({ code: 'service_unavailable', details: { pending: expect.arrayContaining([first.image.id, second.image.id]) } });
+
+    // Nothing points at missing blobs and nothing is orphaned: rows and blobs are both still there, hidden.
+    expect(await existing(first.image)).toBe(3);
+    expect(await db.userImage.count({ where: { id: { in: [first.image.id, second.image.id] }, deletedAt: { not: null } } })).toBe(2);
+    const gallery = await listGallery({
+      db,
+      blobs,
+      cursorSecret: 'delete-test-cursor-secret-0123456789abcdef',
+      readTtlMinutes: 60,
+      userId: 'del-dan',
+      query: { limit: 24, sort: 'newest' },
+    });
+    expect(gallery.items).toEqual([]);
+    await expectQuotaMatches('del-dan');
+
+    // The user retries: the marked image is finished.
+    expect(await deleteImages({ db, blobs, userId: 'del-dan', imageIds: [first.image.id] })).toEqual({ deleted: [first.image.id], notFound: [] });
+    expect(await existing(first.image)).toBe(0);
+    await expectQuotaMatches('del-dan');
+
+    // Nobody retries: the clean-up timer finishes it once the grace period is over.
+    expect((await purgeDeletedImages({ db, blobs })).finished).toEqual([]);
+    const later = new Date(Date.now() + 10 * 60_000);
+    expect(await purgeDeletedImages({ db, blobs, now: later })).toEqual({ finished: [second.image.id], pending: [] });
+    expect(await existing(second.image)).toBe(0);
+    expect(await db.userImage.count({ where: { userId: 'del-dan' } })).toBe(0);
+    await expectQuotaMatches('del-dan');
+  });
+});

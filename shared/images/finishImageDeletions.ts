@@ -1,0 +1,89 @@
+import type { Database, ImageStatus, UserImage } from '../db/index.js';
+import { releaseImageQuota } from '../quota/releaseImageQuota.js';
+import { CONTAINERS, processedBlob, thumbnailBlob, type BlobLocation } from '../storage/blobPaths.js';
+import type { BlobStore } from '../storage/blobStore.js';
+
+export interface FinishImageDeletionsOptions {
+  db: Database;
+  blobs: BlobStore;
+  /** Images already marked with `deletedAt`. */
+  images: readonly Pick<UserImage, 'id' | 'userId' | 'originalPath'>[];
+}
+
+export interface FinishedImageDeletions {
+  /** Ids whose blobs and row this call removed, their bytes given back to the quota. */
+  finished: string[];
+  /** Ids left marked because a blob could not be deleted; a later call finishes them. */
+  pending: { id: string; error: unknown }[];
+}
+
+interface RemovedImage {
+  id: string;
+  userId: string;
+  storageBytes: bigint;
+  status: ImageStatus;
+  errorCode: string | null;
+}
+
+/** Images whose blobs are deleted at the same time; each has three. */
+const CONCURRENT_IMAGES = 8;
+
+/**
+ * The second half of a deletion: blobs first, then the row and its quota in one transaction. Marked
+ * rows are invisible to the API, so a failure between the steps leaves neither a visible row pointing
+ * at missing blobs nor a blob without a row; running this again finishes the job. The quota keeps
+ * counting an image's bytes until its row goes, so `storageUsed` never drops below what is stored.
+ */
+export async function finishImageDeletions(options: FinishImageDeletionsOptions): Promise<FinishedImageDeletions> {
+  const blobsDeleted: Pick<UserImage, 'id' | 'userId'>[] = [];
+  const pending: FinishedImageDeletions['pending'] = [];
+  await forEachConcurrently(options.images, CONCURRENT_IMAGES, async (image) => {
+    try {
+      await Promise.all(blobsOf(image).map((location) => options.blobs.delete(location)));
+      blobsDeleted.push(image);
+    } catch (error) {
+      pending.push({ id: image.id, error });
+    }
+  });
+
+  const finished: string[] = [];
+  for (const [userId, ids] of groupIdsByUser(blobsDeleted)) {
+    finished.push(...(await deleteRows(options.db, userId, ids)));
+  }
+  return { finished, pending };
+}
+
+/**
+ * Every blob the image can have. The cut-out and thumbnail paths are derived, not read from the row,
+ * so a blob that processing wrote but had not recorded yet goes too.
+ */
+function blobsOf(image: Pick<UserImage, 'id' | 'userId' | 'originalPath'>): BlobLocation[] {
+  return [{ container: CONTAINERS.originals, name: image.originalPath }, processedBlob(image.userId, image.id), thumbnailBlob(image.userId, image.id)];
+}
+
+async function deleteRows(db: Database, userId: string, ids: string[]): Promise<string[]> {
+  return db.$transaction(async (tx) => {
+    // DELETE … RETURNING reads each row's bytes as it removes it, so a concurrent finalisation that
+    // changed them is given back exactly; a row another call already removed is simply not returned.
+    const removed = await tx.$queryRaw<RemovedImage[]>`
+      DELETE FROM "UserImage"
+      WHERE "id" = ANY(${ids}::text[]) AND "userId" = ${userId} AND "deletedAt" IS NOT NULL
+      RETURNING "id", "userId", "storageBytes", "status", "errorCode"`;
+    for (const image of removed) await releaseImageQuota(tx, image);
+    return removed.map((image) => image.id);
+  });
+}
+
+function groupIdsByUser(images: readonly Pick<UserImage, 'id' | 'userId'>[]): Map<string, string[]> {
+  const byUser = new Map<string, string[]>();
+  for (const image of images) byUser.set(image.userId, [...(byUser.get(image.userId) ?? []), image.id]);
+  return byUser;
+}
+
+async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
