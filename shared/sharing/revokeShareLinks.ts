@@ -1,0 +1,15 @@
+import type { Database } from '../db/index.js';
+import { findOwnedImage } from '../images/findOwnedImage.js';
+
+export interface RevokeShareLinksOptions {
+  db: Database;
+  userId: string;
+  imageId: string;
+  now?: Date;
+}
+
+/** `DELETE /api/images/{id}/share`: every link of one of the caller's images stops working. */
+export async function revokeShareLinks(options: RevokeShareLinksOptions): Promise<void> {
+  const image = await findOwnedImage(options.db, options.userId, options.imageId);
+  await options.db.shareLink.updateMany({ where: { imageId: image.id, revokedAt: null }, data: { revokedAt: options.now ?? new Date() } });
+}

@@ -1,0 +1,71 @@
+import type { Database } from '../db/index.js';
+import type { Usage } from './usageSchema.js';
+
+export interface GetUsageOptions {
+  db: Database;
+  userId: string;
+}
+
+interface QuotaRow {
+  storageUsed: bigint;
+  storageLimit: bigint;
+  imageCount: number;
+  imageLimit: number;
+}
+
+interface GroupRow {
+  dimension: 'type' | 'status' | 'quality';
+  key: string | null;
+  images: number;
+}
+
+interface TimingRow {
+  avgMs: number | null;
+  p95Ms: number | null;
+}
+
+/**
+ * `GET /api/me/usage`: the quota and the caller's images counted three ways, and processing time
+ * (mean and 95th percentile), all aggregated by PostgreSQL — no image row is loaded.
+ */
+export async function getUsage(options: GetUsageOptions): Promise<Usage> {
+  const { db, userId } = options;
+  const [quotaRows, groups, timings] = await Promise.all([
+    db.$queryRaw<QuotaRow[]>`
+      SELECT u."storageUsed", q."storageLimit", q."imageCount", q."imageLimit"
+      FROM "User" u JOIN "StorageQuota" q ON q."userId" = u."id"
+      WHERE u."id" = ${userId}`,
+    db.$queryRaw<GroupRow[]>`
+      SELECT CASE WHEN GROUPING("fileType") = 0 THEN 'type' WHEN GROUPING("status") = 0 THEN 'status' ELSE 'quality' END AS "dimension",
+             COALESCE("fileType", "status"::text, "quality"::text) AS "key",
+             count(*)::int AS "images"
+      FROM "UserImage"
+      WHERE "userId" = ${userId} AND "deletedAt" IS NULL
+      GROUP BY GROUPING SETS (("fileType"), ("status"), ("quality"))`,
+    db.$queryRaw<TimingRow[]>`
+      SELECT round(avg("processingTime"))::int AS "avgMs",
+             round((percentile_cont(0.95) WITHIN GROUP (ORDER BY "processingTime"))::numeric)::int AS "p95Ms"
+      FROM "UserImage"
+      WHERE "userId" = ${userId} AND "deletedAt" IS NULL AND "status" = 'ready' AND "processingTime" IS NOT NULL`,
+  ]);
+  const quota = quotaRows[0];
+  if (!quota) throw new Error(`User ${userId} has no quota row.`);
+
+  const usage: Usage = {
+    storageUsed: Number(quota.storageUsed),
+    storageLimit: Number(quota.storageLimit),
+    imageCount: quota.imageCount,
+    imageLimit: quota.imageLimit,
+    byType: {},
+    byStatus: { pending_upload: 0, queued: 0, processing: 0, ready: 0, failed: 0 },
+    processing: { avgMs: timings[0]?.avgMs ?? null, p95Ms: timings[0]?.p95Ms ?? null },
+    quality: { excellent: 0, good: 0, fair: 0 },
+  };
+  for (const { dimension, key, images } of groups) {
+    if (key === null) continue;
+    if (dimension === 'type') usage.byType[key] = images;
+    else if (dimension === 'status') usage.byStatus[key as keyof Usage['byStatus']] = images;
+    else usage.quality[key as keyof Usage['quality']] = images;
+  }
+  return usage;
+}
