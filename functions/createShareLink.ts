@@ -1,0 +1,18 @@
+import { app } from '@azure/functions';
+import { json } from '../shared/http/json.js';
+import { parseJsonBody, parseParams } from '../shared/http/parseInput.js';
+import { authenticatedRoute } from '../shared/http/routes.js';
+import { imageIdParamsSchema } from '../shared/images/imageIdParamsSchema.js';
+import { createShareLink } from '../shared/sharing/createShareLink.js';
+import { shareLinkRequestSchema } from '../shared/sharing/shareSchemas.js';
+
+app.http('createShareLink', {
+  route: 'images/{id}/share',
+  methods: ['POST'],
+  handler: authenticatedRoute(async (request, { services: { db, config }, user }) => {
+    const { id } = parseParams(request, imageIdParamsSchema);
+    const { expiresInHours } = await parseJsonBody(request, shareLinkRequestSchema);
+    const link = await createShareLink({ db, userId: user.userId, imageId: id, expiresInHours, publicBaseUrl: config.publicBaseUrl });
+    return json(201, { token: link.token, url: link.url, expiresAt: link.expiresAt.toISOString() });
+  }),
+});

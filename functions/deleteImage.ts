@@ -1,0 +1,15 @@
+import { app } from '@azure/functions';
+import { parseParams } from '../shared/http/parseInput.js';
+import { authenticatedRoute } from '../shared/http/routes.js';
+import { deleteImage } from '../shared/images/deleteImage.js';
+import { imageIdParamsSchema } from '../shared/images/imageIdParamsSchema.js';
+
+app.http('deleteImage', {
+  route: 'images/{id}',
+  methods: ['DELETE'],
+  handler: authenticatedRoute(async (request, { services: { db, blobs }, user }) => {
+    const { id } = parseParams(request, imageIdParamsSchema);
+    await deleteImage({ db, blobs, userId: user.userId, imageId: id });
+    return { status: 204 };
+  }),
+});

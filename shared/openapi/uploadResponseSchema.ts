@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { imageResourceSchema } from '../images/imageSchemas.js';
+
+/** The reply of `POST /api/uploads` (built by `functions/requestUpload.ts`). */
+export const uploadResponseSchema = z.object({
+  image: imageResourceSchema,
+  upload: z.object({
+    url: z.url().meta({ description: 'Write-only link to exactly this image’s blob.' }),
+    method: z.literal('PUT'),
+    headers: z.object({ 'x-ms-blob-type': z.literal('BlockBlob'), 'content-type': z.string() }),
+    expiresAt: z.iso.datetime(),
+  }),
+});
