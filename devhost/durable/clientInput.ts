@@ -33,7 +33,7 @@ export interface DurableClientInput {
   httpBaseUrl: null;
 }
 
-export function toWebhookUrl(origin: string): string {
+function toWebhookUrl(origin: string): string {
   return `${origin.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
 }
 

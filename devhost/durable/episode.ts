@@ -4,8 +4,15 @@ import { DurableEngineError, NonDeterministicOrchestrationError } from './errors
 import { EventType, OrchestrationStatusCode, historyEvent, type HistoryEvent } from './historyEvents.js';
 import { TIMER_LIMITS, newInvocationContext, toOrchestrationTriggerValue, type InvocationEnvironment } from './invocation.js';
 import { fromOrchestratorError, fromOrchestratorResult, type OrchestratorOutcome } from './orchestratorState.js';
-import { timerMessageKey, type DurableStore, type InstanceRecord, type InstanceSnapshot, type RuntimeStatus, type StoredMessage } from './store.js';
-import { TERMINAL_STATUSES } from './store.js';
+import {
+  TERMINAL_STATUSES,
+  timerMessageKey,
+  type DurableStore,
+  type InstanceRecord,
+  type InstanceSnapshot,
+  type RuntimeStatus,
+  type StoredMessage,
+} from './store.js';
 
 /**
  * One orchestration episode, as DurableTask.Core's dispatcher runs it: take the instance's visible
@@ -139,6 +146,56 @@ function toTimerMessages(actions: readonly PlannedAction[], executionId: string,
   );
 }
 
+interface Decision {
+  ending?: Ending;
+  scheduled: PlannedAction[];
+  customStatus: string | null;
+}
+
+/** Terminate, or run the orchestrator and let the extension's rules judge its actions. */
+async function decide(
+  environment: EpisodeEnvironment,
+  instance: InstanceRecord,
+  history: readonly HistoryEvent[],
+  newEvents: readonly HistoryEvent[],
+  consumed: readonly StoredMessage[],
+): Promise<Decision> {
+  const unchanged = { scheduled: [], customStatus: instance.customStatus };
+  const terminated = consumed.find((message) => message.event.EventType === EventType.ExecutionTerminated)?.event;
+  if (terminated?.EventType === EventType.ExecutionTerminated) return { ...unchanged, ending: { status: 'Terminated', output: terminated.Input ?? '' } };
+  if (![...history, ...newEvents].some((event) => event.EventType === EventType.ExecutionStarted)) {
+    throw new DurableEngineError(`Instance '${instance.instanceId}' has messages but no ExecutionStarted event.`);
+  }
+  const registration = environment.orchestrators.get(instance.name.toLowerCase());
+  if (!registration) {
+    return { ...unchanged, ending: { status: 'Failed', output: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.` } };
+  }
+  const failed = (message: string): Ending => ({ status: 'Failed', output: `Orchestrator function '${instance.name}' failed: ${message}` });
+
+  const outcome = await invokeOrchestrator(environment, registration, instance, history, newEvents);
+  if (outcome.kind === 'crash') return { ...unchanged, ending: failed(outcome.message) };
+  const { state } = outcome;
+  // The extension keeps the last custom status the orchestrator set.
+  const customStatus = state.customStatus !== undefined && state.customStatus !== null ? JSON.stringify(state.customStatus) : instance.customStatus;
+  try {
+    const replay = replayActions([...history, ...newEvents], state.actions, {
+      schemaVersion: state.schemaVersion,
+      firstNewEventIndex: history.length,
+      maximumShortTimerMs: TIMER_LIMITS.maximumShortTimerMs,
+      longRunningTimerIntervalMs: TIMER_LIMITS.longRunningTimerIntervalMs,
+    });
+    for (const notice of replay.notices) environment.log(`durable: WARNING ${instance.name} (${instance.instanceId}): ${notice}`);
+    // Only once the extension has awaited every action does it look at isDone / error.
+    if (replay.finished && state.error !== undefined) return { scheduled: [], customStatus, ending: failed(state.error) };
+    if (replay.finished && state.isDone) return { scheduled: [], customStatus, ending: { status: 'Completed', output: JSON.stringify(state.output ?? null) } };
+    return { scheduled: replay.newActions, customStatus };
+  } catch (error) {
+    if (!(error instanceof DurableEngineError)) throw error;
+    // DurableTask.Core fails the instance with the non-determinism message itself; other faults read as orchestrator failures.
+    return { scheduled: [], customStatus, ending: error instanceof NonDeterministicOrchestrationError ? { status: 'Failed', output: error.message } : failed(error.message) };
+  }
+}
+
 export async function runEpisode(environment: EpisodeEnvironment, instanceId: string): Promise<EpisodeResult> {
   const { store, log } = environment;
   const snapshot = await store.readSnapshot(instanceId);
@@ -168,47 +225,8 @@ export async function runEpisode(environment: EpisodeEnvironment, instanceId: st
   }
 
   const newEvents: HistoryEvent[] = [historyEvent.orchestratorStarted(now), ...consumed.map((message) => message.event)];
-  const registration = environment.orchestrators.get(instance.name.toLowerCase());
-  let ending: Ending | undefined;
-  let scheduled: PlannedAction[] = [];
-  let customStatus = instance.customStatus;
-
-  const terminated = consumed.find((message) => message.event.EventType === EventType.ExecutionTerminated);
-  if (terminated?.event.EventType === EventType.ExecutionTerminated) {
-    ending = { status: 'Terminated', output: terminated.event.Input ?? '' };
-  } else if (![...history, ...newEvents].some((event) => event.EventType === EventType.ExecutionStarted)) {
-    throw new DurableEngineError(`Instance '${instanceId}' has messages but no ExecutionStarted event.`);
-  } else if (!registration) {
-    ending = { status: 'Failed', output: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.` };
-  } else {
-    const outcome = await invokeOrchestrator(environment, registration, instance, history, newEvents);
-    if (outcome.kind === 'crash') {
-      ending = { status: 'Failed', output: `Orchestrator function '${instance.name}' failed: ${outcome.message}` };
-    } else {
-      const { state } = outcome;
-      if (state.customStatus !== undefined && state.customStatus !== null) customStatus = JSON.stringify(state.customStatus);
-      try {
-        const replay = replayActions([...history, ...newEvents], state.actions, {
-          schemaVersion: state.schemaVersion,
-          firstNewEventIndex: history.length,
-          maximumShortTimerMs: TIMER_LIMITS.maximumShortTimerMs,
-          longRunningTimerIntervalMs: TIMER_LIMITS.longRunningTimerIntervalMs,
-        });
-        for (const notice of replay.notices) log(`durable: WARNING ${instance.name} (${instanceId}): ${notice}`);
-        if (replay.finished && state.error !== undefined) {
-          ending = { status: 'Failed', output: `Orchestrator function '${instance.name}' failed: ${state.error}` };
-        } else if (replay.finished && state.isDone) {
-          ending = { status: 'Completed', output: JSON.stringify(state.output ?? null) };
-        } else {
-          scheduled = replay.newActions;
-        }
-      } catch (error) {
-        if (!(error instanceof DurableEngineError)) throw error;
-        const output = error instanceof NonDeterministicOrchestrationError ? error.message : `Orchestrator function '${instance.name}' failed: ${error.message}`;
-        ending = { status: 'Failed', output };
-      }
-    }
-  }
+  const decision = await decide(environment, instance, history, newEvents, consumed);
+  const { ending, scheduled } = decision;
 
   const appended = [...newEvents, ...toScheduledEvents(scheduled, now)];
   if (ending) {
@@ -224,7 +242,7 @@ export async function runEpisode(environment: EpisodeEnvironment, instanceId: st
       ...instance,
       runtimeStatus: ending?.status ?? 'Running',
       output: ending ? ending.output : null,
-      customStatus,
+      customStatus: decision.customStatus,
       lastUpdatedTime: now,
       historyLength: history.length + appended.length,
     },

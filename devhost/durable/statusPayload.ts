@@ -31,7 +31,7 @@ const ORCHESTRATION_STATUS_NAMES: Record<number, string> = {
 };
 
 /** DurableClient.ParseToJToken: JSON when it parses, the raw text otherwise (terminate reasons, failure messages). */
-export function fromStoredText(text: string | null): unknown {
+function fromStoredText(text: string | null): unknown {
   if (text === null) return null;
   const trimmed = text.trim();
   if (trimmed.length === 0) return '';
@@ -51,7 +51,7 @@ function toStatusTime(date: Date): string {
  * DurableClient.GetDurableOrchestrationStatusAsync's history rendering: event types by name,
  * OrchestratorStarted/Completed and answered TaskScheduled folded away, results only on request.
  */
-export function toHistoryEventsPayload(history: readonly HistoryEvent[], options: StatusOptions): Record<string, unknown>[] {
+function toHistoryEventsPayload(history: readonly HistoryEvent[], options: StatusOptions): Record<string, unknown>[] {
   const items = history.map((event) => ({ ...event }) as Record<string, unknown>);
   const scheduled = new Map<number, { index: number; name: unknown; timestamp: unknown; input: unknown }>();
   const folded = new Set<number>();
