@@ -8,6 +8,8 @@ import { defineConfig } from 'prisma/config';
 const root = path.dirname(fileURLToPath(import.meta.url));
 
 process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(root, 'prisma', 'schema-engine', 'schema-engine.mjs');
+// No usage/update check: it would only try the network (closed here) from a background process.
+process.env.CHECKPOINT_DISABLE ??= '1';
 
 /**
  * The commands that talk to the configured database. Each fails early, with a message saying what
