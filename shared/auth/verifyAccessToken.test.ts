@@ -52,11 +52,11 @@ describe('verifyAccessToken with HS256', () => {
 describe('verifyAccessToken with a JWKS', () => {
   let server: Server;
   let jwksUrl: string;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
     server = createServer((_request, response) => {
       response.setHeader('content-type', 'application/json');

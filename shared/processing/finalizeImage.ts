@@ -1,4 +1,4 @@
-import type { Database, UserImage } from '../db/index.js';
+import type { Database } from '../db/index.js';
 import type { EventLog } from '../observability/eventLog.js';
 import { reportQuotaCrossings } from '../quota/reportQuotaCrossings.js';
 import { CONTAINERS, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
@@ -14,7 +14,8 @@ export interface FinalizeImageOptions {
   now?: Date;
 }
 
-export type FinalizeResult = { ready: true; image: UserImage } | { ready: false; reason: string };
+/** Activity results travel as JSON through the orchestration history: no rows, no BigInts. */
+export type FinalizeResult = { ready: true; userId: string } | { ready: false; reason: string };
 
 /**
  * Last step: the row becomes `ready` with its paths, timing and quality, and the user's storage is set
@@ -75,5 +76,5 @@ export async function finalizeImage(options: FinalizeImageOptions): Promise<Fina
       max: Number(result.storageLimit),
     });
   }
-  return { ready: true, image: result.image };
+  return { ready: true, userId: result.image.userId };
 }

@@ -53,6 +53,8 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     const user = await app.db.user.findUniqueOrThrow({ where: { id: 'pipeline-alice' } });
     expect(Number(row.storageBytes)).toBe(photo.length + Number(row.processedSize) + Number(row.thumbnailSize));
     expect(Number(user.storageUsed)).toBe(await storedBytesOf(app, 'pipeline-alice'));
+    // Every step succeeded the first time: nothing was retried behind the result.
+    expect(app.logs.filter((line) => line.includes(imageId) && /failed/.test(line))).toEqual([]);
   });
 
   it.each([
@@ -135,7 +137,7 @@ describe('upload → blob trigger → queue → orchestration → remover → th
   });
 
   it('refuses requests without a valid token with 401 and the api.md body', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const response = await app.api('POST', '/api/uploads', { headers, body: { fileName: 'a.jpg', contentType: 'image/jpeg', size: 1 } });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
