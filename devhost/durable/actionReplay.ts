@@ -1,6 +1,7 @@
 import { NonDeterministicOrchestrationError, OrchestratorProtocolError, UnsupportedDurableActionError } from './errors.js';
 import { EventType, type HistoryEvent, type TaskScheduledEvent, type TimerCreatedEvent } from './historyEvents.js';
-import { ActionType, ReplaySchema, actionTypeName, type OrchestratorAction, type RetryOptionsJson } from './orchestratorState.js';
+import { ActionType, ReplaySchema, actionTypeName, type OrchestratorAction } from './orchestratorState.js';
+import { nextRetryDelayMs, toRetryPolicy, type RetryPolicy } from './retryPolicy.js';
 
 /**
  * The extension's half of an episode. The Durable extension does not trust the actions an
@@ -33,9 +34,6 @@ export interface ActionReplayOptions {
   maximumShortTimerMs: number;
   longRunningTimerIntervalMs: number;
 }
-
-/** DurableTask.Core's RetryOptions defaults as the extension sets them (MaxRetryInterval 6 days). */
-const DEFAULT_MAX_RETRY_INTERVAL_MS = 6 * 24 * 3600_000;
 
 type Settlement = 'succeeded' | 'failed';
 
@@ -290,36 +288,6 @@ class ActionInvoker {
     if (isCanceled) this.context.cancelTimer(id);
     return task;
   }
-}
-
-interface RetryPolicy {
-  firstRetryIntervalMs: number;
-  maxNumberOfAttempts: number;
-  backoffCoefficient: number;
-  maxRetryIntervalMs: number;
-  retryTimeoutMs: number | undefined;
-}
-
-/** The extension's RetryOptionsConverter: the first two are required, the rest keep DurableTask.Core's defaults. */
-function toRetryPolicy(json: RetryOptionsJson | undefined): RetryPolicy {
-  if (!json || typeof json.firstRetryIntervalInMilliseconds !== 'number' || typeof json.maxNumberOfAttempts !== 'number') {
-    throw new OrchestratorProtocolError('Invalid JSON. Must contain fields firstRetryIntervalInMilliseconds and maxNumberOfAttempts.');
-  }
-  return {
-    firstRetryIntervalMs: json.firstRetryIntervalInMilliseconds,
-    maxNumberOfAttempts: json.maxNumberOfAttempts,
-    backoffCoefficient: json.backoffCoefficient ?? 1,
-    maxRetryIntervalMs: json.maxRetryIntervalInMilliseconds ?? DEFAULT_MAX_RETRY_INTERVAL_MS,
-    retryTimeoutMs: json.retryTimeoutInMilliseconds,
-  };
-}
-
-/** RetryInterceptor.ComputeNextDelay: 0 means "stop retrying". */
-function nextRetryDelayMs(policy: RetryPolicy, attempt: number, firstAttemptMs: number, nowMs: number): number {
-  const expiresAtMs = policy.retryTimeoutMs === undefined ? Number.POSITIVE_INFINITY : firstAttemptMs + policy.retryTimeoutMs;
-  if (!(nowMs < expiresAtMs)) return 0;
-  const delayMs = policy.firstRetryIntervalMs * Math.pow(policy.backoffCoefficient, attempt);
-  return delayMs < policy.maxRetryIntervalMs ? delayMs : policy.maxRetryIntervalMs;
 }
 
 function requiredName(action: OrchestratorAction): string {

@@ -130,8 +130,19 @@ export class ClientApi {
       return errorReply(400, 'Invalid JSON content', { message: (error as Error).message, type: 'Newtonsoft.Json.JsonReaderException' });
     }
     const id = await this.environment.operations.startNew(functionName, instanceId, input);
-    const { id: _, rewindPostUri: __, ...links } = toManagementUrls(origin, id, this.environment.taskHub);
-    return { status: 202, body: { id, ...links }, headers: { Location: links.statusQueryGetUri, 'Retry-After': '10' } };
+    const urls = toManagementUrls(origin, id, this.environment.taskHub);
+    // HttpApiHandler.CreateCheckStatusResponseMessage: every management link but rewind.
+    const links = {
+      id,
+      statusQueryGetUri: urls.statusQueryGetUri,
+      sendEventPostUri: urls.sendEventPostUri,
+      terminatePostUri: urls.terminatePostUri,
+      purgeHistoryDeleteUri: urls.purgeHistoryDeleteUri,
+      restartPostUri: urls.restartPostUri,
+      suspendPostUri: urls.suspendPostUri,
+      resumePostUri: urls.resumePostUri,
+    };
+    return { status: 202, body: links, headers: { Location: urls.statusQueryGetUri, 'Retry-After': '10' } };
   }
 
   async #status(instanceId: string, url: URL): Promise<Reply> {
