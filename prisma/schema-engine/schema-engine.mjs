@@ -525,6 +525,8 @@ async function serveRpc(args) {
         bound,
       );
       return await fn(engine);
+    } catch (error) {
+      throw withExternalCause(error, bound.errorRegistry);
     } finally {
       try {
         engine?.free();
@@ -628,6 +630,23 @@ async function serveRpc(args) {
   await new Promise((resolve) => input.once('close', resolve));
   await queue;
   await stopEmbeddedShadow();
+}
+
+/**
+ * A JavaScript error thrown inside the adapter reaches the engine as "External error id#N"; the
+ * error itself stays in the factory's registry. Put its message back into what the user sees.
+ */
+function withExternalCause(error, registry) {
+  const match = /External error id#(\d+)/.exec(String(error?.message ?? ''));
+  const cause = match ? registry?.consumeError?.(Number(match[1]))?.error : undefined;
+  if (cause?.message && typeof error === 'object') {
+    try {
+      error.message = error.message.replace(match[0], `${match[0]}: ${cause.message}`);
+    } catch {
+      // A frozen error: leave it as it is.
+    }
+  }
+  return error;
 }
 
 function forwardEngineLog(line) {
