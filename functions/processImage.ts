@@ -1,6 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { getConfig } from '../shared/config.js';
+import { describeStepFailure } from '../shared/processing/describeStepFailure.js';
 import type { FinalizeResult } from '../shared/processing/finalizeImage.js';
 import type { MakeThumbnailResult } from '../shared/processing/makeThumbnail.js';
 import type { ProcessingStart } from '../shared/processing/markProcessing.js';
@@ -45,7 +46,7 @@ const processImage: OrchestrationHandler = function* (context: OrchestrationCont
       }
     }
   } catch (error) {
-    failure = error instanceof Error ? error.message : String(error);
+    failure = describeStepFailure(error);
   }
   yield context.df.callActivity('markImageFailed', { imageId, message: failure });
   return { imageId, outcome: 'failed', reason: failure };

@@ -44,6 +44,8 @@ describe('remover failures', () => {
     const failed = await waitForSettledImage(app, token, imageId);
     expect(failed.status).toBe('failed');
     expect(failed.error.code).toBe('processing_failed');
+    expect(failed.error.message).toMatch(/^The background-removal service did not answer/);
+    expect(failed.error.message).not.toMatch(/\n|\s+at\s/);
     expect(app.remover.calls - callsBefore).toBe(3);
     expect(failed.urls.original).not.toBeNull();
     expect(failed.urls.processed).toBeNull();
