@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import { galleryPageSchema } from '../../shared/gallery/gallerySchemas.js';
+import { imageResourceSchema } from '../../shared/images/imageSchemas.js';
+import { sharedImageSchema } from '../../shared/sharing/shareSchemas.js';
+import { usageSchema } from '../../shared/usage/usageSchema.js';
+import { discOnPlainBackground } from '../support/sampleImages.js';
+import { seedStoredImage, type SeededImage } from '../support/seedImages.js';
+import { seedUser } from '../support/seedUser.js';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+import { storedBytesOf, uploadThroughApi, waitForSettledImage } from '../support/uploadThroughApi.js';
+
+async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
+  const archive = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true }, (error, file) => (error ? reject(error) : resolve(file))),
+  );
+  const entries = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    archive.on('entry', (entry: yauzl.Entry) =>
+      archive.openReadStream(entry, async (error, stream) => {
+        if (error) return reject(error);
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        entries.set(entry.fileName, Buffer.concat(chunks));
+        archive.readEntry();
+      }),
+    );
+    archive.on('end', resolve);
+    archive.on('error', reject);
+    archive.readEntry();
+  });
+  return entries;
+}
+
+describe('gallery API through the devhost', () => {
+  let app: TestApp;
+  let token: string;
+  const images: SeededImage[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await seedUser(app.db, 'api-ann');
+    token = await app.tokenFor('api-ann');
+    for (let n = 0; n < 50; n += 1) images.push(await seedStoredImage(app.db, app.blobs, 'api-ann', { title: `Photo ${n}`, tags: n % 2 ? ['odd'] : [] }));
+  });
+  afterAll(() => app?.stop());
+
+  it('streams a ZIP of 50 images that unzips to byte-identical files with safe unique names', async () => {
+    const response = await fetch(`${app.baseUrl}/api/gallery/download`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: images.map((seeded) => seeded.image.id) }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="detour-\d{4}-\d{2}-\d{2}\.zip"/);
+    const entries = await unzip(Buffer.from(await response.arrayBuffer()));
+    expect(entries.size).toBe(50);
+    for (const seeded of images) {
+      expect(entries.get(`${seeded.image.title.replace(' ', '-')}_${seeded.image.id}.png`)).toEqual(seeded.processed);
+    }
+    const tooMany = await app.api('POST', '/api/gallery/download', { token, body: { ids: Array.from({ length: 101 }, () => images[0]!.image.id) } });
+    expect(tooMany.status).toBe(400);
+  });
+
+  it('pages the gallery with filters and refuses a bad query', async () => {
+    const first = await app.api('GET', '/api/gallery?limit=20&tags=ODD', { token });
+    expect(first.status).toBe(200);
+    const page = galleryPageSchema.parse(first.body);
+    expect(page.items.every((item) => item.tags.includes('odd'))).toBe(true);
+    const second = await app.api('GET', `/api/gallery?limit=20&tags=odd&cursor=${encodeURIComponent(page.nextCursor!)}`, { token });
+    expect(second.body.items).toHaveLength(5);
+    expect(second.body.nextCursor).toBeNull();
+    expect(new Set([...page.items, ...second.body.items].map((item: { id: string }) => item.id)).size).toBe(25);
+
+    for (const query of ['limit=0', 'limit=101', 'sort=sideways', 'favourite=true', 'from=yesterday', `cursor=${encodeURIComponent(page.nextCursor!)}`]) {
+      const refused = await app.api('GET', `/api/gallery?${query}`, { token });
+      expect(refused.status, query).toBe(400);
+      expect(refused.body.error.code).toBe('invalid_request');
+    }
+  });
+
+  it('shows, updates and redirects downloads of one image', async () => {
+    const [seeded] = images;
+    const shown = await app.api('GET', `/api/images/${seeded!.image.id}`, { token });
+    expect(imageResourceSchema.parse(shown.body)).toMatchObject({ id: seeded!.image.id, status: 'ready' });
+    const updated = await app.api('PATCH', `/api/images/${seeded!.image.id}`, { token, body: { title: ' Été ', tags: ['A', 'a ', 'b'], isFavorite: true } });
+    expect(updated.body).toMatchObject({ title: 'Été', tags: ['a', 'b'], isFavorite: true, isPublic: false });
+    const replaced = await app.api('PUT', `/api/images/${seeded!.image.id}`, { token, body: { isPublic: true } });
+    expect(replaced.body).toMatchObject({ title: 'Été', tags: ['a', 'b'], isPublic: true });
+    expect((await app.api('PATCH', `/api/images/${seeded!.image.id}`, { token, body: { status: 'ready' } })).status).toBe(400);
+
+    const redirect = await app.api('GET', `/api/images/${seeded!.image.id}/download`, { token });
+    expect(redirect.status).toBe(302);
+    const file = await fetch(redirect.headers.get('location')!);
+    expect(file.headers.get('content-disposition')).toContain('attachment; filename="Ete.png"');
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(seeded!.processed);
+  });
+
+  it('shares an image without sign-in until the link is revoked', async () => {
+    const id = images[1]!.image.id;
+    const created = await app.api('POST', `/api/images/${id}/share`, { token, body: { expiresInHours: 1 } });
+    expect(created.status).toBe(201);
+    expect(created.body.url).toBe(`${app.config.publicBaseUrl}/api/shared/${created.body.token}`);
+    const visit = await app.api('GET', `/api/shared/${created.body.token}`);
+    expect(visit.status).toBe(200);
+    expect(sharedImageSchema.parse(visit.body).expiresAt).toBe(created.body.expiresAt);
+    for (const hours of [0, 169, 1.5]) {
+      expect((await app.api('POST', `/api/images/${id}/share`, { token, body: { expiresInHours: hours } })).status).toBe(400);
+    }
+    expect((await app.api('DELETE', `/api/images/${id}/share`, { token })).status).toBe(204);
+    const gone = await app.api('GET', `/api/shared/${created.body.token}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body.error.code).toBe('not_found');
+  });
+
+  it('gives deleted images’ bytes back: storageUsed ends at the exact sum of the remaining blobs', async () => {
+    const owner = await app.tokenFor('api-ben');
+    const uploaded: string[] = [];
+    for (const format of ['png', 'jpeg', 'webp', 'png'] as const) {
+      const { imageId } = await uploadThroughApi(app, owner, await discOnPlainBackground({ format, width: 320, height: 240 }), {
+        contentType: `image/${format}`,
+      });
+      uploaded.push(imageId);
+    }
+    for (const imageId of uploaded) expect((await waitForSettledImage(app, owner, imageId)).status).toBe('ready');
+    const usageNow = async () => usageSchema.parse((await app.api('GET', '/api/me/usage', { token: owner })).body);
+    expect((await usageNow()).storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
+
+    expect((await app.api('DELETE', `/api/images/${uploaded[0]}`, { token: owner })).status).toBe(204);
+    expect((await app.api('GET', `/api/images/${uploaded[0]}`, { token: owner })).status).toBe(404);
+    expect((await usageNow()).storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
+
+    const bulk = await app.api('DELETE', '/api/gallery', { token: owner, body: { ids: [uploaded[1], uploaded[2]] } });
+    expect(bulk.body).toEqual({ deleted: [uploaded[1], uploaded[2]], notFound: [] });
+    const usage = await usageNow();
+    expect(usage.storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
+    expect(usage.storageUsed).toBeGreaterThan(0);
+    expect(usage).toMatchObject({ imageCount: 1, byStatus: { ready: 1 } });
+  });
+
+  it('serves health without sign-in and the committed OpenAPI document', async () => {
+    expect(await app.api('GET', '/api/health')).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', storage: 'ok' } } });
+    const document = await app.api('GET', '/api/openapi.json', { token });
+    expect(document.status).toBe(200);
+    expect(document.body).toEqual(JSON.parse(await readFile(new URL('../../docs/openapi.json', import.meta.url), 'utf8')));
+  });
+});

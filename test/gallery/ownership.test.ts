@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import { seedStoredImage, storedBlobBytes, type SeededImage } from '../support/seedImages.js';
+import { seedUser } from '../support/seedUser.js';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+
+/** The entries of a ZIP body, by name. */
+async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
+  const archive = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))),
+  );
+  const entries = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    archive.on('entry', (entry: yauzl.Entry) =>
+      archive.openReadStream(entry, async (error, stream) => {
+        if (error) return reject(error);
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        entries.set(entry.fileName, Buffer.concat(chunks));
+        archive.readEntry();
+      }),
+    );
+    archive.on('end', resolve);
+    archive.on('error', reject);
+    archive.readEntry();
+  });
+  return entries;
+}
+
+describe('ownership: user B using user A’s ids, through the HTTP API', () => {
+  let app: TestApp;
+  let ben: string;
+  let alices: SeededImage;
+  let alicesShareToken: string;
+  let bens: SeededImage;
+
+  /** Everything of Alice's that B might touch: her row, her share links, her blobs. */
+  const aliceState = async () => ({
+    row: await app.db.userImage.findUniqueOrThrow({ where: { id: alices.image.id } }),
+    links: await app.db.shareLink.findMany({ where: { imageId: alices.image.id }, orderBy: { id: 'asc' } }),
+    storedBytes: await storedBlobBytes(app.blobs, 'own-alice'),
+    user: await app.db.user.findUniqueOrThrow({ where: { id: 'own-alice' }, include: { quota: true } }),
+  });
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await seedUser(app.db, 'own-alice');
+    await seedUser(app.db, 'own-ben');
+    alices = await seedStoredImage(app.db, app.blobs, 'own-alice', { title: 'Alice’s' });
+    bens = await seedStoredImage(app.db, app.blobs, 'own-ben', { title: 'Ben’s' });
+    ben = await app.tokenFor('own-ben');
+    const shared = await app.api('POST', `/api/images/${alices.image.id}/share`, { token: await app.tokenFor('own-alice'), body: {} });
+    expect(shared.status).toBe(201);
+    alicesShareToken = shared.body.token;
+  });
+  afterAll(() => app?.stop());
+
+  it.each([
+    ['GET', '', undefined],
+    ['PATCH', '', { title: 'mine now', isPublic: true }],
+    ['PUT', '', { tags: ['stolen'] }],
+    ['DELETE', '', undefined],
+    ['GET', '/download', undefined],
+    ['GET', '/download?variant=original', undefined],
+    ['POST', '/share', { expiresInHours: 168 }],
+    ['DELETE', '/share', undefined],
+    ['POST', '/retry', undefined],
+  ] as const)('%s /api/images/{A’s id}%s is a 404 and changes nothing', async (method, suffix, body) => {
+    const before = await aliceState();
+    const response = await app.api(method, `/api/images/${alices.image.id}${suffix}`, { token: ben, body });
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    expect(response.headers.get('location')).toBeNull();
+    expect(await aliceState()).toEqual(before);
+    expect((await app.api('GET', `/api/shared/${alicesShareToken}`)).status).toBe(200);
+  });
+
+  it('a bulk delete with mixed ids deletes only B’s own', async () => {
+    const before = await aliceState();
+    const missing = 'cnosuchimage000000000000';
+    const response = await app.api('DELETE', '/api/gallery', { token: ben, body: { ids: [alices.image.id, bens.image.id, missing] } });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ deleted: [bens.image.id], notFound: [alices.image.id, missing] });
+    expect(await aliceState()).toEqual(before);
+    expect(await app.db.userImage.count({ where: { userId: 'own-ben' } })).toBe(0);
+    expect(await storedBlobBytes(app.blobs, 'own-ben')).toBe(0);
+  });
+
+  it('a ZIP request with A’s ids contains none of A’s bytes', async () => {
+    const bensOther = await seedStoredImage(app.db, app.blobs, 'own-ben');
+    const download = (body: unknown) =>
+      fetch(`${app.baseUrl}/api/gallery/download`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ben}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    for (const ids of [[alices.image.id], [bensOther.image.id, alices.image.id]]) {
+      for (const variant of ['processed', 'original', 'both']) {
+        const response = await download({ ids, variant });
+        expect(response.status).toBe(404);
+        expect(response.headers.get('content-type')).toContain('application/json');
+        const bytes = Buffer.from(await response.arrayBuffer());
+        for (const file of [alices.original, alices.processed!, alices.thumbnail!]) expect(bytes.includes(file)).toBe(false);
+        expect(JSON.parse(bytes.toString())).toMatchObject({ error: { code: 'not_found', details: { notFound: [alices.image.id] } } });
+      }
+    }
+    const own = await download({ ids: [bensOther.image.id], variant: 'both' });
+    expect(own.status).toBe(200);
+    const entries = await unzip(Buffer.from(await own.arrayBuffer()));
+    expect([...entries.values()]).toEqual([bensOther.original, bensOther.processed]);
+  });
+
+  it('B’s gallery, usage and searches never show A’s images', async () => {
+    const gallery = await app.api('GET', `/api/gallery?q=${encodeURIComponent('Alice')}`, { token: ben });
+    expect(gallery.body).toEqual({ items: [], nextCursor: null });
+    const usage = await app.api('GET', '/api/me/usage', { token: ben });
+    expect(usage.body.byStatus.ready).toBe(1);
+  });
+
+  it('every route but health and shared links wants a token', async () => {
+    const id = alices.image.id;
+    for (const [method, route] of [
+      ['GET', `/api/images/${id}`], ['PATCH', `/api/images/${id}`], ['PUT', `/api/images/${id}`], ['DELETE', `/api/images/${id}`],
+      ['GET', `/api/images/${id}/download`], ['POST', `/api/images/${id}/share`], ['DELETE', `/api/images/${id}/share`],
+      ['GET', '/api/gallery'], ['DELETE', '/api/gallery'], ['POST', '/api/gallery/download'], ['GET', '/api/me/usage'], ['GET', '/api/openapi.json'],
+    ] as const) {
+      const response = await app.api(method, route);
+      expect(response.status, `${method} ${route}`).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    }
+    expect((await app.api('GET', '/api/health')).status).toBe(200);
+  });
+});
