@@ -31,7 +31,7 @@ export function CompareSlider({ originalUrl, cutoutUrl, title, aspectRatio }: Co
       <div
         ref={frameRef}
         className="compare-frame"
-        style={{ aspectRatio, width: `min(100%, calc(60vh * ${aspectRatio}))` }}
+        style={{ aspectRatio, width: `min(100%, calc(50vh * ${aspectRatio}))` }}
         onPointerDown={(event) => {
           event.currentTarget.setPointerCapture(event.pointerId);
           follow(event);

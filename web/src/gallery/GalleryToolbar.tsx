@@ -49,38 +49,50 @@ export function GalleryToolbar({ filters, onChange }: GalleryToolbarProps) {
 
   return (
     <form className="gallery-toolbar" role="search" aria-label="Filter the gallery" onSubmit={(event) => event.preventDefault()}>
-      <label htmlFor={`${id}-q`}>Search</label>
-      <input id={`${id}-q`} type="search" value={draft.q} placeholder="Title or file name" onChange={(event) => set('q', event.target.value)} />
+      <span className="field">
+        <label htmlFor={`${id}-q`}>Search</label>
+        <input id={`${id}-q`} type="search" value={draft.q} placeholder="Title or file name" onChange={(event) => set('q', event.target.value)} />
+      </span>
 
-      <label htmlFor={`${id}-tags`}>Tags</label>
-      <input id={`${id}-tags`} value={draft.tags} placeholder="pets, summer" onChange={(event) => set('tags', event.target.value)} />
+      <span className="field">
+        <label htmlFor={`${id}-tags`}>Tags</label>
+        <input id={`${id}-tags`} value={draft.tags} placeholder="pets, summer" onChange={(event) => set('tags', event.target.value)} />
+      </span>
 
       <label className="inline">
         <input type="checkbox" checked={draft.favoritesOnly} onChange={(event) => set('favoritesOnly', event.target.checked)} />
         Favourites only
       </label>
 
-      <label htmlFor={`${id}-from`}>From</label>
-      <input id={`${id}-from`} type="date" value={draft.from} max={draft.to || undefined} onChange={(event) => set('from', event.target.value)} />
+      <span className="field">
+        <label htmlFor={`${id}-from`}>From</label>
+        <input id={`${id}-from`} type="date" value={draft.from} max={draft.to || undefined} onChange={(event) => set('from', event.target.value)} />
+      </span>
 
-      <label htmlFor={`${id}-to`}>To</label>
-      <input id={`${id}-to`} type="date" value={draft.to} min={draft.from || undefined} onChange={(event) => set('to', event.target.value)} />
+      <span className="field">
+        <label htmlFor={`${id}-to`}>To</label>
+        <input id={`${id}-to`} type="date" value={draft.to} min={draft.from || undefined} onChange={(event) => set('to', event.target.value)} />
+      </span>
 
-      <label htmlFor={`${id}-status`}>Status</label>
-      <select id={`${id}-status`} value={draft.status} onChange={(event) => set('status', event.target.value as ImageStatus | '')}>
-        <option value="">Any</option>
-        {(Object.keys(STATUS_LABELS) as ImageStatus[]).map((status) => (
-          <option key={status} value={status}>
-            {STATUS_LABELS[status]}
-          </option>
-        ))}
-      </select>
+      <span className="field">
+        <label htmlFor={`${id}-status`}>Status</label>
+        <select id={`${id}-status`} value={draft.status} onChange={(event) => set('status', event.target.value as ImageStatus | '')}>
+          <option value="">Any</option>
+          {(Object.keys(STATUS_LABELS) as ImageStatus[]).map((status) => (
+            <option key={status} value={status}>
+              {STATUS_LABELS[status]}
+            </option>
+          ))}
+        </select>
+      </span>
 
-      <label htmlFor={`${id}-sort`}>Sort</label>
-      <select id={`${id}-sort`} value={draft.sort} onChange={(event) => set('sort', event.target.value as GalleryFilters['sort'])}>
-        <option value="newest">Newest first</option>
-        <option value="oldest">Oldest first</option>
-      </select>
+      <span className="field">
+        <label htmlFor={`${id}-sort`}>Sort</label>
+        <select id={`${id}-sort`} value={draft.sort} onChange={(event) => set('sort', event.target.value as GalleryFilters['sort'])}>
+          <option value="newest">Newest first</option>
+          <option value="oldest">Oldest first</option>
+        </select>
+      </span>
 
       <button type="button" onClick={() => setDraft(toDraft(NO_FILTERS))}>
         Clear filters

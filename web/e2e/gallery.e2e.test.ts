@@ -1,0 +1,311 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { discOnPlainBackground } from '../../test/support/sampleImages.js';
+
+/**
+ * The whole product as a person uses it: `npm start` (the API, the pipeline, the page) on a free port
+ * and a migrated database of its own, and Debian's Chromium, headless, driven by playwright-core.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const screenshotFolder = fileURLToPath(new URL('./screenshots', import.meta.url));
+
+/** `npm start` builds the app and the page before it serves them: minutes on a busy 2-core machine. */
+const PRODUCT_START_TIMEOUT_MS = 300_000;
+const PIPELINE_TIMEOUT_MS = 90_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+interface RunningProduct {
+  baseUrl: string;
+  output: string[];
+  stop(): Promise<void>;
+}
+
+/** The end of a process's output, enough to see why it failed. */
+function lastLines(output: readonly string[], count = 60): string {
+  return output.join('').split('\n').slice(-count).join('\n');
+}
+
+/** Runs `npm start` in its own process group and resolves once the API answers and the page is served. */
+async function startProduct(databaseUrl: string): Promise<RunningProduct> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const child = spawn('npm', ['start'], {
+    cwd: repositoryRoot,
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+
+  const stop = async () => {
+    if (exitCode !== undefined || child.pid === undefined) return;
+    process.kill(-child.pid, 'SIGTERM');
+    const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000))]);
+    if (!stopped) {
+      process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    }
+  };
+
+  const deadline = Date.now() + PRODUCT_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`npm start exited with code ${exitCode} before serving:\n${lastLines(output)}`);
+    const [health, page] = await Promise.all([
+      fetch(`${baseUrl}/api/health`).then((response) => response.status, () => 0),
+      fetch(`${baseUrl}/gallery`).then((response) => response.status, () => 0),
+    ]);
+    // The API answers (its health is 503 until the first upload creates the containers) and the page is served.
+    if ((health === 200 || health === 503) && page === 200) return { baseUrl, output, stop };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  await stop();
+  throw new Error(`npm start did not serve the API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`);
+}
+
+/** The number at the end of the cut-out layer's `inset(… N%)`: how much of the original shows. */
+async function cutoutSplit(dialog: Locator): Promise<number> {
+  const clipPath = await dialog.locator('.compare-cutout').evaluate((layer) => (layer as HTMLElement).style.clipPath);
+  const match = /([\d.]+)%\)$/.exec(clipPath);
+  if (!match) throw new Error(`Unexpected clip-path of the cut-out layer: ${clipPath}`);
+  return Number(match[1]);
+}
+
+interface UploadTimelineEntry {
+  name: string;
+  status: string;
+  progress: number | null;
+}
+
+/** Records every change of the upload list (each file's status text and progress bar) in the page. */
+async function recordUploadTimeline(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const timeline: UploadTimelineEntry[] = [];
+    (window as unknown as { uploadTimeline: UploadTimelineEntry[] }).uploadTimeline = timeline;
+    const record = () => {
+      for (const item of document.querySelectorAll('.upload')) {
+        const name = item.querySelector('.upload-name')?.firstChild?.textContent?.trim() ?? '';
+        const status = item.querySelector('.upload-status')?.textContent ?? '';
+        const progress = item.querySelector('progress')?.value ?? null;
+        const last = timeline.findLast((entry) => entry.name === name);
+        if (!last || last.status !== status || last.progress !== progress) timeline.push({ name, status, progress });
+      }
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+/** Where a status text of the upload list stands in the way of a file, in order. */
+function uploadStage(status: string): number {
+  const stages: Array<[RegExp, number]> = [
+    [/^Asking for an upload link…$/, 0],
+    [/^Sending… \d+ %$/, 1],
+    [/^Uploading…$/, 2],
+    [/^Queued…$/, 3],
+    [/^Processing…$/, 4],
+    [/^Ready$/, 5],
+  ];
+  const stage = stages.find(([pattern]) => pattern.test(status));
+  if (!stage) throw new Error(`Unexpected upload status: ${status}`);
+  return stage[1];
+}
+
+describe('the gallery page in Chromium against npm start', () => {
+  let database: TestDatabase | undefined;
+  let product: RunningProduct | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`The browser test drives Debian's Chromium at ${CHROMIUM}, which is missing: apt-get install chromium`);
+    }
+    await mkdir(screenshotFolder, { recursive: true });
+    database = await createTestDatabase();
+    product = await startProduct(database.url);
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  }, PRODUCT_START_TIMEOUT_MS + 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await product?.stop();
+    await database?.drop();
+  }, 60_000);
+
+  it('signs in, uploads two images, edits, filters and bulk-deletes them', async () => {
+    const context = await browser!.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: product!.baseUrl });
+    const page = await context.newPage();
+    // Anything that went wrong in the page: script errors, console errors, failed requests by URL.
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // A failed resource is reported below with its URL.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+    page.on('requestfailed', (request) => pageErrors.push(`${request.failure()?.errorText} ${request.method()} ${request.url()}`));
+
+    // Sign in with a new user name: an empty gallery of its own.
+    const userId = `e2e-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${product!.baseUrl}/gallery`);
+    await page.getByLabel('User name').fill(userId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${userId}`).waitFor();
+    await page.getByText('No images yet: upload some above.').waitFor();
+
+    // Upload two real images at once through the file input, and follow each one to Ready.
+    await recordUploadTimeline(page);
+    const files = [
+      { name: 'sunset-disc.jpg', mimeType: 'image/jpeg', buffer: await discOnPlainBackground({ format: 'jpeg', width: 640, height: 480 }) },
+      { name: 'plain-disc.png', mimeType: 'image/png', buffer: await discOnPlainBackground({ format: 'png', width: 480, height: 360 }) },
+    ];
+    await page.locator('input[type="file"]').setInputFiles(files);
+    for (const file of files) {
+      await page.locator('.upload', { hasText: file.name }).locator('.upload-status', { hasText: /^Ready$/ }).waitFor({ timeout: PIPELINE_TIMEOUT_MS });
+    }
+    const timeline = await page.evaluate(() => (window as unknown as { uploadTimeline: UploadTimelineEntry[] }).uploadTimeline);
+    for (const file of files) {
+      const entries = timeline.filter((entry) => entry.name === file.name);
+      const stages = entries.map((entry) => uploadStage(entry.status));
+      expect(stages, `${file.name}: ${entries.map((entry) => entry.status).join(' → ')}`).toEqual([...stages].sort((a, b) => a - b));
+      expect(stages.at(-1)).toBe(5);
+      expect(Math.max(...entries.map((entry) => entry.progress ?? 0)), `${file.name} sent in full`).toBe(1);
+    }
+
+    // Both thumbnails load in the grid.
+    const grid = page.getByRole('list', { name: 'Images' });
+    for (const title of ['sunset-disc', 'plain-disc']) {
+      const thumbnail = grid.locator(`img[alt="Cut-out of ${title}"]`);
+      await thumbnail.waitFor({ timeout: PIPELINE_TIMEOUT_MS });
+      await expect.poll(() => thumbnail.evaluate((image) => (image as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    }
+    await expect.poll(() => page.getByText('Images: 2 of').count()).toBe(1);
+    await page.screenshot({ path: path.join(screenshotFolder, 'gallery-grid.png'), fullPage: true });
+
+    // Open one: the comparison slider, by keyboard and by pointer.
+    await grid.getByRole('button', { name: 'Open sunset-disc' }).click();
+    const dialog = page.getByRole('dialog', { name: 'sunset-disc' });
+    await dialog.waitFor();
+    for (const alt of ['sunset-disc, original', 'sunset-disc, background removed']) {
+      const layer = dialog.locator(`img[alt="${alt}"]`);
+      await expect.poll(() => layer.evaluate((image) => (image as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBe(640);
+    }
+    const slider = dialog.getByRole('slider');
+    expect(await cutoutSplit(dialog)).toBe(50);
+    await slider.focus();
+    await page.keyboard.press('Home');
+    expect(await cutoutSplit(dialog)).toBe(0);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await cutoutSplit(dialog)).toBe(2);
+    await page.keyboard.press('End');
+    expect(await cutoutSplit(dialog)).toBe(100);
+    const frame = await dialog.locator('.compare-frame').boundingBox();
+    if (!frame) throw new Error('The comparison frame is not laid out.');
+    await page.mouse.move(frame.x + frame.width * 0.2, frame.y + frame.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(frame.x + frame.width * 0.6, frame.y + frame.height / 2, { steps: 5 });
+    await page.mouse.up();
+    const draggedTo = await cutoutSplit(dialog);
+    expect(Math.abs(draggedTo - 60), `dragged to ${draggedTo} %`).toBeLessThanOrEqual(2);
+    expect(Number(await slider.inputValue())).toBe(draggedTo);
+
+    // Tag it and make it a favourite.
+    await dialog.getByLabel('Tags (comma-separated)').fill('Sunset, e2e');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Saved.').waitFor();
+    expect(await dialog.getByLabel('Tags (comma-separated)').inputValue()).toBe('sunset, e2e');
+    await dialog.getByRole('button', { name: 'Add to favourites' }).click();
+    await dialog.locator('button[aria-pressed="true"]', { hasText: 'Favourite' }).waitFor();
+
+    // Download its cut-out: a PNG through the API's redirect to Blob Storage.
+    const [cutoutDownload] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download cut-out' }).click()]);
+    const cutoutBytes = await readFile((await cutoutDownload.path())!);
+    expect(cutoutBytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+
+    // Share it: create a link, copy it, open it without signing in, revoke it.
+    await dialog.getByRole('button', { name: 'Create share link' }).click();
+    const shareUrl = await dialog.getByLabel('Share link for sunset-disc').inputValue();
+    await dialog.getByRole('button', { name: 'Copy link' }).click();
+    await dialog.getByText('Link copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
+    // The link names PUBLIC_BASE_URL; this product runs on its own port.
+    const sharedRoute = `${product!.baseUrl}${new URL(shareUrl).pathname}`;
+    const shared = await fetch(sharedRoute);
+    expect(shared.status).toBe(200);
+    expect(((await shared.json()) as { title: string }).title).toBe('sunset-disc');
+    await dialog.getByRole('button', { name: 'Revoke all links' }).click();
+    await dialog.getByText('Every share link of this image has stopped working.').waitFor();
+    expect((await fetch(sharedRoute)).status).toBe(404);
+
+    await dialog.evaluate((element) => element.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(screenshotFolder, 'gallery-detail.png') });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const sunsetCard = grid.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Open sunset-disc' }) });
+    expect(await sunsetCard.getByRole('list', { name: 'Tags of sunset-disc' }).getByRole('listitem').allTextContents()).toEqual(['sunset', 'e2e']);
+    await sunsetCard.getByRole('img', { name: 'Favourite' }).waitFor();
+
+    // Filter by that tag: only that image is left; clearing the filters brings both back.
+    const cards = grid.locator(':scope > li');
+    await page.getByRole('search').getByLabel('Tags', { exact: true }).fill('sunset');
+    await expect.poll(() => cards.count()).toBe(1);
+    await grid.getByRole('button', { name: 'Open sunset-disc' }).waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => cards.count()).toBe(2);
+
+    // Select both: download them as one ZIP, then delete them together.
+    await page.getByRole('checkbox', { name: 'Select sunset-disc' }).check();
+    await page.getByRole('checkbox', { name: 'Select plain-disc' }).check();
+    await page.getByText('2 selected').waitFor();
+    const [zipDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ZIP' }).click()]);
+    expect(zipDownload.suggestedFilename()).toMatch(/\.zip$/);
+    const zipBytes = await readFile((await zipDownload.path())!);
+    expect(zipBytes.subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
+
+    page.once('dialog', (confirm) => void confirm.accept());
+    await page.getByRole('button', { name: 'Delete selected' }).click();
+    await page.getByText('2 images deleted.').waitFor();
+    await page.getByText('No images yet: upload some above.').waitFor();
+    await expect.poll(() => page.getByText('Images: 0 of').count()).toBe(1);
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 240_000);
+});
