@@ -11,8 +11,12 @@ import { createTestDatabase, type TestDatabase } from '../../test/support/databa
 import { discOnPlainBackground } from '../../test/support/sampleImages.js';
 
 /**
- * The whole product as a person uses it: `npm start` (the API, the pipeline, the page) on a free port
- * and a migrated database of its own, and Debian's Chromium, headless, driven by playwright-core.
+ * The whole product as a person uses it: what `npm start` runs (the API, the pipeline, the page) on a
+ * free port and a migrated database of its own, and Debian's Chromium, headless, driven by
+ * playwright-core.
+ *
+ * It runs the server step of `npm start` on the build that `npm test` made first: `npm start` itself
+ * would rebuild dist/ and shared/db/generated/ while the other test files load them.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,10 +30,13 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** `npm start` after its build: the devhost with Azurite, the database, the remover and the page. */
+const PRODUCT_ENTRY = path.join(repositoryRoot, 'dist', 'devhost', 'start.js');
+const BUILT_PAGE = path.join(repositoryRoot, 'web', 'dist', 'index.html');
 const screenshotFolder = fileURLToPath(new URL('./screenshots', import.meta.url));
 
-/** `npm start` builds the app and the page before it serves them: minutes on a busy 2-core machine. */
-const PRODUCT_START_TIMEOUT_MS = 300_000;
+/** Azurite, migrations, the remover and the host on a busy 2-core machine. */
+const PRODUCT_START_TIMEOUT_MS = 120_000;
 const PIPELINE_TIMEOUT_MS = 90_000;
 
 function freePort(): Promise<number> {
@@ -54,13 +61,13 @@ function lastLines(output: readonly string[], count = 60): string {
   return output.join('').split('\n').slice(-count).join('\n');
 }
 
-/** Runs `npm start` in its own process group and resolves once the API answers and the page is served. */
+/** Starts the product in its own process group and resolves once the API answers and the page is served. */
 async function startProduct(databaseUrl: string): Promise<RunningProduct> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const child = spawn('npm', ['start'], {
+  const child = spawn(process.execPath, [PRODUCT_ENTRY], {
     cwd: repositoryRoot,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl },
+    env: { ...process.env, PORT: String(port), PUBLIC_BASE_URL: baseUrl, DATABASE_URL: databaseUrl },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -83,7 +90,7 @@ async function startProduct(databaseUrl: string): Promise<RunningProduct> {
 
   const deadline = Date.now() + PRODUCT_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`npm start exited with code ${exitCode} before serving:\n${lastLines(output)}`);
+    if (exitCode !== undefined) throw new Error(`the product exited with code ${exitCode} before serving:\n${lastLines(output)}`);
     const [health, page] = await Promise.all([
       fetch(`${baseUrl}/api/health`).then((response) => response.status, () => 0),
       fetch(`${baseUrl}/gallery`).then((response) => response.status, () => 0),
@@ -93,7 +100,7 @@ async function startProduct(databaseUrl: string): Promise<RunningProduct> {
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   await stop();
-  throw new Error(`npm start did not serve the API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`);
+  throw new Error(`the product did not serve the API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`);
 }
 
 /** The number at the end of the cut-out layer's `inset(… N%)`: how much of the original shows. */
@@ -143,7 +150,7 @@ function uploadStage(status: string): number {
   return stage[1];
 }
 
-describe('the gallery page in Chromium against npm start', () => {
+describe('the gallery page in Chromium against the product', () => {
   let database: TestDatabase | undefined;
   let product: RunningProduct | undefined;
   let browser: Browser | undefined;
@@ -151,6 +158,13 @@ describe('the gallery page in Chromium against npm start', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`The browser test drives Debian's Chromium at ${CHROMIUM}, which is missing: apt-get install chromium`);
+    }
+    const builds = [
+      { file: PRODUCT_ENTRY, command: 'npm run build' },
+      { file: BUILT_PAGE, command: 'npm run web:build' },
+    ];
+    for (const { file, command } of builds) {
+      if (!existsSync(file)) throw new Error(`The browser test runs the built product, and ${file} is missing: ${command} first.`);
     }
     await mkdir(screenshotFolder, { recursive: true });
     database = await createTestDatabase();
@@ -264,14 +278,13 @@ describe('the gallery page in Chromium against npm start', () => {
     await dialog.getByRole('button', { name: 'Copy link' }).click();
     await dialog.getByText('Link copied.').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
-    // The link names PUBLIC_BASE_URL; this product runs on its own port.
-    const sharedRoute = `${product!.baseUrl}${new URL(shareUrl).pathname}`;
-    const shared = await fetch(sharedRoute);
+    expect(shareUrl.startsWith(`${product!.baseUrl}/api/shared/`)).toBe(true);
+    const shared = await fetch(shareUrl);
     expect(shared.status).toBe(200);
     expect(((await shared.json()) as { title: string }).title).toBe('sunset-disc');
     await dialog.getByRole('button', { name: 'Revoke all links' }).click();
     await dialog.getByText('Every share link of this image has stopped working.').waitFor();
-    expect((await fetch(sharedRoute)).status).toBe(404);
+    expect((await fetch(shareUrl)).status).toBe(404);
 
     await dialog.evaluate((element) => element.scrollTo(0, 0));
     await page.screenshot({ path: path.join(screenshotFolder, 'gallery-detail.png') });
