@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../api/apiClient.js';
 import { ApiError } from '../api/apiError.js';
 import type { ImageResource } from '../api/apiTypes.js';
+import { withStableLinks } from '../api/stableLinks.js';
 import type { GalleryFilters } from '../api/galleryQuery.js';
 
 export const GALLERY_PAGE_SIZE = 24;
@@ -13,7 +14,7 @@ export interface GalleryPages {
   loading: boolean;
   error: ApiError | null;
   loadMore: () => void;
-  /** Replaces an image in place; a new one is put first when `addIfNew` (it matches the view). */
+  /** Replaces an image in place (keeping read links that still serve); a new one is put first when `addIfNew` (it matches the view). */
   upsert: (image: ImageResource, addIfNew: boolean) => void;
   remove: (ids: readonly string[]) => void;
 }
@@ -76,7 +77,8 @@ export function useGalleryPages(api: ApiClient, filters: GalleryFilters): Galler
   const upsert = useCallback((image: ImageResource, addIfNew: boolean) => {
     setState((current) => {
       const index = current.items.findIndex((item) => item.id === image.id);
-      if (index >= 0) return { ...current, items: current.items.with(index, image) };
+      const shown = current.items[index];
+      if (shown) return { ...current, items: current.items.with(index, withStableLinks(shown, image)) };
       return addIfNew ? { ...current, items: [image, ...current.items] } : current;
     });
   }, []);
