@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,21 +74,42 @@ export interface ApplyMigrationsOptions {
  * Resolves with the CLI's output; rejects with it when the CLI fails.
  */
 export async function applyMigrations(databaseUrl: string, options: ApplyMigrationsOptions = {}): Promise<string> {
+  try {
+    return await runPrisma(['migrate', 'deploy'], { DATABASE_URL: databaseUrl }, options.timeoutMs);
+  } catch (error) {
+    throw new Error(`prisma migrate deploy failed (${redact(databaseUrl)}):\n${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Runs `prisma generate` when shared/db/generated is missing or was generated from another
+ * schema.prisma (a fresh clone, a schema change). Resolves true when it generated.
+ */
+export async function ensureGeneratedClient(): Promise<boolean> {
   const root = projectRoot();
+  const schema = readFileSync(path.join(root, 'prisma', 'schema.prisma'), 'utf8');
+  const generated = path.join(root, 'shared', 'db', 'generated', 'internal', 'class.ts');
+  if (existsSync(generated) && readFileSync(generated, 'utf8').includes(JSON.stringify(schema))) return false;
+  await runPrisma(['generate'], {});
+  return true;
+}
+
+/** The Prisma CLI of node_modules, with prisma.config.ts, from the project's root. */
+function runPrisma(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<string> {
   const cli = path.join(path.dirname(createRequire(import.meta.url).resolve('prisma/package.json')), 'build', 'index.js');
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [cli, 'migrate', 'deploy'],
+      [cli, ...args],
       {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
-        timeout: options.timeoutMs ?? 120_000,
+        cwd: projectRoot(),
+        env: { ...process.env, ...env, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+        timeout: timeoutMs,
         maxBuffer: 10 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`.trim();
-        if (error) reject(new Error(`prisma migrate deploy failed (${redact(databaseUrl)}):\n${output}`, { cause: error }));
+        if (error) reject(new Error(output || error.message, { cause: error }));
         else resolve(output);
       },
     );

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { applyMigrations } from '../../devhost/database.js';
+import { applyMigrations, ensureGeneratedClient } from '../../devhost/database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,6 +30,8 @@ const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
  * takes milliseconds instead of a migration per file. Teardown drops all this run created.
  */
 export default async function setup(project: TestProject) {
+  // The tests import the generated client: a fresh clone has none, a schema change makes it stale.
+  await ensureGeneratedClient();
   const admin = await connectAdmin();
   try {
     await dropStaleDatabases(admin);
