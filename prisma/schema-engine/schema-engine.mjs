@@ -399,8 +399,7 @@ async function embeddedShadowUrl() {
     const db = await PGlite.create({ extensions: { pg_trgm } });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
     await server.start();
-    const address = server.server?.address?.();
-    const port = typeof address === 'object' && address ? address.port : Number(server.getServerConn().split(':').pop());
+    const port = Number(server.getServerConn().split(':').pop()); // the port it picked
     return { db, server, url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable` };
   })();
   const shadow = await embeddedShadow;
