@@ -85,7 +85,7 @@ export class BlobTriggerListener {
 
   constructor(options: BlobTriggerOptions) {
     this.#options = options;
-    this.#loop = new PollingLoop(options.pollIntervalMs, () => this.poll());
+    this.#loop = new PollingLoop(options.pollIntervalMs, (signal) => this.poll(signal));
   }
 
   start(): void {
@@ -98,10 +98,10 @@ export class BlobTriggerListener {
     await Promise.allSettled([...this.#running]);
   }
 
-  private async poll(): Promise<void> {
+  private async poll(signal: AbortSignal): Promise<void> {
     const { container, pattern, log } = this.#options;
     try {
-      for await (const blob of container.listBlobsFlat({ prefix: pattern.prefix || undefined, includeMetadata: true })) {
+      for await (const blob of container.listBlobsFlat({ prefix: pattern.prefix || undefined, includeMetadata: true, abortSignal: signal })) {
         const key = `${blob.name}\n${blob.properties.etag}`;
         if (this.#known.has(key) || !pattern.match(blob.name)) continue;
         this.#known.add(key);
@@ -109,8 +109,8 @@ export class BlobTriggerListener {
       }
       this.#lastPollError = '';
     } catch (error) {
-      // A container that does not exist yet simply has no blobs.
-      if (!isNotFound(error) && describeError(error) !== this.#lastPollError) {
+      // A container that does not exist yet simply has no blobs; an aborted listing is the host stopping.
+      if (!isNotFound(error) && !signal.aborted && describeError(error) !== this.#lastPollError) {
         this.#lastPollError = describeError(error);
         log(timestamped(`Blob trigger ${this.#options.registration.name}: listing ${container.containerName} failed: ${this.#lastPollError}`));
       }

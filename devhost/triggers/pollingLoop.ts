@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Runs `tick` until stopped: at once again when it reports more work, after `intervalMs` otherwise.
- * `stop()` interrupts the wait and resolves once the current tick has finished. A tick handles its
- * own errors: a poll that fails is retried on the next one.
+ * `stop()` aborts the signal the tick got (so a poll against a storage that has gone away does not
+ * hold the shutdown) and resolves once the tick has returned. A tick handles its own errors: a poll
+ * that fails is retried on the next one.
  */
 export class PollingLoop {
   readonly #abort = new AbortController();
@@ -11,7 +12,7 @@ export class PollingLoop {
 
   constructor(
     private readonly intervalMs: number,
-    private readonly tick: () => Promise<boolean | void>,
+    private readonly tick: (signal: AbortSignal) => Promise<boolean | void>,
   ) {}
 
   get stopped(): boolean {
@@ -29,7 +30,7 @@ export class PollingLoop {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const moreWork = await this.tick();
+      const moreWork = await this.tick(this.#abort.signal);
       if (moreWork === true || this.stopped) continue;
       await sleep(this.intervalMs, undefined, { signal: this.#abort.signal }).catch(() => undefined);
     }

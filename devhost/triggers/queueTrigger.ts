@@ -35,7 +35,7 @@ export class QueueTriggerListener {
 
   constructor(options: QueueTriggerOptions) {
     this.#options = options;
-    this.#loop = new PollingLoop(options.pollIntervalMs, () => this.poll());
+    this.#loop = new PollingLoop(options.pollIntervalMs, (signal) => this.poll(signal));
   }
 
   async start(): Promise<void> {
@@ -51,7 +51,7 @@ export class QueueTriggerListener {
     await Promise.allSettled([...this.#running]);
   }
 
-  private async poll(): Promise<boolean> {
+  private async poll(signal: AbortSignal): Promise<boolean> {
     const { queue, settings, log } = this.#options;
     if (this.#running.size > settings.newBatchThreshold) {
       await new Promise<void>((resolve) => (this.#slotFreed = resolve));
@@ -59,11 +59,15 @@ export class QueueTriggerListener {
     }
     let messages: DequeuedMessageItem[];
     try {
-      const response = await queue.receiveMessages({ numberOfMessages: settings.batchSize, visibilityTimeout: PROCESSING_VISIBILITY_SECONDS });
+      const response = await queue.receiveMessages({
+        numberOfMessages: settings.batchSize,
+        visibilityTimeout: PROCESSING_VISIBILITY_SECONDS,
+        abortSignal: signal,
+      });
       messages = response.receivedMessageItems;
       this.#lastPollError = '';
     } catch (error) {
-      if (describeError(error) !== this.#lastPollError) {
+      if (!signal.aborted && describeError(error) !== this.#lastPollError) {
         this.#lastPollError = describeError(error);
         log(timestamped(`Queue trigger ${this.#options.registration.name}: receiving from ${queue.name} failed: ${this.#lastPollError}`));
       }
