@@ -61,7 +61,7 @@ function lastLines(output: readonly string[], count = 60): string {
   return output.join('').split('\n').slice(-count).join('\n');
 }
 
-/** Starts the product in its own process group and resolves once the API answers and the page is served. */
+/** Starts the product in its own process group and resolves once the API is healthy and the page served. */
 async function startProduct(databaseUrl: string): Promise<RunningProduct> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
@@ -95,12 +95,11 @@ async function startProduct(databaseUrl: string): Promise<RunningProduct> {
       fetch(`${baseUrl}/api/health`).then((response) => response.status, () => 0),
       fetch(`${baseUrl}/gallery`).then((response) => response.status, () => 0),
     ]);
-    // The API answers (its health is 503 until the first upload creates the containers) and the page is served.
-    if ((health === 200 || health === 503) && page === 200) return { baseUrl, output, stop };
+    if (health === 200 && page === 200) return { baseUrl, output, stop };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   await stop();
-  throw new Error(`the product did not serve the API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`);
+  throw new Error(`the product did not serve a healthy API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`);
 }
 
 /** The number at the end of the cut-out layer's `inset(… N%)`: how much of the original shows. */
