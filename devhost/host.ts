@@ -95,6 +95,9 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
 
   const registrations = (await loadApp(findEntryFiles(appRoot))).filter((registration) => !isDisabled(registration, process.env));
   registrations.forEach(assertRunnable);
+  for (const registration of registrations.filter((candidate) => candidate.retryOptions)) {
+    log(timestamped(`Warning: ${registration.name} declares a retry policy; the devhost does not apply function retry policies (queue and blob triggers still retry up to maxDequeueCount).`));
+  }
 
   const clients = new StorageClients();
   let durable: DurableEngine | undefined;
