@@ -1,0 +1,70 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DevhostError } from '../errors.js';
+import { startHost } from '../host.js';
+import { readHostSettings, timeSpanToMilliseconds } from '../hostSettings.js';
+import { FIXTURE_APP } from './helpers.js';
+
+describe('host.json and local.settings.json', () => {
+  let appRoot: string;
+  beforeAll(async () => {
+    appRoot = await mkdtemp(path.join(os.tmpdir(), 'devhost-settings-'));
+    await mkdir(path.join(appRoot, 'dist'));
+    await writeFile(path.join(appRoot, 'package.json'), JSON.stringify({ name: 'settings-app', type: 'module', main: 'dist/*.js' }));
+    await writeFile(path.join(appRoot, 'dist/empty.js'), 'export {};\n');
+    await writeFile(
+      path.join(appRoot, 'local.settings.json'),
+      JSON.stringify({ IsEncrypted: false, Values: { SETTINGS_TEST_FILE_ONLY: 'from file', SETTINGS_TEST_BOTH: 'from file' }, Host: { CORS: 'http://localhost:3000' } }),
+    );
+  });
+  afterAll(() => rm(appRoot, { recursive: true, force: true }));
+
+  it('reads the fixture host.json and fills the rest with the host defaults', () => {
+    expect(readHostSettings(FIXTURE_APP)).toEqual({
+      routePrefix: 'api',
+      queues: { batchSize: 2, newBatchThreshold: 0, maxDequeueCount: 5, visibilityTimeoutMs: 0, messageEncoding: 'base64' },
+      durableHubName: 'FixtureHub',
+    });
+    expect(readHostSettings(appRoot)).toEqual({
+      routePrefix: 'api',
+      queues: { batchSize: 16, newBatchThreshold: 8, maxDequeueCount: 5, visibilityTimeoutMs: 0, messageEncoding: 'base64' },
+      durableHubName: 'DetourHub',
+    });
+  });
+
+  it('parses .NET time spans', () => {
+    expect(timeSpanToMilliseconds('00:00:30')).toBe(30_000);
+    expect(timeSpanToMilliseconds('1.02:03:04.5')).toBe(((26 * 60 + 3) * 60 + 4) * 1000 + 500);
+    expect(() => timeSpanToMilliseconds('30s')).toThrow(DevhostError);
+  });
+
+  it('applies local.settings.json Values the environment leaves unset, lets explicit env win, and honours Host.CORS', async () => {
+    const host = await startHost({
+      appRoot,
+      port: 0,
+      env: { AzureWebJobsStorage: inject('azuriteConnectionString'), SETTINGS_TEST_BOTH: 'from options' },
+      log: () => {},
+    });
+    try {
+      expect(host.registrations).toEqual([]);
+      expect(process.env.SETTINGS_TEST_FILE_ONLY).toBe('from file');
+      expect(process.env.SETTINGS_TEST_BOTH).toBe('from options');
+      const preflight = await fetch(`${host.url}/api/anything`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('refuses an app whose "main" matches no file', async () => {
+    const unbuilt = path.join(appRoot, 'unbuilt');
+    await mkdir(unbuilt);
+    await writeFile(path.join(unbuilt, 'package.json'), JSON.stringify({ name: 'unbuilt-app', main: 'dist/functions/*.js' }));
+    await expect(startHost({ appRoot: unbuilt, port: 0, env: { AzureWebJobsStorage: inject('azuriteConnectionString') }, log: () => {} })).rejects.toThrow(/No file matches "main"/);
+  });
+});
