@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { resolveAppSettingExpressions, storageConnectionStringFor } from './appSettings.js';
-import type { DurableEngine } from './durable/engine.js';
+import { createDurableEngine, type DurableEngine } from './durable/engine.js';
 import { DevhostError } from './errors.js';
 import { assertRunnable, hasDurableClientInput, isDisabled, isDurableFunction, triggerOf } from './functionBindings.js';
 import type { FunctionRegistration } from './functionsCore.js';
-import { readHostSettings, readLocalSettings, type HostSettings } from './hostSettings.js';
+import { readHostSettings, readLocalSettings } from './hostSettings.js';
 import { CorsPolicy } from './http/cors.js';
 import { createHttpListener, toHttpRoutes, type HttpRoute, type RequestHandler } from './http/httpServer.js';
 import { Invoker } from './invocation.js';
@@ -16,10 +15,7 @@ import { findEntryFiles, loadApp } from './loadApp.js';
 import { timestamped, type LogSink } from './log.js';
 import { QueueOutput } from './queueOutput.js';
 import { StorageClients } from './storageClients.js';
-import { parseBlobPath } from './triggers/blobPath.js';
-import { BlobTriggerListener } from './triggers/blobTrigger.js';
-import { QueueTriggerListener } from './triggers/queueTrigger.js';
-import { TimerTriggerListener } from './triggers/timerTrigger.js';
+import { createTriggerListeners, type TriggerListener } from './triggers/triggerListeners.js';
 
 /**
  * Starts a function app the way the Functions host does, on local parts: the app's compiled files are
@@ -55,14 +51,6 @@ export interface RunningHost {
   registrations: readonly FunctionRegistration[];
   stop(): Promise<void>;
 }
-
-interface Listener {
-  start(): void | Promise<void>;
-  stop(): Promise<void>;
-}
-
-const HOST_CONTAINER = 'azure-webjobs-hosts';
-const BLOB_POISON_QUEUE = 'webjobs-blobtrigger-poison';
 
 /** local.settings.json fills what the environment leaves unset; explicit `env` overrides both. */
 function applyAppSettings(appRoot: string, env: Readonly<Record<string, string>> = {}) {
@@ -124,7 +112,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const url = `http://127.0.0.1:${port}`;
 
   const hostId = options.hostId ?? packageName(appRoot);
-  const listeners: Listener[] = [];
+  const listeners: TriggerListener[] = [];
   const stop = async () => {
     await Promise.allSettled(listeners.map((listener) => listener.stop()));
     await durable?.stop();
@@ -138,7 +126,6 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
 
   try {
     if (registrations.some((registration) => isDurableFunction(registration) || hasDurableClientInput(registration))) {
-      const { createDurableEngine } = await import('./durable/engine.js');
       durable = createDurableEngine({
         registrations,
         storageConnectionString,
@@ -159,79 +146,4 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
 
   log(timestamped(`Functions (${hostId}):\n${registrations.map((registration) => describeFunction(registration, routes, hostSettings.routePrefix, url)).join('\n')}`));
   return { url, port, registrations, stop };
-}
-
-interface TriggerContext {
-  hostSettings: HostSettings;
-  hostId: string;
-  storageConnectionString: string;
-  clients: StorageClients;
-  invoker: Invoker;
-  log: LogSink;
-  pollIntervalMs: number;
-}
-
-async function createTriggerListeners(registrations: readonly FunctionRegistration[], context: TriggerContext): Promise<Listener[]> {
-  const { hostSettings, hostId, storageConnectionString, clients, invoker, log, pollIntervalMs } = context;
-  const settings = process.env;
-  const hostContainer = clients.blobService(storageConnectionString).getContainerClient(HOST_CONTAINER);
-  const needsHostContainer = registrations.some((registration) => ['blobtrigger', 'timertrigger'].includes(triggerOf(registration).kind));
-  if (needsHostContainer) await hostContainer.createIfNotExists();
-
-  const listeners: Listener[] = [];
-  for (const registration of registrations) {
-    const { binding, kind } = triggerOf(registration);
-    if (kind === 'blobtrigger') {
-      const pattern = parseBlobPath(resolveAppSettingExpressions(String(binding.path), settings));
-      const connectionName = typeof binding.connection === 'string' && binding.connection ? binding.connection : 'AzureWebJobsStorage';
-      const properties = binding.properties as Record<string, unknown> | undefined;
-      listeners.push(
-        new BlobTriggerListener({
-          registration,
-          source: typeof binding.source === 'string' ? binding.source : 'LogsAndContainerScan',
-          pattern,
-          container: clients.blobService(storageConnectionStringFor(connectionName, settings)).getContainerClient(pattern.container),
-          connectionName,
-          dataType: properties?.supportsDeferredBinding === 'true' ? 'client' : binding.dataType === 'string' ? 'string' : 'binary',
-          hostContainer,
-          poisonQueue: clients.queueService(storageConnectionString).getQueueClient(BLOB_POISON_QUEUE),
-          hostId,
-          invoker,
-          pollIntervalMs,
-          maxAttempts: hostSettings.queues.maxDequeueCount,
-          retryDelayMs: hostSettings.queues.visibilityTimeoutMs,
-          concurrency: hostSettings.queues.batchSize,
-          log,
-        }),
-      );
-    } else if (kind === 'queuetrigger') {
-      const queueService = clients.queueService(storageConnectionStringFor(binding.connection, settings));
-      const queueName = resolveAppSettingExpressions(String(binding.queueName), settings).toLowerCase();
-      listeners.push(
-        new QueueTriggerListener({
-          registration,
-          queue: queueService.getQueueClient(queueName),
-          poisonQueue: queueService.getQueueClient(`${queueName}-poison`),
-          settings: hostSettings.queues,
-          invoker,
-          pollIntervalMs,
-          log,
-        }),
-      );
-    } else if (kind === 'timertrigger') {
-      listeners.push(
-        new TimerTriggerListener({
-          registration,
-          schedule: resolveAppSettingExpressions(String(binding.schedule), settings),
-          runOnStartup: binding.runOnStartup === true,
-          useMonitor: typeof binding.useMonitor === 'boolean' ? binding.useMonitor : undefined,
-          statusBlob: hostContainer.getBlockBlobClient(`timers/${hostId}/Host.Functions.${registration.name}/status`),
-          timeZone: settings.WEBSITE_TIME_ZONE || 'UTC',
-          invoker,
-          log,
-        }),
-      );
-    }
-  }
-  return listeners;
 }
