@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { signLocalToken } from '../shared/auth/signLocalToken.js';
+import { USER_ID_PATTERN } from '../shared/auth/userIdPattern.js';
 
 /**
  * The gallery page for local use: the built page of `web/` at `/` and `/gallery` (the page routes
@@ -26,8 +27,6 @@ export interface LocalWebAppOptions {
 
 export type LocalWebApp = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-/** api.md: the user id (`sub`) is 1–128 characters of `[A-Za-z0-9._@|-]`. */
-const USER_ID_PATTERN = /^[A-Za-z0-9._@|-]{1,128}$/;
 const MAX_TOKEN_REQUEST_BYTES = 1024;
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -1,16 +1,26 @@
 import { app } from '@azure/functions';
+import { purgeDeletedImages } from '../shared/images/purgeDeletedImages.js';
 import { eventLogFor } from '../shared/observability/eventLog.js';
 import { timePipelineStep } from '../shared/observability/timePipelineStep.js';
 import { getServices } from '../shared/services.js';
 import { removeStalePendingUploads } from '../shared/uploads/removeStalePendingUploads.js';
 
-/** Every 15 minutes: abandoned uploads give their reservation back. */
+/**
+ * Every 15 minutes: abandoned uploads give their reservation back, and deletions that a failure left
+ * half done are finished.
+ */
 app.timer('cleanUpStaleUploads', {
   schedule: '0 */15 * * * *',
   handler: async (_timer, context) => {
     const { db, blobs, config } = getServices();
-    await timePipelineStep(eventLogFor(context), { step: 'cleanUpStaleUploads' }, () =>
+    const log = eventLogFor(context);
+    await timePipelineStep(log, { step: 'cleanUpStaleUploads' }, () =>
       removeStalePendingUploads({ db, blobs, graceHours: config.limits.pendingUploadGraceHours }),
     );
+    const { finished, pending } = await timePipelineStep(log, { step: 'purgeDeletedImages' }, () => purgeDeletedImages({ db, blobs }));
+    for (const { id, error } of pending) {
+      context.warn(`Image ${id} is still being deleted: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (finished.length > 0) context.log(`Finished ${finished.length} interrupted image deletions.`);
   },
 });

@@ -6,11 +6,11 @@ import type { CutoutQuality } from '../shared/processing/requestCutout.js';
 import { getServices } from '../shared/services.js';
 
 df.app.activity('finalizeImage', {
-  handler: (input: { imageId: string; quality: CutoutQuality }, context) => {
+  handler: (input: { imageId: string; userId: string; quality: CutoutQuality }, context) => {
     const { db, blobs } = getServices();
     const log = eventLogFor(context);
     return timePipelineStep(log, { step: 'finalizeImage', imageId: input.imageId }, () =>
-      finalizeImage({ db, blobs, log, imageId: input.imageId, quality: input.quality }),
+      finalizeImage({ db, blobs, log, ...input }),
     );
   },
 });

@@ -5,10 +5,10 @@ import { markImageFailed } from '../shared/processing/markImageFailed.js';
 import { getServices } from '../shared/services.js';
 
 df.app.activity('markImageFailed', {
-  handler: (input: { imageId: string; message: string }, context) => {
+  handler: (input: { imageId: string; userId: string; message: string }, context) => {
     const { db, blobs } = getServices();
     return timePipelineStep(eventLogFor(context), { step: 'markImageFailed', imageId: input.imageId }, () =>
-      markImageFailed({ db, blobs, imageId: input.imageId, message: input.message }),
+      markImageFailed({ db, blobs, ...input }),
     );
   },
 });

@@ -41,14 +41,14 @@ const processImage: OrchestrationHandler = function* (context: OrchestrationCont
         failure = thumbnail.message;
       } else {
         const quality = cutout.quality ?? thumbnail.estimatedQuality;
-        const done: FinalizeResult = yield context.df.callActivityWithRetry('finalizeImage', stepRetry, { imageId, quality });
+        const done: FinalizeResult = yield context.df.callActivityWithRetry('finalizeImage', stepRetry, { imageId, userId: start.userId, quality });
         return { imageId, outcome: done.ready ? 'ready' : 'skipped' };
       }
     }
   } catch (error) {
     failure = describeStepFailure(error);
   }
-  yield context.df.callActivity('markImageFailed', { imageId, message: failure });
+  yield context.df.callActivity('markImageFailed', { imageId, userId: start.userId, message: failure });
   return { imageId, outcome: 'failed', reason: failure };
 };
 

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors.js';
+import { USER_ID_PATTERN } from './userIdPattern.js';
 
 export interface AccessTokenSettings {
   jwtSecret?: string;
@@ -14,8 +15,6 @@ export interface TokenIdentity {
   name?: string;
 }
 
-/** api.md: `sub` is 1–128 characters of `[A-Za-z0-9._@|-]`. */
-const SUBJECT_PATTERN = /^[A-Za-z0-9._@|-]{1,128}$/;
 
 // One key set per JWKS URL for the life of the process: jose caches keys and refetches on unknown `kid`.
 const keySets = new Map<string, JWTVerifyGetKey>();
@@ -59,7 +58,7 @@ export async function verifyAccessToken(token: string, settings: AccessTokenSett
     if (error instanceof joseErrors.JOSEError) throw unauthorized('The access token is not valid.', error);
     throw error;
   }
-  if (typeof payload.sub !== 'string' || !SUBJECT_PATTERN.test(payload.sub)) {
+  if (typeof payload.sub !== 'string' || !USER_ID_PATTERN.test(payload.sub)) {
     throw unauthorized('The access token has no valid subject (sub).');
   }
   return {

@@ -3,10 +3,10 @@ import { AppError } from '../errors.js';
 
 /**
  * The caller's image by id. Another user's image is reported exactly like a missing one (404, never
- * 403), so ids cannot be probed.
+ * 403), so ids cannot be probed. An image being deleted is already gone.
  */
 export async function findOwnedImage(db: Database, userId: string, imageId: string): Promise<UserImage> {
-  const image = await db.userImage.findFirst({ where: { id: imageId, userId } });
+  const image = await db.userImage.findFirst({ where: { id: imageId, userId, deletedAt: null } });
   if (!image) throw new AppError('not_found', `No image ${imageId} in your gallery.`);
   return image;
 }

@@ -31,6 +31,6 @@ export const imageResourceSchema = z.object({
   updatedAt: z.iso.datetime(),
   urls: z.object({ original: z.url().nullable(), processed: z.url().nullable(), thumbnail: z.url().nullable() }),
   urlsExpireAt: z.iso.datetime(),
-});
+}).meta({ id: 'Image' });
 
 export type ImageResource = z.infer<typeof imageResourceSchema>;

@@ -10,6 +10,8 @@ export interface FinalizeImageOptions {
   blobs: BlobStore;
   log: EventLog;
   imageId: string;
+  /** From the orchestration, so that outputs can be removed even once the row is gone. */
+  userId: string;
   quality: CutoutQuality;
   now?: Date;
 }
@@ -23,13 +25,13 @@ export type FinalizeResult = { ready: true; userId: string } | { ready: false; r
  * deleted while it was processed leaves nothing behind: the blobs just written are removed.
  */
 export async function finalizeImage(options: FinalizeImageOptions): Promise<FinalizeResult> {
-  const { db, blobs, imageId } = options;
+  const { db, blobs, imageId, userId } = options;
   const now = options.now ?? new Date();
-  const current = await db.userImage.findUnique({ where: { id: imageId } });
-  const outputs = current ? [processedBlob(current.userId, imageId), thumbnailBlob(current.userId, imageId)] : [];
-  if (!current || current.status !== 'processing') {
+  const current = await db.userImage.findFirst({ where: { id: imageId, userId } });
+  const outputs = [processedBlob(userId, imageId), thumbnailBlob(userId, imageId)];
+  if (!current || current.deletedAt || current.status !== 'processing') {
     if (current?.status !== 'ready') await Promise.all(outputs.map((location) => blobs.delete(location)));
-    return { ready: false, reason: current ? `the image is ${current.status}` : 'the image was deleted' };
+    return { ready: false, reason: !current || current.deletedAt ? 'the image was deleted' : `the image is ${current.status}` };
   }
 
   const [originalSize, processedSize, thumbnailSize] = await Promise.all([
@@ -44,7 +46,7 @@ export async function finalizeImage(options: FinalizeImageOptions): Promise<Fina
 
   const result = await db.$transaction(async (tx) => {
     const [image] = await tx.userImage.updateManyAndReturn({
-      where: { id: imageId, status: 'processing' },
+      where: { id: imageId, status: 'processing', deletedAt: null },
       data: {
         status: 'ready',
         processedPath: outputs[0]!.name,

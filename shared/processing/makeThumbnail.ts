@@ -19,7 +19,7 @@ export type MakeThumbnailResult = { ok: true; estimatedQuality: CutoutQuality } 
  */
 export async function makeThumbnail(options: MakeThumbnailOptions): Promise<MakeThumbnailResult> {
   const image = await options.db.userImage.findUnique({ where: { id: options.imageId } });
-  if (!image || image.status !== 'processing') return { ok: false, message: 'The image is no longer being processed.' };
+  if (!image || image.status !== 'processing' || image.deletedAt) return { ok: false, message: 'The image is no longer being processed.' };
 
   const cutout = await options.blobs.openReadStream(processedBlob(image.userId, image.id));
   const thumbnail = await renderThumbnail(cutout, options.maxInputPixels);

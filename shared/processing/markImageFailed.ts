@@ -7,6 +7,8 @@ export interface MarkImageFailedOptions {
   db: Database;
   blobs: BlobStore;
   imageId: string;
+  /** From the orchestration, so that partial output is removed even once the row is gone. */
+  userId: string;
   message: string;
 }
 
@@ -15,16 +17,15 @@ export interface MarkImageFailedOptions {
  * and the original is kept (and still counted) so that the user can retry it.
  */
 export async function markImageFailed(options: MarkImageFailedOptions): Promise<{ marked: boolean }> {
-  const { db, blobs, imageId } = options;
-  const image = await db.userImage.findUnique({ where: { id: imageId } });
+  const { db, blobs, imageId, userId } = options;
+  await Promise.all([blobs.delete(processedBlob(userId, imageId)), blobs.delete(thumbnailBlob(userId, imageId))]);
+  const image = await db.userImage.findFirst({ where: { id: imageId, userId, deletedAt: null } });
   if (!image || (image.status !== 'processing' && image.status !== 'queued')) return { marked: false };
-
-  await Promise.all([blobs.delete(processedBlob(image.userId, imageId)), blobs.delete(thumbnailBlob(image.userId, imageId))]);
   const originalBytes = BigInt((await blobs.sizeOf({ container: CONTAINERS.originals, name: image.originalPath })) ?? 0);
 
   const marked = await db.$transaction(async (tx) => {
     const [failed] = await tx.userImage.updateManyAndReturn({
-      where: { id: imageId, status: { in: ['processing', 'queued'] } },
+      where: { id: imageId, status: { in: ['processing', 'queued'] }, deletedAt: null },
       data: {
         status: 'failed',
         errorCode: PROCESSING_FAILED,

@@ -15,7 +15,7 @@ export type ProcessingStart = { started: true; userId: string } | { started: fal
  */
 export async function markProcessing(options: MarkProcessingOptions): Promise<ProcessingStart> {
   const [image] = await options.db.userImage.updateManyAndReturn({
-    where: { id: options.imageId, status: { in: ['queued', 'processing'] } },
+    where: { id: options.imageId, status: { in: ['queued', 'processing'] }, deletedAt: null },
     data: { status: 'processing', processingStartedAt: options.now ?? new Date(), errorCode: null, errorMessage: null },
   });
   if (!image) return { started: false, reason: 'the image is gone or not queued' };

@@ -24,7 +24,7 @@ const REMOVER_READ_TTL_MINUTES = 15;
 export async function removeBackground(options: RemoveBackgroundOptions): Promise<RemoveBackgroundResult> {
   if (!options.remover.url) throw new Error('REMOVER_URL is not set.');
   const image = await options.db.userImage.findUnique({ where: { id: options.imageId } });
-  if (!image || image.status !== 'processing') return { ok: false, message: 'The image is no longer being processed.' };
+  if (!image || image.status !== 'processing' || image.deletedAt) return { ok: false, message: 'The image is no longer being processed.' };
 
   const readLink = await options.blobs.createReadUrl(
     { container: CONTAINERS.originals, name: image.originalPath },

@@ -1,3 +1,5 @@
+import { USER_ID_PATTERN } from '../auth/userIdPattern.js';
+
 /**
  * Where every blob lives. The only place that builds or parses a blob path: names come from the
  * server (user id + image id), never from the user's file name.
@@ -35,7 +37,7 @@ export function thumbnailBlob(userId: string, imageId: string): BlobLocation {
   return { container: CONTAINERS.thumbnails, name: `${userId}/${imageId}_thumb.webp` };
 }
 
-const ORIGINAL_NAME = /^([A-Za-z0-9._@|-]{1,128})\/([a-z0-9]{20,40})_original\.(jpg|png|webp|avif)$/;
+const ORIGINAL_NAME = new RegExp(`^(${USER_ID_PATTERN.source.slice(1, -1)})/([a-z0-9]{20,40})_original\\.(jpg|png|webp|avif)$`);
 
 /** The ids in an `originals/` blob name, or undefined for a name the product did not make. */
 export function parseOriginalBlobName(name: string): { userId: string; imageId: string } | undefined {

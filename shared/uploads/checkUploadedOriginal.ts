@@ -33,7 +33,7 @@ interface Rejection {
 export async function checkUploadedOriginal(options: CheckUploadedOriginalOptions): Promise<OriginalCheckResult> {
   const ids = parseOriginalBlobName(options.blobName);
   if (!ids) return { outcome: 'ignored', reason: 'not a blob name the product makes' };
-  const image = await options.db.userImage.findFirst({ where: { id: ids.imageId, userId: ids.userId } });
+  const image = await options.db.userImage.findFirst({ where: { id: ids.imageId, userId: ids.userId, deletedAt: null } });
   if (!image) return { outcome: 'ignored', reason: 'no image row for this blob', ...ids };
   if (image.originalPath !== options.blobName) return { outcome: 'ignored', reason: 'blob name does not match the row', ...ids };
   const original = { container: CONTAINERS.originals, name: image.originalPath };

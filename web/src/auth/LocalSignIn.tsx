@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { describeFailure } from '../api/apiError.js';
-import { recentUserIds, requestLocalToken, USER_ID_PATTERN, type LocalSession } from './localSession.js';
+import { USER_ID_PATTERN } from '../../../shared/auth/userIdPattern.js';
+import { recentUserIds, requestLocalToken, type LocalSession } from './localSession.js';
 
 export interface LocalSignInProps {
   onSignedIn: (session: LocalSession) => void;

@@ -6,8 +6,7 @@ export interface LocalSession {
   token: string;
 }
 
-/** api.md: a user id (the token's `sub`) is 1–128 characters of `[A-Za-z0-9._@|-]`. */
-export const USER_ID_PATTERN = /^[A-Za-z0-9._@|-]{1,128}$/;
+import { USER_ID_PATTERN } from '../../../shared/auth/userIdPattern.js';
 
 const SESSION_KEY = 'detour.session';
 const RECENT_USERS_KEY = 'detour.recentUsers';
