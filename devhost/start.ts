@@ -126,12 +126,14 @@ async function main(): Promise<void> {
 
     const port = Number(process.env.PORT ?? 7071);
     await provisionStorage(azurite, [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...BROWSER_ORIGINS]);
-    const env = {
+    const env: Record<string, string> = {
       AzureWebJobsStorage: azurite.connectionString,
       DataStorage: azurite.connectionString,
       DATABASE_URL: databaseUrl,
       REMOVER_URL: removerUrl,
     };
+    // Share links point at this host unless a public address was configured.
+    if (!process.env.PUBLIC_BASE_URL && !readLocalSettings(root).values.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = `http://localhost:${port}`;
     // The page signs its local tokens with the secret the functions will check them with.
     const { auth } = loadConfig({ ...readLocalSettings(root).values, ...process.env, ...env });
     const webApp = auth.jwtSecret
