@@ -1,50 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { Writable, type Readable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import yauzl from 'yauzl';
 import { createTestDatabase } from '../../test/support/database.js';
 import { seedStoredImage, type SeededImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
+import { readAll, unzip } from '../../test/support/unzip.js';
 import type { Database } from '../db/index.js';
 import { BlobStore } from '../storage/blobStore.js';
 import { openGalleryZip } from './openGalleryZip.js';
 
 v8.setFlagsFromString('--expose-gc');
 const collectGarbage = vm.runInNewContext('gc') as () => void;
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** Every entry of a ZIP, read with yauzl (which checks sizes and CRCs). */
-async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  const archive = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (error, file) => (error ? reject(error) : resolve(file))),
-  );
-  const entries = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    archive.on('entry', (entry: yauzl.Entry) => {
-      archive.openReadStream(entry, (error, stream) => {
-        if (error) return reject(error);
-        readAll(stream).then((bytes) => {
-          if (entries.has(entry.fileName)) reject(new Error(`duplicate entry ${entry.fileName}`));
-          entries.set(entry.fileName, bytes);
-          archive.readEntry();
-        }, reject);
-      });
-    });
-    archive.on('end', resolve);
-    archive.on('error', reject);
-    archive.readEntry();
-  });
-  return entries;
-}
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 

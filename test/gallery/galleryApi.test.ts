@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { galleryPageSchema } from '../../shared/gallery/gallerySchemas.js';
 import { imageResourceSchema } from '../../shared/images/imageSchemas.js';
 import { sharedImageSchema } from '../../shared/sharing/shareSchemas.js';
@@ -9,29 +8,8 @@ import { discOnPlainBackground } from '../support/sampleImages.js';
 import { seedStoredImage, type SeededImage } from '../support/seedImages.js';
 import { seedUser } from '../support/seedUser.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
+import { unzip } from '../support/unzip.js';
 import { storedBytesOf, uploadThroughApi, waitForSettledImage } from '../support/uploadThroughApi.js';
-
-async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  const archive = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true }, (error, file) => (error ? reject(error) : resolve(file))),
-  );
-  const entries = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    archive.on('entry', (entry: yauzl.Entry) =>
-      archive.openReadStream(entry, async (error, stream) => {
-        if (error) return reject(error);
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-        entries.set(entry.fileName, Buffer.concat(chunks));
-        archive.readEntry();
-      }),
-    );
-    archive.on('end', resolve);
-    archive.on('error', reject);
-    archive.readEntry();
-  });
-  return entries;
-}
 
 describe('gallery API through the devhost', () => {
   let app: TestApp;

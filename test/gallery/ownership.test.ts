@@ -1,31 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { seedStoredImage, storedBlobBytes, type SeededImage } from '../support/seedImages.js';
 import { seedUser } from '../support/seedUser.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
-
-/** The entries of a ZIP body, by name. */
-async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  const archive = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))),
-  );
-  const entries = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    archive.on('entry', (entry: yauzl.Entry) =>
-      archive.openReadStream(entry, async (error, stream) => {
-        if (error) return reject(error);
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-        entries.set(entry.fileName, Buffer.concat(chunks));
-        archive.readEntry();
-      }),
-    );
-    archive.on('end', resolve);
-    archive.on('error', reject);
-    archive.readEntry();
-  });
-  return entries;
-}
+import { unzip } from '../support/unzip.js';
 
 describe('ownership: user B using user A’s ids, through the HTTP API', () => {
   let app: TestApp;
