@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { format } from 'node:util';
-// A CommonJS bundle: its classes are reachable only through the default export under plain Node.
-import functions from '@azure/functions';
-import type { EffectiveFunctionOptions, FunctionInput, FunctionOutput, FunctionTrigger, InvocationContext } from '@azure/functions';
-import type { BindingMetadata, FunctionRegistration } from '../functionsCore.js';
+import type { InvocationContext } from '@azure/functions';
+import type { FunctionRegistration } from '../functionsCore.js';
+import { createInvocationContext, toEffectiveFunctionOptions } from '../invocation.js';
 import { UnsupportedBindingError } from './errors.js';
 import type { HistoryEvent } from './historyEvents.js';
 
@@ -71,27 +68,6 @@ export function toActivityTriggerValue(taskScheduledInput: string): unknown {
   }
 }
 
-function isTriggerType(type: string): boolean {
-  return type.toLowerCase().endsWith('trigger');
-}
-
-/** @azure/functions' fromRpcBindings: the options a handler sees on `context.options`. */
-function toEffectiveOptions(bindings: Record<string, BindingMetadata>): EffectiveFunctionOptions {
-  let trigger: FunctionTrigger | undefined;
-  let returnBinding: FunctionOutput | undefined;
-  const extraInputs: FunctionInput[] = [];
-  const extraOutputs: FunctionOutput[] = [];
-  for (const [name, binding] of Object.entries(bindings)) {
-    const option = { ...binding, name };
-    if (isTriggerType(binding.type)) trigger = option;
-    else if (name === '$return') returnBinding = option;
-    else if (binding.direction === 'in') extraInputs.push(option);
-    else if (binding.direction === 'out') extraOutputs.push(option);
-  }
-  if (!trigger) throw new UnsupportedBindingError('A function registration without a trigger binding.');
-  return { trigger, return: returnBinding, extraInputs, extraOutputs };
-}
-
 export interface InvocationEnvironment {
   log: (line: string) => void;
   /** The value for `durableClient` inputs, the only extra binding the engine can fill. */
@@ -103,7 +79,7 @@ export function newInvocationContext(
   environment: InvocationEnvironment,
   triggerMetadata: Record<string, unknown>,
 ): InvocationContext {
-  const options = toEffectiveOptions(registration.bindings);
+  const options = toEffectiveFunctionOptions(registration.bindings);
   const unsupported = [...options.extraInputs, ...options.extraOutputs].filter((binding) => binding.type !== 'durableClient');
   if (unsupported.length > 0) {
     throw new UnsupportedBindingError(
@@ -111,13 +87,7 @@ export function newInvocationContext(
         'the devhost Durable engine fills only durableClient inputs for orchestrators and activities.',
     );
   }
-  const context = new functions.InvocationContext({
-    invocationId: randomUUID(),
-    functionName: registration.name,
-    triggerMetadata,
-    options,
-    logHandler: (level, ...args) => environment.log(`[${registration.name}] ${level}: ${format(...args)}`),
-  });
+  const context = createInvocationContext(registration, { triggerMetadata }, environment.log);
   for (const input of options.extraInputs) context.extraInputs.set(input, environment.clientInput());
   return context;
 }
