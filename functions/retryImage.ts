@@ -1,9 +1,8 @@
 import { app, output } from '@azure/functions';
-import { z } from 'zod';
 import { json } from '../shared/http/json.js';
 import { parseParams } from '../shared/http/parseInput.js';
 import { authenticatedRoute } from '../shared/http/routes.js';
-import { imageIdSchema } from '../shared/images/imageSchemas.js';
+import { imageIdParamsSchema } from '../shared/images/imageIdParamsSchema.js';
 import { presentImages } from '../shared/images/presentImages.js';
 import { retryImage } from '../shared/processing/retryImage.js';
 import { PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
@@ -15,7 +14,7 @@ app.http('retryImage', {
   methods: ['POST'],
   extraOutputs: [processingQueue],
   handler: authenticatedRoute(async (request, { services: { db, blobs, config }, user, context }) => {
-    const { id } = parseParams(request, z.object({ id: imageIdSchema }));
+    const { id } = parseParams(request, imageIdParamsSchema);
     const image = await retryImage({ db, userId: user.userId, imageId: id });
     context.extraOutputs.set(processingQueue, { imageId: image.id });
     const [resource] = await presentImages([image], { blobs, readTtlMinutes: config.sas.readTtlMinutes });
