@@ -5,6 +5,7 @@ import { cleanUpAll } from './support/cleanup.js';
 import { describeMachine, watchMachineLoad } from './support/machine.js';
 import { formatTable, writeResult, type BenchmarkResult } from './support/report.js';
 import thumbnails from './thumbnails.bench.js';
+import uploads from './uploads.bench.js';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>…]` runs those. Each prints its
@@ -12,7 +13,7 @@ import thumbnails from './thumbnails.bench.js';
  * Benchmarks measure and never assert on time: the exit code is non-zero only when one failed to run.
  */
 
-const BENCHMARKS: readonly Benchmark[] = [thumbnails];
+const BENCHMARKS: readonly Benchmark[] = [thumbnails, uploads];
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -1,6 +1,7 @@
 import { makeThumbnail } from '../../shared/processing/makeThumbnail.js';
 import { getServices } from '../../shared/services.js';
-import { closeChannel, markMemory, peakSince, sendToParent, workerInput } from './workerChannel.js';
+import { markMemory, peakSince } from './memory.js';
+import { closeChannel, sendToParent, workerInput } from './workerChannel.js';
 
 /**
  * The pipeline's thumbnail step as the `makeThumbnail` activity runs it, in a process of its own with

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { THUMBNAILERS, type ThumbnailerName } from './thumbnailers.js';
-import { closeChannel, markMemory, nextFromParent, peakSince, sendToParent, workerInput } from './workerChannel.js';
+import { markMemory, peakSince } from './memory.js';
+import { closeChannel, nextFromParent, sendToParent, workerInput } from './workerChannel.js';
 
 /**
  * One thumbnailer in a process of its own (see thumbnails.bench.ts). Each image gets one libvips
