@@ -56,12 +56,14 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
   const size = BigInt(request.size);
 
   const { image, quota } = await db.$transaction(async (tx) => {
-    // Locking the user's quota and user rows serialises concurrent reservations of one user.
+    // Locking the user's row, then their quota's, serialises concurrent reservations of one user. Every
+    // writer takes them in this order (image, then user, then quota), so none can deadlock another.
+    await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
     const [quota] = await tx.$queryRaw<QuotaRow[]>`
       SELECT u."storageUsed", q."storageLimit", q."imageCount", q."imageLimit"
       FROM "StorageQuota" q JOIN "User" u ON u."id" = q."userId"
       WHERE q."userId" = ${userId}
-      FOR UPDATE`;
+      FOR UPDATE OF q`;
     if (!quota) throw new Error(`User ${userId} has no quota row.`);
     if (quota.imageCount + 1 > quota.imageLimit) {
       throw new AppError('quota_exceeded', `You have reached your limit of ${quota.imageLimit} images. Delete some to upload more.`, {
