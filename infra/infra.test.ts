@@ -792,6 +792,21 @@ function edited(sources: Sources, file: string, from: string, to: string): Sourc
   return { ...sources, [file]: source.replace(from, to) };
 }
 
+/** Every extension a migration creates is allow-listed on the server (Azure refuses the others). */
+function checkMigrationExtensionsAreAllowed(sources: Sources, migrations: string[]): string[] {
+  const allowed = /name: 'azure\.extensions'[\s\S]*?value: '([^']*)'/.exec(sources['infra/app/database.bicep'] ?? '')?.[1] ?? '';
+  const allowList = new Set(allowed.split(',').map((name) => name.trim().toLowerCase()));
+  const created = migrations.flatMap((sql) => [...sql.matchAll(/CREATE EXTENSION (?:IF NOT EXISTS )?"?(\w+)"?/gi)].map((match) => match[1]!.toLowerCase()));
+  return created.filter((name) => !allowList.has(name)).map((name) => `extension ${name} is created by a migration but not in azure.extensions`);
+}
+
+function migrationScripts(): string[] {
+  const folder = path.join(root, 'prisma', 'migrations');
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('migration.sql'))
+    .map((file) => readFileSync(path.join(folder, file), 'utf8'));
+}
+
 describe('infra templates', () => {
   const sources = readSources();
   const functionSources = sourceFiles('functions');
@@ -834,6 +849,10 @@ describe('infra templates', () => {
     expect(checkDatabaseIsPrivate(sources)).toEqual([]);
   });
 
+  it('allow-lists every PostgreSQL extension the migrations create', () => {
+    expect(checkMigrationExtensionsAreAllowed(sources, migrationScripts())).toEqual([]);
+  });
+
   it('subscribes the Event Grid blob trigger the code registers to BlobCreated in originals/', () => {
     expect(checkBlobEventSubscription(sources, functionSources)).toEqual([]);
   });
@@ -855,6 +874,11 @@ describe('infra templates', () => {
 describe('the checks fail on a broken template', () => {
   const sources = readSources();
   const functionSources = sourceFiles('functions');
+
+  it('when a migration needs an extension the server does not allow', () => {
+    const broken = edited(sources, 'infra/app/database.bicep', "value: 'PG_TRGM'", "value: ''");
+    expect(checkMigrationExtensionsAreAllowed(broken, migrationScripts())).toEqual(['extension pg_trgm is created by a migration but not in azure.extensions']);
+  });
 
   it('when an app setting is removed', () => {
     const broken = edited(sources, 'infra/main.bicep', "      CURSOR_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.cursorSecretUri})'\n", '');

@@ -50,9 +50,21 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   }
 }
 
+// Azure allow-lists extensions per server: the init migration creates pg_trgm (the gallery's
+// case-insensitive search indexes), which fails unless it is listed here first.
+resource allowedExtensions 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
+  parent: server
+  name: 'azure.extensions'
+  properties: {
+    value: 'PG_TRGM'
+    source: 'user-override'
+  }
+}
+
 resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: server
   name: databaseName
+  dependsOn: [allowedExtensions]
   properties: {
     charset: 'UTF8'
     collation: 'en_US.utf8'
