@@ -6,6 +6,7 @@ import { describeMachine, watchMachineLoad } from './support/machine.js';
 import { formatTable, writeResult, type BenchmarkResult } from './support/report.js';
 import thumbnails from './thumbnails.bench.js';
 import uploads from './uploads.bench.js';
+import zip from './zip.bench.js';
 
 /**
  * `npm run bench` runs every benchmark; `npm run bench -- <name> [<name>…]` runs those. Each prints its
@@ -13,7 +14,7 @@ import uploads from './uploads.bench.js';
  * Benchmarks measure and never assert on time: the exit code is non-zero only when one failed to run.
  */
 
-const BENCHMARKS: readonly Benchmark[] = [thumbnails, uploads];
+const BENCHMARKS: readonly Benchmark[] = [thumbnails, uploads, zip];
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 
