@@ -8,6 +8,7 @@ import { deleteImage } from '../images/deleteImage.js';
 import { BlobStore } from '../storage/blobStore.js';
 import { createShareLink } from './createShareLink.js';
 import { openSharedImage } from './openSharedImage.js';
+import { removeDeadShareLinks } from './removeDeadShareLinks.js';
 import { revokeShareLinks } from './revokeShareLinks.js';
 
 const HOUR = 3_600_000;
@@ -84,6 +85,20 @@ describe('share links against PostgreSQL and Azurite', () => {
     expect(await open(first.token)).toMatchObject({ code: 'not_found' });
     expect(await open(second.token)).toMatchObject({ code: 'not_found' });
     expect(await open('A'.repeat(43))).toMatchObject({ code: 'not_found' });
+  });
+
+  it('drops links expired or revoked long ago, and keeps the others', async () => {
+    const longExpired = await share({ hours: 1, now: new Date(Date.now() - 40 * 24 * HOUR) });
+    const live = await share({ hours: 168 });
+    const hashes = async () => (await db.shareLink.findMany({ select: { tokenHash: true } })).map((link) => link.tokenHash);
+    const countBefore = (await hashes()).length;
+    expect(await removeDeadShareLinks({ db })).toEqual({ removed: 1 });
+    expect(await hashes()).toHaveLength(countBefore - 1);
+    expect(await open(live.token)).toHaveProperty('title');
+    expect(await open(longExpired.token)).toMatchObject({ code: 'not_found' });
+    const remaining = (await hashes()).length;
+    expect(await removeDeadShareLinks({ db, now: new Date(Date.now() + 60 * 24 * HOUR) })).toEqual({ removed: remaining });
+    expect(await hashes()).toEqual([]);
   });
 
   it('lets nobody else share or revoke, shares only ready images, and dies with its image', async () => {

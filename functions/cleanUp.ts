@@ -3,13 +3,14 @@ import { purgeDeletedImages } from '../shared/images/purgeDeletedImages.js';
 import { eventLogFor } from '../shared/observability/eventLog.js';
 import { timePipelineStep } from '../shared/observability/timePipelineStep.js';
 import { getServices } from '../shared/services.js';
+import { removeDeadShareLinks } from '../shared/sharing/removeDeadShareLinks.js';
 import { removeStalePendingUploads } from '../shared/uploads/removeStalePendingUploads.js';
 
 /**
- * Every 15 minutes: abandoned uploads give their reservation back, and deletions that a failure left
- * half done are finished.
+ * Every 15 minutes: abandoned uploads give their reservation back, deletions that a failure left half
+ * done are finished, and share links long dead are dropped.
  */
-app.timer('cleanUpStaleUploads', {
+app.timer('cleanUp', {
   schedule: '0 */15 * * * *',
   handler: async (_timer, context) => {
     const { db, blobs, config } = getServices();
@@ -22,5 +23,6 @@ app.timer('cleanUpStaleUploads', {
       context.warn(`Image ${id} is still being deleted: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (finished.length > 0) context.log(`Finished ${finished.length} interrupted image deletions.`);
+    await timePipelineStep(log, { step: 'removeDeadShareLinks' }, () => removeDeadShareLinks({ db }));
   },
 });
