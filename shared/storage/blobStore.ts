@@ -71,30 +71,27 @@ export class BlobStore {
   /** Create + write on exactly this blob, for a browser's direct PUT. */
   async createUploadUrl(location: BlobLocation, ttlMinutes: number, now = new Date()): Promise<SignedUrl> {
     await this.ensureContainers();
-    const expiresAt = new Date(now.getTime() + ttlMinutes * 60_000);
-    const query = await this.signer.sign({
-      containerName: location.container,
-      blobName: location.name,
-      permissions: BlobSASPermissions.parse('cw'),
-      startsOn: new Date(now.getTime() - SAS_START_SKEW_MS),
-      expiresOn: expiresAt,
-      protocol: this.signer.protocol,
-    });
-    return { url: `${this.blob(location).url}?${query}`, expiresAt };
+    return this.signedUrl(location, 'cw', new Date(now.getTime() + ttlMinutes * 60_000), now);
   }
 
   /** Read-only on exactly this blob. */
   async createReadUrl(location: BlobLocation, options: ReadUrlOptions, now = new Date()): Promise<SignedUrl> {
     let expiresAt = new Date(now.getTime() + options.ttlMinutes * 60_000);
     if (options.notAfter && options.notAfter < expiresAt) expiresAt = options.notAfter;
+    const contentDisposition = options.attachmentFileName ? attachmentDisposition(options.attachmentFileName) : undefined;
+    return this.signedUrl(location, 'r', expiresAt, now, contentDisposition);
+  }
+
+  /** The one place a SAS is made: blob scope, the given permissions, started a little in the past. */
+  private async signedUrl(location: BlobLocation, permissions: 'cw' | 'r', expiresAt: Date, now: Date, contentDisposition?: string): Promise<SignedUrl> {
     const query = await this.signer.sign({
       containerName: location.container,
       blobName: location.name,
-      permissions: BlobSASPermissions.parse('r'),
+      permissions: BlobSASPermissions.parse(permissions),
       startsOn: new Date(now.getTime() - SAS_START_SKEW_MS),
       expiresOn: expiresAt,
       protocol: this.signer.protocol,
-      contentDisposition: options.attachmentFileName ? attachmentDisposition(options.attachmentFileName) : undefined,
+      contentDisposition,
     });
     return { url: `${this.blob(location).url}?${query}`, expiresAt };
   }
