@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import { Prisma, type Database, type UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { validate } from '../http/parseInput.js';
-import { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../storage/blobStore.js';
 import { galleryPageSql } from './galleryPageSql.js';
 import { galleryQuerySchema } from './galleryQuerySchema.js';
 import { listGallery } from './listGallery.js';
@@ -39,7 +39,7 @@ async function seedGallery(db: Database, userId: string, count: number): Promise
 const parseQuery = (query: Record<string, string>) => validate(galleryQuerySchema, query, 'query string');
 
 describe('gallery keyset paging against PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let close: (() => Promise<void>) | undefined;
   let db: Database;
   let blobs: BlobStore;
   let aliceImages: UserImage[];
@@ -71,9 +71,7 @@ describe('gallery keyset paging against PostgreSQL', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    ({ db, blobs, close } = await openIntegrationParts());
     await seedUser(db, ALICE);
     await seedUser(db, BOB);
     await seedGallery(db, ALICE, 1000);
@@ -81,7 +79,7 @@ describe('gallery keyset paging against PostgreSQL', () => {
     await db.$executeRaw`ANALYZE "UserImage"`;
     aliceImages = await db.userImage.findMany({ where: { userId: ALICE } });
   });
-  afterAll(() => database?.drop());
+  afterAll(() => close?.());
 
   it('returns each image exactly once, in order, while new images arrive between pages', async () => {
     const old = expected(() => true);

@@ -4,13 +4,13 @@ import { pipeline } from 'node:stream/promises';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { seedStoredImage, type SeededImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import { readAll, unzip } from '../../test/support/unzip.js';
 import type { Database } from '../db/index.js';
-import { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../storage/blobStore.js';
 import { openGalleryZip } from './openGalleryZip.js';
 
 v8.setFlagsFromString('--expose-gc');
@@ -19,7 +19,7 @@ const collectGarbage = vm.runInNewContext('gc') as () => void;
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
 describe('gallery ZIP against PostgreSQL and Azurite', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let close: (() => Promise<void>) | undefined;
   let db: Database;
   let blobs: BlobStore;
   const fifty: SeededImage[] = [];
@@ -27,9 +27,7 @@ describe('gallery ZIP against PostgreSQL and Azurite', () => {
   const onError = (error: unknown) => errors.push(error);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    ({ db, blobs, close } = await openIntegrationParts());
     await seedUser(db, 'zip-ann');
     await seedUser(db, 'zip-ben');
     const titles = ['../../etc/passwd', 'Été à la plage', 'Same title', 'Same title', 'C:\\Windows\\x', '', '日本語'];
@@ -37,7 +35,7 @@ describe('gallery ZIP against PostgreSQL and Azurite', () => {
       fifty.push(await seedStoredImage(db, blobs, 'zip-ann', { title: titles[n % titles.length] || undefined }));
     }
   });
-  afterAll(() => database?.drop());
+  afterAll(() => close?.());
 
   it('unzips 50 images to byte-identical files with safe, unique, flat names', async () => {
     const ids = fifty.map((seeded) => seeded.image.id);

@@ -1,24 +1,22 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { seedStoredImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
-import { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../storage/blobStore.js';
 import { createImageDownloadLink } from './createImageDownloadLink.js';
 
 describe('download links against PostgreSQL and Azurite', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let close: (() => Promise<void>) | undefined;
   let db: Database;
   let blobs: BlobStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    ({ db, blobs, close } = await openIntegrationParts());
     await seedUser(db, 'dl-ann');
     await seedUser(db, 'dl-ben');
   });
-  afterAll(() => database?.drop());
+  afterAll(() => close?.());
 
   it('links to the file itself, served as an attachment named after the title', async () => {
     const seeded = await seedStoredImage(db, blobs, 'dl-ann', { title: 'Été à la plage' });

@@ -1,26 +1,24 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { seedStoredImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
 import { validate } from '../http/parseInput.js';
-import { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../storage/blobStore.js';
 import { imageUpdateSchema } from './imageUpdateSchema.js';
 import { updateImage } from './updateImage.js';
 
 describe('updating an image against PostgreSQL', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let close: (() => Promise<void>) | undefined;
   let db: Database;
   let blobs: BlobStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    ({ db, blobs, close } = await openIntegrationParts());
     await seedUser(db, 'upd-ann');
     await seedUser(db, 'upd-ben');
   });
-  afterAll(() => database?.drop());
+  afterAll(() => close?.());
 
   const changes = (body: unknown) => validate(imageUpdateSchema, body, 'request body');
 

@@ -1,29 +1,27 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { distinctPng, seedStoredImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
 import { processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
-import { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../storage/blobStore.js';
 import { finalizeImage } from './finalizeImage.js';
 import { markImageFailed } from './markImageFailed.js';
 import { markProcessing } from './markProcessing.js';
 
 /** An image deleted while the orchestration works on it: its late outputs must not outlive it. */
 describe('processing an image that is deleted meanwhile', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let close: (() => Promise<void>) | undefined;
   let db: Database;
   let blobs: BlobStore;
   const userId = 'deleted-dora';
   const log = () => {};
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    ({ db, blobs, close } = await openIntegrationParts());
     await seedUser(db, userId);
   });
-  afterAll(() => database?.drop());
+  afterAll(() => close?.());
 
   async function processingImageWithOutputs() {
     const { image } = await seedStoredImage(db, blobs, userId, { status: 'queued' });

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { seedStoredImage, type SeededImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
 import { deleteImage } from '../images/deleteImage.js';
-import { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../storage/blobStore.js';
 import { createShareLink } from './createShareLink.js';
 import { openSharedImage } from './openSharedImage.js';
 import { removeDeadShareLinks } from './removeDeadShareLinks.js';
@@ -15,20 +15,18 @@ const HOUR = 3_600_000;
 const BASE_URL = 'https://detour.example';
 
 describe('share links against PostgreSQL and Azurite', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let close: (() => Promise<void>) | undefined;
   let db: Database;
   let blobs: BlobStore;
   let shared: SeededImage;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    ({ db, blobs, close } = await openIntegrationParts());
     await seedUser(db, 'share-ann');
     await seedUser(db, 'share-ben');
     shared = await seedStoredImage(db, blobs, 'share-ann', { title: 'Mon chat' });
   });
-  afterAll(() => database?.drop());
+  afterAll(() => close?.());
 
   const share = (options: { userId?: string; imageId?: string; hours?: number; now?: Date } = {}) =>
     createShareLink({

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { discOnPlainBackground, htmlPage } from '../../test/support/sampleImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
 import { CONTAINERS } from '../storage/blobPaths.js';
-import { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../storage/blobStore.js';
 import { checkUploadedOriginal } from './checkUploadedOriginal.js';
 import { removeStalePendingUploads } from './removeStalePendingUploads.js';
 import { requestUpload } from './requestUpload.js';
@@ -24,17 +24,15 @@ const events: { event: string; fields: Record<string, unknown> }[] = [];
 const log = (event: string, fields: Record<string, unknown>) => events.push({ event, fields });
 
 describe('pending uploads against PostgreSQL and Azurite', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let close: (() => Promise<void>) | undefined;
   let db: Database;
   let blobs: BlobStore;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = database.db;
-    blobs = BlobStore.fromSettings({ connectionString: inject('azuriteConnectionString') });
+    ({ db, blobs, close } = await openIntegrationParts());
     await seedUser(db, 'pending-ann');
   });
-  afterAll(() => database?.drop());
+  afterAll(() => close?.());
 
   const request = (size: number, now?: Date) =>
     requestUpload({ db, blobs, config, log, userId: 'pending-ann', request: { fileName: 'a.png', contentType: 'image/png', size }, now });
