@@ -121,7 +121,7 @@ const zip: Benchmark = {
       return {
         parameters: { ...settings, cutoutBytes: cutout.length, requests: batches.length, app: stack.settings },
         rows: [
-          { metric: `${settings.images} images (${(all.bytes / 1e6).toFixed(0)} MB, ${batches.length} requests): throughput`, value: all.megabytesPerSecond, unit: 'MB/s' },
+          { metric: `${settings.images} images (${(all.bytes / 1e6).toFixed(0)} MB, ${batches.length} request${batches.length > 1 ? 's' : ''}): throughput`, value: all.megabytesPerSecond, unit: 'MB/s' },
           { metric: `${settings.images} images: devhost peak RSS above its idle size`, value: all.addedMiB, unit: 'MiB' },
           { metric: '10-image ZIP: devhost peak RSS above its idle size', value: ten.addedMiB, unit: 'MiB' },
           { metric: `${large.length}-image ZIP: devhost peak RSS above its idle size`, value: hundred.addedMiB, unit: 'MiB' },

@@ -9,6 +9,8 @@ export interface ResultRow {
   metric: string;
   value: number;
   unit: string;
+  /** Context printed beside the value (other percentiles, the baseline it was taken against…). */
+  detail?: string;
   /** The target this figure is held to, in words (`≥ 20× jimp`), when the issue sets one. */
   target?: string;
   /** Whether the figure meets the target (only with `target`). */

@@ -28,9 +28,12 @@ function formatValue(row: ResultRow): string {
 
 /** A Markdown table (readable in a terminal, pasteable into docs/performance.md). */
 export function formatTable(results: readonly Pick<BenchmarkResult, 'name' | 'rows'>[]): string {
-  const lines = [['benchmark', 'metric', 'value', 'target', ''], ...results.flatMap((result) =>
-    result.rows.map((row) => [result.name, row.metric, formatValue(row), row.target ?? '', row.met === undefined ? '' : row.met ? 'met' : 'short']),
-  )];
+  const lines = [
+    ['benchmark', 'metric', 'value', 'detail', 'target', ''],
+    ...results.flatMap((result) =>
+      result.rows.map((row) => [result.name, row.metric, formatValue(row), row.detail ?? '', row.target ?? '', row.met === undefined ? '' : row.met ? 'met' : 'short']),
+    ),
+  ];
   const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));
   const render = (line: string[]) => `| ${line.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   return [render(lines[0]!), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...lines.slice(1).map(render)].join('\n');
