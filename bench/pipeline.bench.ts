@@ -1,0 +1,180 @@
+import type { Benchmark, ResultRow } from './support/benchmark.js';
+import { targetRow } from './support/benchmark.js';
+import { HttpClient } from './support/httpClient.js';
+import { Photo } from './support/photos.js';
+import { PipelineLog } from './support/pipelineLog.js';
+import { startProductStack } from './support/productStack.js';
+import { intSetting } from './support/settings.js';
+import { median, percentile, round } from './support/stats.js';
+
+/**
+ * Pipeline latency: photos uploaded the way a browser does (POST /api/uploads, then PUT to the SAS
+ * link) into the devhost with the local remover, one image at a time, each followed until the API
+ * reports it `ready`. Where the time goes comes from the product's own logs (see pipelineLog.ts), per
+ * image, from the end of the PUT:
+ *   blob event delay     until the blob trigger starts (the devhost's container poll; Event Grid on Azure)
+ *   blob check           the onOriginalUploaded invocation (sniff, decode check, row → queued)
+ *   queue delay          from its end (the message is written then) until startImageProcessing starts
+ *   remover              the remover's own time for the request (fetch original, cut out, answer)
+ *   cut-out transfer     the rest of the removeBackground activity (streaming the PNG into processed/)
+ *   thumbnail            the makeThumbnail activity
+ *   database steps       markProcessing and finalizeImage
+ *   orchestration        everything else from startImageProcessing to the end of finalizeImage
+ *                        (starting the instance, replays, history, scheduling the activities)
+ * They add up to the end of finalizeImage; the client sees `ready` at its next poll (every 50 ms).
+ * The overhead figure is total ÷ remover, per image.
+ */
+
+const POLL_MS = 50;
+
+const COMPONENTS = ['blobEventDelay', 'blobCheck', 'queueDelay', 'remover', 'cutoutTransfer', 'thumbnail', 'databaseSteps', 'orchestration'] as const;
+type Component = (typeof COMPONENTS)[number];
+const COMPONENT_LABEL: Record<Component, string> = {
+  blobEventDelay: 'blob event delay',
+  blobCheck: 'blob check (onOriginalUploaded)',
+  queueDelay: 'queue delay',
+  remover: 'remover (its own time)',
+  cutoutTransfer: 'cut-out transfer to processed/',
+  thumbnail: 'thumbnail (makeThumbnail)',
+  databaseSteps: 'database steps (markProcessing + finalizeImage)',
+  orchestration: 'orchestration overhead',
+};
+
+interface ImageTimeline {
+  imageId: string;
+  components: Record<Component, number>;
+  /** End of the PUT → end of finalizeImage. */
+  totalMs: number;
+  /** End of the PUT → the client's poll that saw `ready`. */
+  observedMs: number;
+  /** POST /api/uploads and the PUT of the bytes, for the record. */
+  requestMs: number;
+  putMs: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function timeline(log: PipelineLog, imageId: string, putEndedAt: number): Omit<ImageTimeline, 'observedMs' | 'requestMs' | 'putMs'> {
+  const blob = log.blobInvocation(imageId);
+  const blobDone = blob && log.finished.get(blob.invocationId);
+  const start = log.step(imageId, 'startOrchestration');
+  const queueStarted = start && log.started.get(start.invocationId);
+  const steps = ['markProcessing', 'removeBackground', 'makeThumbnail', 'finalizeImage'].map((name) => log.step(imageId, name));
+  const removerMs = log.removerMs.get(imageId);
+  const [mark, remove, thumbnail, finalize] = steps;
+  if (!blob || !blobDone || !queueStarted || !mark || !remove || !thumbnail || !finalize || removerMs === undefined) {
+    throw new Error(`The logs do not tell the whole story of image ${imageId}.`);
+  }
+  const activities = steps.reduce((sum, step) => sum + step!.durationMs, 0);
+  const components: Record<Component, number> = {
+    blobEventDelay: blob.at - putEndedAt,
+    blobCheck: blobDone.at - blob.at,
+    queueDelay: queueStarted.at - blobDone.at,
+    remover: removerMs,
+    cutoutTransfer: remove.durationMs - removerMs,
+    thumbnail: thumbnail.durationMs,
+    databaseSteps: mark.durationMs + finalize.durationMs,
+    orchestration: finalize.endedAt - queueStarted.at - activities,
+  };
+  return { imageId, components, totalMs: finalize.endedAt - putEndedAt };
+}
+
+const pipeline: Benchmark = {
+  name: 'pipeline',
+  title: 'Upload → ready through the devhost with the local remover, split by stage',
+  needsBuild: true,
+  async run(progress) {
+    const settings = {
+      images: intSetting('BENCH_PIPELINE_IMAGES', 50),
+      megapixels: intSetting('BENCH_PIPELINE_MP', 12),
+      pollIntervalMs: intSetting('BENCH_PIPELINE_POLL_MS', 500),
+    };
+    const log = new PipelineLog();
+    const stack = await startProductStack({
+      label: 'pipeline',
+      remover: true,
+      pollIntervalMs: settings.pollIntervalMs,
+      env: { UPLOAD_RATE_LIMIT_PER_MINUTE: '10000', DEFAULT_IMAGE_LIMIT: '100000', DEFAULT_STORAGE_LIMIT_BYTES: String(1024 ** 4) },
+      onHostLine: (line) => log.hostLine(line),
+      onRemoverLine: (line) => log.removerLine(line),
+    });
+    const client = new HttpClient(stack.baseUrl, 1);
+    try {
+      const width = Math.round(Math.sqrt((settings.megapixels * 1e6 * 4) / 3));
+      const height = Math.round((width * 3) / 4);
+      progress(`making a ${width}×${height} photo`);
+      const jpeg = await (await Photo.make(width, height)).jpeg();
+      const token = await stack.tokenFor('bench-pipeline');
+
+      const upload = async (): Promise<ImageTimeline> => {
+        const requested = await client.expect(201, 'POST', '/api/uploads', {
+          token,
+          json: { fileName: 'photo.jpg', contentType: 'image/jpeg', size: jpeg.length },
+        });
+        const { image, upload: link } = JSON.parse(requested.body.toString('utf8')) as {
+          image: { id: string };
+          upload: { url: string; headers: Record<string, string> };
+        };
+        const putStarted = performance.now();
+        const put = await fetch(link.url, { method: 'PUT', headers: link.headers, body: jpeg });
+        await put.arrayBuffer();
+        if (put.status !== 201) throw new Error(`The PUT to Blob Storage answered ${put.status}.`);
+        const putEndedAt = Date.now();
+        const putMs = performance.now() - putStarted;
+        for (;;) {
+          const { status } = JSON.parse((await client.expect(200, 'GET', `/api/images/${image.id}`, { token })).body.toString('utf8')) as { status: string };
+          if (status === 'ready') break;
+          if (status === 'failed') throw new Error(`Image ${image.id} failed in the pipeline.`);
+          await sleep(POLL_MS);
+        }
+        const observedMs = Date.now() - putEndedAt;
+        // The last step's line may trail the API's answer by a moment.
+        for (let wait = 0; !log.step(image.id, 'finalizeImage') && wait < 2000; wait += POLL_MS) await sleep(POLL_MS);
+        return { ...timeline(log, image.id, putEndedAt), observedMs, requestMs: requested.ms, putMs };
+      };
+
+      progress('warm-up image (not counted)');
+      await upload();
+      const images: ImageTimeline[] = [];
+      for (let i = 0; i < settings.images; i++) {
+        if (i % 10 === 0) progress(`image ${i + 1}/${settings.images}`);
+        images.push(await upload());
+      }
+
+      const summary = (values: number[]) => `p95 ${round(percentile(values, 95))}, max ${round(Math.max(...values))} ms`;
+      const ratios = images.map((image) => image.totalMs / image.components.remover);
+      const withoutTriggers = images.map(
+        (image) => (image.totalMs - image.components.blobEventDelay - image.components.queueDelay) / image.components.remover,
+      );
+      const rows: ResultRow[] = [
+        { metric: 'upload → ready (end of PUT → finalizeImage done): p50', value: percentile(images.map((image) => image.totalMs), 50), unit: 'ms' },
+        { metric: 'upload → ready: p95', value: percentile(images.map((image) => image.totalMs), 95), unit: 'ms' },
+        { metric: `upload → ready as the client saw it (${POLL_MS} ms polls): p95`, value: percentile(images.map((image) => image.observedMs), 95), unit: 'ms' },
+        ...COMPONENTS.map((component) => {
+          const values = images.map((image) => image.components[component]);
+          return { metric: `${COMPONENT_LABEL[component]}: p50`, value: percentile(values, 50), unit: 'ms', detail: summary(values) };
+        }),
+        targetRow(
+          { metric: 'overhead: total ÷ remover time (median per image)', value: median(ratios), unit: '×', detail: `p95 ${round(percentile(ratios, 95))}×` },
+          { atMost: 1.3, text: '≤ 1.3×' },
+        ),
+        {
+          metric: 'the same without the two trigger delays',
+          value: median(withoutTriggers),
+          unit: '×',
+          detail: `p95 ${round(percentile(withoutTriggers, 95))}×`,
+        },
+      ];
+      return {
+        parameters: { ...settings, width, height, jpegBytes: jpeg.length, clientPollMs: POLL_MS, app: stack.settings },
+        rows,
+        details: { images },
+      };
+    } finally {
+      client.close();
+      await stack.stop();
+    }
+  },
+};
+
+export default pipeline;
