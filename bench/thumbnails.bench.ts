@@ -104,7 +104,7 @@ async function measurePipelineStep(cutout: Buffer, warmupCutout: Buffer, progres
       });
       return id;
     };
-    const input: ThumbnailStepInput = { warmupImageId: await seed(warmupCutout), imageId: await seed(cutout) };
+    const input: ThumbnailStepInput = { userId, warmupImageId: await seed(warmupCutout), imageId: await seed(cutout) };
     progress('running makeThumbnail on the large cut-out');
     return await runWorker<ThumbnailStepMessage>(stepWorkerScript, input, {
       env: { DETOUR_ENV: 'test', DATABASE_URL: database.url, DataStorage: azurite.connectionString, MAX_INPUT_PIXELS: String(MAX_INPUT_PIXELS) },

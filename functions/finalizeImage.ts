@@ -9,7 +9,7 @@ df.app.activity('finalizeImage', {
   handler: (input: { imageId: string; userId: string; quality: CutoutQuality }, context) => {
     const { db, blobs } = getServices();
     const log = eventLogFor(context);
-    return timePipelineStep(log, { step: 'finalizeImage', imageId: input.imageId }, () =>
+    return timePipelineStep(log, { step: 'finalizeImage', imageId: input.imageId, userId: input.userId }, () =>
       finalizeImage({ db, blobs, log, ...input }),
     );
   },

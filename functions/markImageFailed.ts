@@ -7,7 +7,7 @@ import { getServices } from '../shared/services.js';
 df.app.activity('markImageFailed', {
   handler: (input: { imageId: string; userId: string; message: string }, context) => {
     const { db, blobs } = getServices();
-    return timePipelineStep(eventLogFor(context), { step: 'markImageFailed', imageId: input.imageId }, () =>
+    return timePipelineStep(eventLogFor(context), { step: 'markImageFailed', imageId: input.imageId, userId: input.userId }, () =>
       markImageFailed({ db, blobs, ...input }),
     );
   },

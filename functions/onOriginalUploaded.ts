@@ -2,7 +2,7 @@ import { app, output } from '@azure/functions';
 import { getServices } from '../shared/services.js';
 import { eventLogFor } from '../shared/observability/eventLog.js';
 import { timePipelineStep } from '../shared/observability/timePipelineStep.js';
-import { CONTAINERS, PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
+import { CONTAINERS, parseOriginalBlobName, PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
 import { checkUploadedOriginal } from '../shared/uploads/checkUploadedOriginal.js';
 
 const processingQueue = output.storageQueue({ queueName: PROCESSING_QUEUE, connection: 'DataStorage' });
@@ -17,7 +17,7 @@ app.storageBlob('onOriginalUploaded', {
   handler: async (content, context) => {
     const { db, blobs, config } = getServices();
     const blobName = String(context.triggerMetadata?.name ?? '');
-    const result = await timePipelineStep(eventLogFor(context), { step: 'checkOriginal' }, () =>
+    const result = await timePipelineStep(eventLogFor(context), { step: 'checkOriginal', ...parseOriginalBlobName(blobName) }, () =>
       checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName, content: content as Buffer }),
     );
     if (result.outcome === 'queued') context.extraOutputs.set(processingQueue, { imageId: result.image.id });

@@ -30,25 +30,26 @@ const processImage: OrchestrationHandler = function* (context: OrchestrationCont
   const start: ProcessingStart = yield context.df.callActivity('markProcessing', imageId);
   if (!start.started) return { imageId, outcome: 'skipped', reason: start.reason };
 
+  const step = { imageId, userId: start.userId };
   let failure: string;
   try {
-    const cutout: RemoveBackgroundResult = yield context.df.callActivityWithRetry('removeBackground', removerRetry, imageId);
+    const cutout: RemoveBackgroundResult = yield context.df.callActivityWithRetry('removeBackground', removerRetry, step);
     if (!cutout.ok) {
       failure = cutout.message;
     } else {
-      const thumbnail: MakeThumbnailResult = yield context.df.callActivityWithRetry('makeThumbnail', stepRetry, imageId);
+      const thumbnail: MakeThumbnailResult = yield context.df.callActivityWithRetry('makeThumbnail', stepRetry, step);
       if (!thumbnail.ok) {
         failure = thumbnail.message;
       } else {
         const quality = cutout.quality ?? thumbnail.estimatedQuality;
-        const done: FinalizeResult = yield context.df.callActivityWithRetry('finalizeImage', stepRetry, { imageId, userId: start.userId, quality });
+        const done: FinalizeResult = yield context.df.callActivityWithRetry('finalizeImage', stepRetry, { ...step, quality });
         return { imageId, outcome: done.ready ? 'ready' : 'skipped' };
       }
     }
   } catch (error) {
     failure = describeStepFailure(error);
   }
-  yield context.df.callActivity('markImageFailed', { imageId, userId: start.userId, message: failure });
+  yield context.df.callActivity('markImageFailed', { ...step, message: failure });
   return { imageId, outcome: 'failed', reason: failure };
 };
 

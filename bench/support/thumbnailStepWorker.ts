@@ -12,6 +12,7 @@ import { closeChannel, sendToParent, workerInput } from './workerChannel.js';
  */
 
 export interface ThumbnailStepInput {
+  userId: string;
   warmupImageId: string;
   imageId: string;
 }
@@ -25,7 +26,7 @@ export interface ThumbnailStepMessage {
 
 const input = workerInput<ThumbnailStepInput>();
 const { db, blobs, config } = getServices();
-const step = (imageId: string) => makeThumbnail({ db, blobs, maxInputPixels: config.limits.maxInputPixels, imageId });
+const step = (imageId: string) => makeThumbnail({ db, blobs, maxInputPixels: config.limits.maxInputPixels, userId: input.userId, imageId });
 
 const warmup = await step(input.warmupImageId);
 if (!warmup.ok) throw new Error(`The warm-up thumbnail failed: ${warmup.message}`);

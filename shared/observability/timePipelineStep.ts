@@ -9,12 +9,13 @@ export interface PipelineStep {
 /**
  * Runs one pipeline step and logs a `pipeline_step` event with its duration and outcome: `ok`, the
  * step's own outcome when it returns one (an expected miss such as `ignored`), or `error` (rethrown).
+ * The ids the caller knows win; a result may add the user id the caller did not know yet.
  */
 export async function timePipelineStep<Result>(log: EventLog, step: PipelineStep, run: () => Promise<Result>): Promise<Result> {
   const started = performance.now();
   try {
     const result = await run();
-    log('pipeline_step', { ...step, ...describeOutcome(result), durationMs: Math.round(performance.now() - started) });
+    log('pipeline_step', { ...describeOutcome(result), ...step, durationMs: Math.round(performance.now() - started) });
     return result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

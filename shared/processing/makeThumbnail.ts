@@ -9,6 +9,7 @@ export interface MakeThumbnailOptions {
   blobs: BlobStore;
   maxInputPixels: number;
   imageId: string;
+  userId: string;
 }
 
 export type MakeThumbnailResult = { ok: true; estimatedQuality: CutoutQuality } | { ok: false; message: string };
@@ -18,7 +19,7 @@ export type MakeThumbnailResult = { ok: true; estimatedQuality: CutoutQuality } 
  * estimates the cut-out's quality from the thumbnail's alpha channel for services that send none.
  */
 export async function makeThumbnail(options: MakeThumbnailOptions): Promise<MakeThumbnailResult> {
-  const image = await options.db.userImage.findUnique({ where: { id: options.imageId } });
+  const image = await options.db.userImage.findFirst({ where: { id: options.imageId, userId: options.userId } });
   if (!image || image.status !== 'processing' || image.deletedAt) return { ok: false, message: 'The image is no longer being processed.' };
 
   const cutout = await options.blobs.openReadStream(processedBlob(image.userId, image.id));

@@ -9,6 +9,7 @@ export interface RemoveBackgroundOptions {
   blobs: BlobStore;
   remover: Config['remover'];
   imageId: string;
+  userId: string;
 }
 
 export type RemoveBackgroundResult = { ok: true; quality: CutoutQuality | null } | { ok: false; message: string };
@@ -23,7 +24,7 @@ const REMOVER_READ_TTL_MINUTES = 15;
  */
 export async function removeBackground(options: RemoveBackgroundOptions): Promise<RemoveBackgroundResult> {
   if (!options.remover.url) throw new Error('REMOVER_URL is not set.');
-  const image = await options.db.userImage.findUnique({ where: { id: options.imageId } });
+  const image = await options.db.userImage.findFirst({ where: { id: options.imageId, userId: options.userId } });
   if (!image || image.status !== 'processing' || image.deletedAt) return { ok: false, message: 'The image is no longer being processed.' };
 
   const readLink = await options.blobs.createReadUrl(

@@ -55,6 +55,18 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(Number(user.storageUsed)).toBe(await storedBytesOf(app, 'pipeline-alice'));
     // Every step succeeded the first time: nothing was retried behind the result.
     expect(app.logs.filter((line) => line.includes(imageId) && /failed/.test(line))).toEqual([]);
+
+    // One structured line per step, with the ids, the outcome and the duration.
+    const steps = app.logs
+      .map((line) => /\{"event":"pipeline_step".*\}/.exec(line)?.[0])
+      .filter((json): json is string => json !== undefined)
+      .map((json) => JSON.parse(json) as Record<string, unknown>)
+      .filter((event) => event.imageId === imageId);
+    expect(steps.map((event) => event.step)).toEqual(['checkOriginal', 'startOrchestration', 'markProcessing', 'removeBackground', 'makeThumbnail', 'finalizeImage']);
+    for (const event of steps) {
+      expect(event).toMatchObject({ outcome: expect.stringMatching(/^(ok|queued|started)$/), durationMs: expect.any(Number) });
+      if (event.step !== 'startOrchestration') expect(event.userId).toBe('pipeline-alice');
+    }
   });
 
   it.each([
