@@ -384,6 +384,8 @@ output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+// The postdeploy hook's Event Grid filter drops blobs larger than the app accepts.
+output MAX_UPLOAD_BYTES int = maxUploadBytes
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_BASE_URL string = 'https://${api.outputs.defaultHostName}'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name

@@ -15,6 +15,9 @@ param functionName string = 'onOriginalUploaded'
 @description('The container the trigger watches (CONTAINERS.originals).')
 param containerName string = 'originals'
 
+@description('MAX_UPLOAD_BYTES of the app: larger blobs are never delivered.')
+param maxUploadBytes int
+
 resource functionApp 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
 }
@@ -44,6 +47,16 @@ resource originalsCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2
     filter: {
       includedEventTypes: ['Microsoft.Storage.BlobCreated']
       subjectBeginsWith: '/blobServices/default/containers/${containerName}/blobs/'
+      // A SAS cannot cap the size of an upload, and the blob trigger reads the whole blob into memory:
+      // a blob over the limit is never delivered (its row stays pending_upload and the clean-up timer
+      // deletes it with the blob once the upload link is long expired).
+      advancedFilters: [
+        {
+          operatorType: 'NumberLessThanOrEquals'
+          key: 'data.contentLength'
+          value: maxUploadBytes
+        }
+      ]
     }
     // A day of retries covers a Function App outage; then the event is kept, not dropped, and the
     // image stays pending_upload until the cleanup timer releases it.

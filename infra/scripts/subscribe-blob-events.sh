@@ -10,6 +10,7 @@ set -eu
 : "${BLOB_EVENTS_SYSTEM_TOPIC_NAME:?missing provision output}"
 : "${HOST_STORAGE_ACCOUNT_NAME:?missing provision output}"
 : "${EVENTGRID_DEADLETTER_CONTAINER:?missing provision output}"
+: "${MAX_UPLOAD_BYTES:?missing provision output}"
 
 # The host creates the blobs_extension key when it first loads the blob trigger, shortly after deployment.
 attempt=1
@@ -27,5 +28,6 @@ az deployment group create --resource-group "$RESOURCE_GROUP" --name blob-events
   --template-file infra/app/blob-events.bicep \
   --parameters functionAppName="$AZURE_FUNCTION_APP_NAME" systemTopicName="$BLOB_EVENTS_SYSTEM_TOPIC_NAME" \
     hostStorageAccountName="$HOST_STORAGE_ACCOUNT_NAME" deadLetterContainerName="$EVENTGRID_DEADLETTER_CONTAINER" \
+    maxUploadBytes="$MAX_UPLOAD_BYTES" \
   --output none
 echo "Blob events of originals/ are delivered to ${AZURE_FUNCTION_APP_NAME}."
