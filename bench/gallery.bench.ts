@@ -127,7 +127,9 @@ const gallery: Benchmark = {
       const results: CaseResult[] = [];
       const matchingByCase = new Map<string, number>();
       for (const entry of measured) {
-        const { limit: _limit, cursor, sort, ...filters } = validate(galleryQuerySchema, { ...entry.query, limit: String(entry.limit) }, 'gallery query');
+        // The filters exactly as the API parses them from this query string.
+        const { cursor, sort, favorite, tags, from, to, q, status } = validate(galleryQuerySchema, entry.query, 'gallery query');
+        const filters = { favorite, tags, from, to, q, status };
         const after = cursor ? deepRow : undefined;
         const pageSql = galleryPageSql({ userId: owner, sort, filters, after, limit: entry.limit + 1 });
         const [explained] = await stack.db.$queryRaw<Array<{ 'QUERY PLAN': Array<{ Plan: Record<string, unknown>; 'Execution Time': number }> }>>`
