@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Jimp } from 'jimp';
 import sharp from 'sharp';
@@ -7,8 +6,8 @@ import { renderThumbnail, THUMBNAIL_SIZE } from '../../shared/media/imageMedia.j
 /** The three ways of making a ≤ 400 px thumbnail of an image file that the thumbnail benchmark compares. */
 
 export const THUMBNAILERS = {
-  /** The product's own thumbnailer, fed a file stream as the pipeline feeds it a blob stream. */
-  product: (file: string, maxPixels: number) => renderThumbnail(createReadStream(file), maxPixels),
+  /** The product's own thumbnailer, fed a file as the pipeline feeds it the downloaded cut-out. */
+  product: (file: string, maxPixels: number) => renderThumbnail(file, maxPixels),
 
   /**
    * The straightforward sharp pipeline: decode every pixel, then resize the full-size bitmap to the

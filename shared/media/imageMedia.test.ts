@@ -1,5 +1,4 @@
 import sharp from 'sharp';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { discOnPlainBackground, gifImage, htmlPage, jpegWithExif, pngDeclaring, svgDrawing, truncatedJpeg } from '../../test/support/sampleImages.js';
 import { inspectImage, measureAlphaCoverage, renderThumbnail, sniffImageType, TooManyPixelsError, UndecodableImageError } from './imageMedia.js';
@@ -40,7 +39,7 @@ describe('inspectImage', () => {
 
 describe('renderThumbnail', () => {
   it('makes an oriented WebP inside 400 px with no EXIF', async () => {
-    const thumbnail = await renderThumbnail(Readable.from(await jpegWithExif()), MAX_PIXELS);
+    const thumbnail = await renderThumbnail(await jpegWithExif(), MAX_PIXELS);
     const metadata = await sharp(thumbnail).metadata();
     expect(metadata.format).toBe('webp');
     expect([metadata.width, metadata.height]).toEqual([300, 400]);
@@ -50,7 +49,7 @@ describe('renderThumbnail', () => {
   });
 
   it('never enlarges a small image', async () => {
-    const thumbnail = await renderThumbnail(Readable.from(await discOnPlainBackground({ width: 120, height: 90 })), MAX_PIXELS);
+    const thumbnail = await renderThumbnail(await discOnPlainBackground({ width: 120, height: 90 }), MAX_PIXELS);
     expect((await sharp(thumbnail).metadata()).width).toBe(120);
   });
 });

@@ -1,6 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
-import type { Readable } from 'node:stream';
 
 /**
  * The media repository: the only code that touches sharp and file-type. It reports facts about bytes
@@ -71,17 +70,17 @@ export async function inspectImage(content: Buffer, maxPixels: number): Promise<
 export const THUMBNAIL_SIZE = 400;
 
 /**
- * A WebP thumbnail of a streamed image, decoded as it arrives: auto-oriented, fitting inside 400×400,
- * never enlarged, and without metadata (sharp drops EXIF/GPS/XMP unless asked to keep them).
+ * A WebP thumbnail of an image file (or bytes already in memory): auto-oriented, fitting inside
+ * 400×400, never enlarged, and without metadata (sharp drops EXIF/GPS/XMP unless asked to keep them).
+ * A path, not a stream: sharp buffers a stream input whole before decoding, libvips reads a file as
+ * it needs it (and JPEG shrinks on load).
  */
-export async function renderThumbnail(source: Readable, maxPixels: number): Promise<Buffer> {
-  const transform = sharp({ failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true })
+export async function renderThumbnail(input: string | Buffer, maxPixels: number): Promise<Buffer> {
+  return sharp(input, { failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true })
     .autoOrient()
     .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80, alphaQuality: 90, effort: 4 });
-  source.once('error', (error) => transform.destroy(error));
-  source.pipe(transform);
-  return transform.toBuffer();
+    .webp({ quality: 80, alphaQuality: 90, effort: 4 })
+    .toBuffer();
 }
 
 export interface AlphaCoverage {

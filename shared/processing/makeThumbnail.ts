@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Database } from '../db/index.js';
 import { measureAlphaCoverage, renderThumbnail } from '../media/imageMedia.js';
 import { processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
@@ -22,8 +25,16 @@ export async function makeThumbnail(options: MakeThumbnailOptions): Promise<Make
   const image = await options.db.userImage.findFirst({ where: { id: options.imageId, userId: options.userId } });
   if (!image || image.status !== 'processing' || image.deletedAt) return { ok: false, message: 'The image is no longer being processed.' };
 
-  const cutout = await options.blobs.openReadStream(processedBlob(image.userId, image.id));
-  const thumbnail = await renderThumbnail(cutout, options.maxInputPixels);
+  // Through a temporary file: the cut-out can be tens of megabytes, and sharp reads a file lazily.
+  const folder = await mkdtemp(path.join(tmpdir(), 'detour-thumbnail-'));
+  let thumbnail: Buffer;
+  try {
+    const cutout = path.join(folder, 'cutout.png');
+    await options.blobs.downloadToFile(processedBlob(image.userId, image.id), cutout);
+    thumbnail = await renderThumbnail(cutout, options.maxInputPixels);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
   await options.blobs.upload(thumbnailBlob(image.userId, image.id), thumbnail, 'image/webp');
   return { ok: true, estimatedQuality: qualityFromCoverage(await measureAlphaCoverage(thumbnail)) };
 }

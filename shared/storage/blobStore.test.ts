@@ -65,6 +65,13 @@ describe('BlobStore SAS links against Azurite', () => {
     expect((await store.readAll(other)).toString()).toBe('someone else');
   });
 
+  it('signs links that work for every character a user id may have', async () => {
+    const odd = originalBlob('auth0|A.b_c-d@example.com', 'clsasodd000000000000001', 'image/png');
+    await store.upload(odd, bytes('odd name'), 'image/png');
+    const { url } = await store.createReadUrl(odd, { ttlMinutes: 5 });
+    expect(await (await fetch(url)).text()).toBe('odd name');
+  });
+
   it('reports sizes and treats missing blobs as absent', async () => {
     expect(await store.sizeOf(other)).toBe('someone else'.length);
     expect(await store.sizeOf(processedBlob('sas-user', 'clsasmissing0000000001'))).toBeUndefined();

@@ -93,7 +93,13 @@ export class BlobStore {
       protocol: this.signer.protocol,
       contentDisposition,
     });
-    return { url: `${this.blob(location).url}?${query}`, expiresAt };
+    return { url: `${this.urlOf(location)}?${query}`, expiresAt };
+  }
+
+  /** The blob's address, built as text: making SDK clients just to read it costs most of a page's signing. */
+  private urlOf(location: BlobLocation): string {
+    const path = location.name.split('/').map(encodeURIComponent).join('/');
+    return `${this.client.url.replace(/\/$/, '')}/${location.container}/${path}`;
   }
 
   /** The blob's size in bytes, or undefined when it does not exist. */
@@ -114,6 +120,11 @@ export class BlobStore {
 
   async readAll(location: BlobLocation): Promise<Buffer> {
     return this.blob(location).downloadToBuffer();
+  }
+
+  /** Streams the blob into a local file (bounded memory, whatever its size). */
+  async downloadToFile(location: BlobLocation, filePath: string): Promise<void> {
+    await this.blob(location).downloadToFile(filePath);
   }
 
   async openReadStream(location: BlobLocation): Promise<Readable> {
