@@ -1,10 +1,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ApiClient } from '../api/apiClient.js';
-import { describeFailure } from '../api/apiError.js';
 import type { ImageResource, ImageVariant } from '../api/apiTypes.js';
 import { parseTagList } from '../api/galleryQuery.js';
 import { cutoutFileName, formatBytes, formatDate, STATUS_LABELS } from '../format.js';
 import { saveFile } from '../saveFile.js';
+import { useAction } from '../useAction.js';
 import { CompareSlider } from './CompareSlider.js';
 import { ShareLinkControls } from './ShareLinkControls.js';
 
@@ -22,28 +22,13 @@ export function ImageDetail({ api, image, onChanged, onDeleted, onClose }: Image
   const dialogRef = useRef<HTMLDialogElement | null>(null);
   const [title, setTitle] = useState(image.title);
   const [tags, setTags] = useState(image.tags.join(', '));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, error, message, setMessage, run } = useAction();
   const id = useId();
 
   useEffect(() => {
     const dialog = dialogRef.current;
     if (dialog && !dialog.open) dialog.showModal();
   }, []);
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setMessage(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(describeFailure(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   function save(event: FormEvent) {
     event.preventDefault();

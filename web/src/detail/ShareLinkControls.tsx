@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
 import type { ApiClient } from '../api/apiClient.js';
-import { describeFailure } from '../api/apiError.js';
 import type { ShareLink } from '../api/apiTypes.js';
 import { formatDate } from '../format.js';
+import { useAction } from '../useAction.js';
 
 const LIFETIMES = [
   { hours: 1, label: '1 hour' },
@@ -20,23 +20,8 @@ export interface ShareLinkControlsProps {
 export function ShareLinkControls({ api, imageId, title }: ShareLinkControlsProps) {
   const [hours, setHours] = useState(24);
   const [link, setLink] = useState<ShareLink | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, message, setMessage, run } = useAction();
   const id = useId();
-
-  async function run(action: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setMessage(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(describeFailure(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const create = () =>
     run(async () => {

@@ -5,6 +5,7 @@ import type { GalleryDownloadVariant, ImageResource, Usage } from '../api/apiTyp
 import { narrowsGallery, NO_FILTERS, type GalleryFilters } from '../api/galleryQuery.js';
 import { ImageDetail } from '../detail/ImageDetail.js';
 import { saveFile } from '../saveFile.js';
+import { useAction } from '../useAction.js';
 import { UploadPanel } from '../upload/UploadPanel.js';
 import { useUploads } from '../upload/useUploads.js';
 import { BulkActionBar, MAX_IDS_PER_REQUEST } from './BulkActionBar.js';
@@ -36,9 +37,7 @@ export function Gallery({ api }: GalleryProps) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [usage, setUsage] = useState<Usage | null>(null);
   const [usageError, setUsageError] = useState<string | null>(null);
-  const [bulkBusy, setBulkBusy] = useState(false);
-  const [bulkError, setBulkError] = useState<string | null>(null);
-  const [bulkMessage, setBulkMessage] = useState<string | null>(null);
+  const bulk = useAction();
 
   const refreshUsage = useCallback(() => {
     api.getUsage().then(
@@ -101,7 +100,7 @@ export function Gallery({ api }: GalleryProps) {
     (id: string) => {
       api.getImage(id).then(
         (image) => upsert(image, false),
-        (failure: unknown) => setBulkError(describeFailure(failure)),
+        (failure: unknown) => bulk.setError(describeFailure(failure)),
       );
     },
     [api, upsert],
@@ -115,23 +114,11 @@ export function Gallery({ api }: GalleryProps) {
     });
   }, []);
 
-  async function runBulk(action: () => Promise<void>) {
-    setBulkBusy(true);
-    setBulkError(null);
-    setBulkMessage(null);
-    try {
-      await action();
-    } catch (failure) {
-      setBulkError(describeFailure(failure));
-    } finally {
-      setBulkBusy(false);
-    }
-  }
 
   const deleteSelected = () => {
     const ids = [...selected];
     if (!window.confirm(`Delete ${ids.length} image${ids.length === 1 ? '' : 's'} and their files? This cannot be undone.`)) return;
-    void runBulk(async () => {
+    void bulk.run(async () => {
       let deleted = 0;
       for (const chunk of inChunks(ids, MAX_IDS_PER_REQUEST)) {
         const result = await api.deleteImages(chunk);
@@ -139,12 +126,12 @@ export function Gallery({ api }: GalleryProps) {
         deleted += result.deleted.length;
       }
       refreshUsage();
-      setBulkMessage(`${deleted} image${deleted === 1 ? '' : 's'} deleted.`);
+      bulk.setMessage(`${deleted} image${deleted === 1 ? '' : 's'} deleted.`);
     });
   };
 
   const downloadZip = (variant: GalleryDownloadVariant) =>
-    void runBulk(async () => {
+    void bulk.run(async () => {
       saveFile(await api.downloadZip([...selected], variant));
     });
 
@@ -160,16 +147,16 @@ export function Gallery({ api }: GalleryProps) {
         <BulkActionBar
           selectedCount={selected.size}
           loadedCount={pages.items.length}
-          busy={bulkBusy}
+          busy={bulk.busy}
           onSelectAll={() => setSelected(new Set(pages.items.map((image) => image.id)))}
           onClearSelection={() => setSelected(new Set())}
           onDelete={deleteSelected}
           onDownloadZip={downloadZip}
         />
-        {bulkMessage && <p role="status">{bulkMessage}</p>}
-        {bulkError && (
+        {bulk.message && <p role="status">{bulk.message}</p>}
+        {bulk.error && (
           <p role="alert" className="error">
-            {bulkError}
+            {bulk.error}
           </p>
         )}
         <ul className="image-grid" aria-label="Images" aria-busy={pages.loading}>
