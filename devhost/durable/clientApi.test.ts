@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { getRegistrations, installFunctionsCore } from '../functionsCore.js';
+import { installFunctionsCore } from '../functionsCore.js';
 import { EventType } from './historyEvents.js';
-import { durableClientFor, startEngineServer, storedHistory, uniqueTaskHub, waitForStatus, type EngineServer } from './test/harness.js';
+import { durableClientFor, startFixtureEngine, storedHistory, uniqueTaskHub, waitForStatus, type EngineServer } from './test/harness.js';
 
 installFunctionsCore();
-const fixtures = await import('./test/fixtures.js');
 
 const connectionString = inject('azuriteConnectionString');
 const taskHub = uniqueTaskHub('Client');
@@ -16,10 +15,7 @@ function instanceUrl(instanceId: string, query = ''): string {
 }
 
 beforeAll(async () => {
-  await fixtures.useFixtureEffects(connectionString, `${taskHub}Effects`);
-  fixtures.registerFixtures();
-  host = await startEngineServer({ registrations: getRegistrations(), connectionString, taskHub });
-  client = durableClientFor(host.engine.clientInput());
+  ({ host, client } = await startFixtureEngine(connectionString, taskHub));
 });
 
 afterAll(async () => {

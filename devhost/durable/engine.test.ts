@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { getRegistrations, installFunctionsCore } from '../functionsCore.js';
+import { installFunctionsCore } from '../functionsCore.js';
 import { EventType, eventTypeName, type HistoryEvent } from './historyEvents.js';
-import { durableClientFor, startEngineServer, storedHistory, uniqueTaskHub, waitFor, waitForStatus, type EngineServer } from './test/harness.js';
+import { durableClientFor, startFixtureEngine, storedHistory, uniqueTaskHub, waitFor, waitForStatus, type EngineServer } from './test/harness.js';
 
 installFunctionsCore();
 const fixtures = await import('./test/fixtures.js');
@@ -18,10 +18,7 @@ function eventNames(history: readonly HistoryEvent[]): string[] {
 }
 
 beforeAll(async () => {
-  await fixtures.useFixtureEffects(connectionString, `${taskHub}Effects`);
-  fixtures.registerFixtures();
-  host = await startEngineServer({ registrations: getRegistrations(), connectionString, taskHub });
-  client = durableClientFor(host.engine.clientInput());
+  ({ host, client } = await startFixtureEngine(connectionString, taskHub));
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import functions from '@azure/functions';
 import * as df from 'durable-functions';
-import type { FunctionRegistration } from '../../functionsCore.js';
+import { getRegistrations, type FunctionRegistration } from '../../functionsCore.js';
 import { createDurableEngine, type DurableEngine } from '../engine.js';
 import { DurableStore } from '../store.js';
 
@@ -65,6 +65,18 @@ export async function startEngineServer(options: {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The fixture orchestrations (registered on first call; functionsCore must be installed) served by an
+ * engine on its own task hub, with the real durable client for it.
+ */
+export async function startFixtureEngine(connectionString: string, taskHub: string) {
+  const fixtures = await import('./fixtures.js');
+  await fixtures.useFixtureEffects(connectionString, `${taskHub}Effects`);
+  fixtures.registerFixtures();
+  const host = await startEngineServer({ registrations: getRegistrations(), connectionString, taskHub });
+  return { host, client: durableClientFor(host.engine.clientInput()) };
 }
 
 /** `df.getClient` on a context whose durableClient input carries the engine's client input, as the host provides it. */
