@@ -81,11 +81,16 @@ const gallery: Benchmark = {
       const owner = 'bench-gallery-owner';
       const owners = [
         { userId: owner, images: settings.images },
-        ...Array.from({ length: settings.otherUsers }, (_, index) => ({ userId: `bench-gallery-user-${index + 1}`, images: settings.otherImages })),
+        ...Array.from({ length: settings.otherUsers }, (_, index) => ({
+          userId: `bench-gallery-user-${index + 1}`,
+          images: settings.otherImages,
+        })),
       ];
       const newest = new Date();
       const seed = await seedGalleries({ databaseUrl: stack.databaseUrl, owners, newest, spacingMs: settings.spacingMs, progress });
-      progress(`${seed.rows.toLocaleString('en-US')} rows: COPY ${seed.copySeconds.toFixed(0)} s, indexes ${seed.indexSeconds.toFixed(0)} s`);
+      progress(
+        `${seed.rows.toLocaleString('en-US')} rows: COPY ${seed.copySeconds.toFixed(0)} s, indexes ${seed.indexSeconds.toFixed(0)} s`,
+      );
 
       const [deepRow] = await stack.db.$queryRaw<GalleryPosition[]>`
         SELECT "createdAt", "id" FROM "UserImage" WHERE "userId" = ${owner} AND "deletedAt" IS NULL
@@ -108,11 +113,18 @@ const gallery: Benchmark = {
 
       const token = await stack.tokenFor(owner);
       const measured = LIMITS.flatMap((limit) =>
-        cases.map((entry) => ({ ...entry, limit, path: `/api/gallery?${new URLSearchParams({ ...entry.query, limit: String(limit) })}`, latencies: [] as number[] })),
+        cases.map((entry) => ({
+          ...entry,
+          limit,
+          path: `/api/gallery?${new URLSearchParams({ ...entry.query, limit: String(limit) })}`,
+          latencies: [] as number[],
+        })),
       );
       progress('checking and warming up every case');
       for (const entry of measured) {
-        const page = JSON.parse((await client.expect(200, 'GET', entry.path, { token })).body.toString('utf8')) as { items: Array<{ urls: Record<string, string | null> }> };
+        const page = JSON.parse((await client.expect(200, 'GET', entry.path, { token })).body.toString('utf8')) as {
+          items: Array<{ urls: Record<string, string | null> }>;
+        };
         if (page.items.length > 0 && !page.items.some((item) => Object.values(item.urls).some(Boolean))) {
           throw new Error(`${entry.name} returned images without SAS links.`);
         }
@@ -132,7 +144,9 @@ const gallery: Benchmark = {
         const filters = { favorite, tags, from, to, q, status };
         const after = cursor ? deepRow : undefined;
         const pageSql = galleryPageSql({ userId: owner, sort, filters, after, limit: entry.limit + 1 });
-        const [explained] = await stack.db.$queryRaw<Array<{ 'QUERY PLAN': Array<{ Plan: Record<string, unknown>; 'Execution Time': number }> }>>`
+        const [explained] = await stack.db.$queryRaw<
+          Array<{ 'QUERY PLAN': Array<{ Plan: Record<string, unknown>; 'Execution Time': number }> }>
+        >`
           EXPLAIN (ANALYZE, FORMAT JSON) ${pageSql}`;
         if (!matchingByCase.has(entry.name)) {
           const all = galleryPageSql({ userId: owner, sort, filters, limit: settings.images });

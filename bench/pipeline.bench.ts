@@ -27,7 +27,16 @@ import { median, percentile, round } from './support/stats.js';
 
 const POLL_MS = 50;
 
-const COMPONENTS = ['blobEventDelay', 'blobCheck', 'queueDelay', 'remover', 'cutoutTransfer', 'thumbnail', 'databaseSteps', 'orchestration'] as const;
+const COMPONENTS = [
+  'blobEventDelay',
+  'blobCheck',
+  'queueDelay',
+  'remover',
+  'cutoutTransfer',
+  'thumbnail',
+  'databaseSteps',
+  'orchestration',
+] as const;
 type Component = (typeof COMPONENTS)[number];
 const COMPONENT_LABEL: Record<Component, string> = {
   blobEventDelay: 'blob event delay',
@@ -122,7 +131,9 @@ const pipeline: Benchmark = {
         const putEndedAt = Date.now();
         const putMs = performance.now() - putStarted;
         for (;;) {
-          const { status } = JSON.parse((await client.expect(200, 'GET', `/api/images/${image.id}`, { token })).body.toString('utf8')) as { status: string };
+          const { status } = JSON.parse((await client.expect(200, 'GET', `/api/images/${image.id}`, { token })).body.toString('utf8')) as {
+            status: string;
+          };
           if (status === 'ready') break;
           if (status === 'failed') throw new Error(`Image ${image.id} failed in the pipeline.`);
           await sleep(POLL_MS);
@@ -147,15 +158,41 @@ const pipeline: Benchmark = {
         (image) => (image.totalMs - image.components.blobEventDelay - image.components.queueDelay) / image.components.remover,
       );
       const rows: ResultRow[] = [
-        { metric: 'upload → ready (end of PUT → finalizeImage done): p50', value: percentile(images.map((image) => image.totalMs), 50), unit: 'ms' },
-        { metric: 'upload → ready: p95', value: percentile(images.map((image) => image.totalMs), 95), unit: 'ms' },
-        { metric: `upload → ready as the client saw it (${POLL_MS} ms polls): p95`, value: percentile(images.map((image) => image.observedMs), 95), unit: 'ms' },
+        {
+          metric: 'upload → ready (end of PUT → finalizeImage done): p50',
+          value: percentile(
+            images.map((image) => image.totalMs),
+            50,
+          ),
+          unit: 'ms',
+        },
+        {
+          metric: 'upload → ready: p95',
+          value: percentile(
+            images.map((image) => image.totalMs),
+            95,
+          ),
+          unit: 'ms',
+        },
+        {
+          metric: `upload → ready as the client saw it (${POLL_MS} ms polls): p95`,
+          value: percentile(
+            images.map((image) => image.observedMs),
+            95,
+          ),
+          unit: 'ms',
+        },
         ...COMPONENTS.map((component) => {
           const values = images.map((image) => image.components[component]);
           return { metric: `${COMPONENT_LABEL[component]}: p50`, value: percentile(values, 50), unit: 'ms', detail: summary(values) };
         }),
         targetRow(
-          { metric: 'overhead: total ÷ remover time (median per image)', value: median(ratios), unit: '×', detail: `p95 ${round(percentile(ratios, 95))}×` },
+          {
+            metric: 'overhead: total ÷ remover time (median per image)',
+            value: median(ratios),
+            unit: '×',
+            detail: `p95 ${round(percentile(ratios, 95))}×`,
+          },
           { atMost: 1.3, text: '≤ 1.3×' },
         ),
         {

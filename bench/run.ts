@@ -24,7 +24,9 @@ function selectBenchmarks(names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...BENCHMARKS];
   const unknown = names.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
   if (unknown.length > 0) {
-    throw new Error(`Unknown benchmark ${unknown.join(', ')}; the benchmarks are ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}.`);
+    throw new Error(
+      `Unknown benchmark ${unknown.join(', ')}; the benchmarks are ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}.`,
+    );
   }
   return BENCHMARKS.filter((benchmark) => names.includes(benchmark.name));
 }
@@ -71,7 +73,9 @@ for (const benchmark of selected) {
     };
     results.push(result);
     const file = await writeResult(result);
-    log(`${benchmark.name}: done in ${result.durationSeconds} s (load ${result.load.loadAverageStart} → ${result.load.loadAverageEnd}), ${file}`);
+    log(
+      `${benchmark.name}: done in ${result.durationSeconds} s (load ${result.load.loadAverageStart} → ${result.load.loadAverageEnd}), ${file}`,
+    );
     console.log(`\n${formatTable([result])}\n`);
   } catch (error) {
     failed.push(benchmark.name);

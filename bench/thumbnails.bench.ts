@@ -29,7 +29,11 @@ import { runWorker, Worker } from './support/worker.js';
  */
 
 const THUMBNAILERS: readonly ThumbnailerName[] = ['product', 'naive', 'jimp'];
-const LABEL: Record<ThumbnailerName, string> = { product: 'product (shrink-on-load)', naive: 'naive sharp (full decode)', jimp: 'jimp (pure JS)' };
+const LABEL: Record<ThumbnailerName, string> = {
+  product: 'product (shrink-on-load)',
+  naive: 'naive sharp (full decode)',
+  jimp: 'jimp (pure JS)',
+};
 const MAX_INPUT_PIXELS = 50_000_000;
 
 const workerScript = new URL('./support/thumbnailWorker.ts', import.meta.url);
@@ -42,7 +46,13 @@ function dimensions(megapixels: number, aspect: number): { width: number; height
 }
 
 /** Images per second of one thumbnailer with one worker pinned to each of the first `cores` CPUs. */
-async function measureThroughput(thumbnailer: ThumbnailerName, file: string, cores: number, seconds: number, minImages: number): Promise<number> {
+async function measureThroughput(
+  thumbnailer: ThumbnailerName,
+  file: string,
+  cores: number,
+  seconds: number,
+  minImages: number,
+): Promise<number> {
   const workers = Array.from(
     { length: cores },
     (_, cpu) =>
@@ -79,7 +89,11 @@ async function measureMemory(thumbnailer: ThumbnailerName, file: string, warmupF
 }
 
 /** The `makeThumbnail` activity on a cut-out of the large photo, against a real Azurite and database. */
-async function measurePipelineStep(cutout: Buffer, warmupCutout: Buffer, progress: (message: string) => void): Promise<ThumbnailStepMessage> {
+async function measurePipelineStep(
+  cutout: Buffer,
+  warmupCutout: Buffer,
+  progress: (message: string) => void,
+): Promise<ThumbnailStepMessage> {
   const azurite = await startAzurite();
   const stopAzurite = onCleanup(() => azurite.stop());
   const database = await createBenchDatabase('thumbnails');
@@ -107,7 +121,12 @@ async function measurePipelineStep(cutout: Buffer, warmupCutout: Buffer, progres
     const input: ThumbnailStepInput = { userId, warmupImageId: await seed(warmupCutout), imageId: await seed(cutout) };
     progress('running makeThumbnail on the large cut-out');
     return await runWorker<ThumbnailStepMessage>(stepWorkerScript, input, {
-      env: { DETOUR_ENV: 'test', DATABASE_URL: database.url, DataStorage: azurite.connectionString, MAX_INPUT_PIXELS: String(MAX_INPUT_PIXELS) },
+      env: {
+        DETOUR_ENV: 'test',
+        DATABASE_URL: database.url,
+        DataStorage: azurite.connectionString,
+        MAX_INPUT_PIXELS: String(MAX_INPUT_PIXELS),
+      },
     });
   } finally {
     await db.$disconnect();
@@ -181,21 +200,53 @@ const thumbnails: Benchmark = {
         const measured = rounds.filter((entry) => entry.cores === cores);
         const coreLabel = cores === 1 ? '1 core' : `${cores} cores`;
         for (const thumbnailer of THUMBNAILERS) {
-          rows.push({ metric: `${mp} → WebP, ${LABEL[thumbnailer]}, ${coreLabel}`, value: median(measured.map((entry) => entry.imagesPerSecond[thumbnailer])), unit: 'images/s' });
+          rows.push({
+            metric: `${mp} → WebP, ${LABEL[thumbnailer]}, ${coreLabel}`,
+            value: median(measured.map((entry) => entry.imagesPerSecond[thumbnailer])),
+            unit: 'images/s',
+          });
         }
         const ratios = (other: ThumbnailerName) => measured.map((entry) => entry.imagesPerSecond.product / entry.imagesPerSecond[other]);
-        const perRound = (other: ThumbnailerName) => `rounds: ${ratios(other).map((value) => `${round(value)}×`).join(', ')}`;
-        rows.push(targetRow({ metric: `product ÷ jimp, ${coreLabel}`, value: median(ratios('jimp')), unit: '×', detail: perRound('jimp') }, { atLeast: 20, text: '≥ 20×' }));
-        rows.push(targetRow({ metric: `product ÷ naive sharp, ${coreLabel}`, value: median(ratios('naive')), unit: '×', detail: perRound('naive') }, { atLeast: 2, text: '≥ 2×' }));
+        const perRound = (other: ThumbnailerName) =>
+          `rounds: ${ratios(other)
+            .map((value) => `${round(value)}×`)
+            .join(', ')}`;
+        rows.push(
+          targetRow(
+            { metric: `product ÷ jimp, ${coreLabel}`, value: median(ratios('jimp')), unit: '×', detail: perRound('jimp') },
+            { atLeast: 20, text: '≥ 20×' },
+          ),
+        );
+        rows.push(
+          targetRow(
+            { metric: `product ÷ naive sharp, ${coreLabel}`, value: median(ratios('naive')), unit: '×', detail: perRound('naive') },
+            { atLeast: 2, text: '≥ 2×' },
+          ),
+        );
       }
       for (const thumbnailer of THUMBNAILERS) {
         const { addedMiB, peakRssMiB } = memory[thumbnailer];
-        rows.push({ metric: `${mp} memory added by one thumbnail, ${LABEL[thumbnailer]}`, value: addedMiB, unit: 'MiB', detail: `process peak ${round(peakRssMiB)} MiB` });
+        rows.push({
+          metric: `${mp} memory added by one thumbnail, ${LABEL[thumbnailer]}`,
+          value: addedMiB,
+          unit: 'MiB',
+          detail: `process peak ${round(peakRssMiB)} MiB`,
+        });
       }
       const largeMp = `${settings.largeMegapixels} MP`;
       const added = (peak: { addedMiB: number }) => `+${round(peak.addedMiB)} MiB over idle`;
-      rows.push({ metric: `${largeMp} JPEG peak RSS, product thumbnailer`, value: largeMemory.product.peakRssMiB, unit: 'MiB', detail: added(largeMemory.product) });
-      rows.push({ metric: `${largeMp} JPEG peak RSS, naive sharp`, value: largeMemory.naive.peakRssMiB, unit: 'MiB', detail: added(largeMemory.naive) });
+      rows.push({
+        metric: `${largeMp} JPEG peak RSS, product thumbnailer`,
+        value: largeMemory.product.peakRssMiB,
+        unit: 'MiB',
+        detail: added(largeMemory.product),
+      });
+      rows.push({
+        metric: `${largeMp} JPEG peak RSS, naive sharp`,
+        value: largeMemory.naive.peakRssMiB,
+        unit: 'MiB',
+        detail: added(largeMemory.naive),
+      });
       rows.push({
         metric: `${largeMp} cut-out (${round(largeCutout.length / 1e6)} MB PNG) peak RSS, whole makeThumbnail step`,
         value: step.peakRssMiB,

@@ -43,7 +43,13 @@ const uploads: Benchmark = {
     });
     const client = new HttpClient(stack.baseUrl, Math.max(...CLIENT_COUNTS));
     try {
-      const body = { fileName: 'holiday photo.jpg', contentType: 'image/jpeg', size: settings.declaredBytes, title: 'Holiday', tags: ['beach'] };
+      const body = {
+        fileName: 'holiday photo.jpg',
+        contentType: 'image/jpeg',
+        size: settings.declaredBytes,
+        title: 'Holiday',
+        tags: ['beach'],
+      };
       const scenarios: Scenario[] = [
         ...CLIENT_COUNTS.map((clients) => ({ clients, sharedUser: false })),
         ...CLIENT_COUNTS.filter((clients) => clients > 1).map((clients) => ({ clients, sharedUser: true })),
@@ -52,7 +58,9 @@ const uploads: Benchmark = {
       for (const [index, scenario] of scenarios.entries()) {
         progress(`${scenario.clients} client(s), ${scenario.sharedUser ? 'one shared user' : 'one user each'}`);
         const tokens = await Promise.all(
-          Array.from({ length: scenario.clients }, (_, client) => stack.tokenFor(`bench-uploads-${index}-${scenario.sharedUser ? 0 : client}`)),
+          Array.from({ length: scenario.clients }, (_, client) =>
+            stack.tokenFor(`bench-uploads-${index}-${scenario.sharedUser ? 0 : client}`),
+          ),
         );
         // Not timed: the first request of a user creates it, and the first few warm the code paths.
         for (const token of tokens) for (let i = 0; i < 3; i++) await client.expect(201, 'POST', '/api/uploads', { token, json: body });
@@ -69,7 +77,13 @@ const uploads: Benchmark = {
           }),
         );
         const seconds = (performance.now() - started) / 1000;
-        results.push({ ...scenario, requests: latencies.length, seconds, requestsPerSecond: latencies.length / seconds, latencyMs: summarizeLatencies(latencies) });
+        results.push({
+          ...scenario,
+          requests: latencies.length,
+          seconds,
+          requestsPerSecond: latencies.length / seconds,
+          latencyMs: summarizeLatencies(latencies),
+        });
       }
 
       const rows: ResultRow[] = results.flatMap((result) => {

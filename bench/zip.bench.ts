@@ -89,7 +89,8 @@ const zip: Benchmark = {
             tail = Buffer.concat([tail, chunk]).subarray(-64);
           },
         });
-        if (response.status !== 200) throw new Error(`The ZIP download answered ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`);
+        if (response.status !== 200)
+          throw new Error(`The ZIP download answered ${response.status}: ${response.body.toString('utf8').slice(0, 300)}`);
         const entries = zipEntryCount(tail);
         if (entries !== batch.length) throw new Error(`The ZIP has ${entries} entries, not ${batch.length}.`);
         return { bytes, ms: response.ms };
@@ -131,12 +132,25 @@ const zip: Benchmark = {
       return {
         parameters: { ...settings, cutoutBytes: cutout.length, requests: batches.length, app: stack.settings },
         rows: [
-          { metric: `${settings.images} images (${(all.bytes / 1e6).toFixed(0)} MB, ${batches.length} request${batches.length > 1 ? 's' : ''}): throughput`, value: all.megabytesPerSecond, unit: 'MB/s' },
+          {
+            metric: `${settings.images} images (${(all.bytes / 1e6).toFixed(0)} MB, ${batches.length} request${batches.length > 1 ? 's' : ''}): throughput`,
+            value: all.megabytesPerSecond,
+            unit: 'MB/s',
+          },
           { metric: `${settings.images} images: devhost peak RSS above its idle size`, value: all.addedMiB, unit: 'MiB' },
           { metric: '10-image ZIP: devhost peak RSS above its idle size (median)', value: tenMiB, unit: 'MiB', detail: runs(ten) },
-          { metric: `${large.length}-image ZIP: devhost peak RSS above its idle size (median)`, value: hundredMiB, unit: 'MiB', detail: runs(hundred) },
+          {
+            metric: `${large.length}-image ZIP: devhost peak RSS above its idle size (median)`,
+            value: hundredMiB,
+            unit: 'MiB',
+            detail: runs(hundred),
+          },
           targetRow(
-            { metric: `growth from 10 to ${large.length} images, as a share of the ${extraMiB.toFixed(0)} MiB more streamed`, value: growthShare, unit: '%' },
+            {
+              metric: `growth from 10 to ${large.length} images, as a share of the ${extraMiB.toFixed(0)} MiB more streamed`,
+              value: growthShare,
+              unit: '%',
+            },
             { atMost: 5, text: 'flat (≤ 5 %)' },
           ),
         ],

@@ -11,7 +11,8 @@ export type AppSettings = Readonly<Record<string, string | undefined>>;
 export function resolveAppSettingExpressions(value: string, settings: AppSettings): string {
   return value.replace(/%([^%]+)%/g, (_expression, name: string) => {
     const setting = settings[name];
-    if (setting === undefined || setting === '') throw new DevhostError(`App setting "${name}" (used as %${name}% in a binding) is not set.`);
+    if (setting === undefined || setting === '')
+      throw new DevhostError(`App setting "${name}" (used as %${name}% in a binding) is not set.`);
     return setting;
   });
 }

@@ -31,8 +31,7 @@ export interface RunningAzurite {
 
 // Azurite's well-known development account: public, documented, only valid against the emulator.
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export function azuriteConnectionString(urls: { blobUrl: string; queueUrl: string; tableUrl: string }): string {
   return [
@@ -52,9 +51,12 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<R
   const entry = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist/src/azurite.js');
   const args = [
     entry,
-    '--blobPort', String(options.blobPort ?? 0),
-    '--queuePort', String(options.queuePort ?? 0),
-    '--tablePort', String(options.tablePort ?? 0),
+    '--blobPort',
+    String(options.blobPort ?? 0),
+    '--queuePort',
+    String(options.queuePort ?? 0),
+    '--tablePort',
+    String(options.tablePort ?? 0),
     // The storage SDK speaks a newer service version than Azurite 3.35 knows.
     '--skipApiVersionCheck',
     '--disableTelemetry',

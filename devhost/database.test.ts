@@ -15,7 +15,12 @@ describe('startEmbeddedPostgres: the embedded PGlite of npm start without DATABA
         await applyMigrations(first.url);
         const db = createDatabaseClient(first.url, { poolSize: 2 });
         try {
-          await db.user.create({ data: { id: 'embedded', images: { create: { originalName: 'a.png', fileType: 'image/png', fileSize: 1n, originalPath: 'x', tags: ['t'] } } } });
+          await db.user.create({
+            data: {
+              id: 'embedded',
+              images: { create: { originalName: 'a.png', fileType: 'image/png', fileSize: 1n, originalPath: 'x', tags: ['t'] } },
+            },
+          });
           expect(await db.userImage.count({ where: { tags: { has: 't' }, title: { contains: 'SANS', mode: 'insensitive' } } })).toBe(1);
         } finally {
           await db.$disconnect();

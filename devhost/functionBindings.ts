@@ -27,7 +27,9 @@ export function isDurableFunction(registration: FunctionRegistration): boolean {
 }
 
 export function hasDurableClientInput(registration: FunctionRegistration): boolean {
-  return Object.values(registration.bindings).some((binding) => binding.direction === 'in' && binding.type.toLowerCase() === 'durableclient');
+  return Object.values(registration.bindings).some(
+    (binding) => binding.direction === 'in' && binding.type.toLowerCase() === 'durableclient',
+  );
 }
 
 /** The app setting `AzureWebJobs.<name>.Disabled`, as the host honours it. */
@@ -52,7 +54,9 @@ export function assertRunnable(registration: FunctionRegistration): void {
         ? type === 'durableclient'
         : !durable && (type === 'queue' || (type === 'http' && name === RETURN_BINDING && trigger.kind === 'httptrigger'));
     if (!supported) {
-      throw new DevhostError(`Function "${registration.name}" has a "${binding.type}" ${binding.direction} binding "${name}", which the devhost does not run.`);
+      throw new DevhostError(
+        `Function "${registration.name}" has a "${binding.type}" ${binding.direction} binding "${name}", which the devhost does not run.`,
+      );
     }
   }
 }

@@ -29,12 +29,21 @@ const functionsCore = {
   get hostVersion() {
     return '4.1040.0';
   },
-  registerFunction(metadata: { name: string; bindings: Record<string, BindingMetadata>; retryOptions?: unknown }, handler: FunctionRegistration['handler']) {
+  registerFunction(
+    metadata: { name: string; bindings: Record<string, BindingMetadata>; retryOptions?: unknown },
+    handler: FunctionRegistration['handler'],
+  ) {
     if (registrations.some((r) => r.name === metadata.name)) {
       throw new Error(`A function named "${metadata.name}" is already registered.`);
     }
     registrations.push({ name: metadata.name, bindings: metadata.bindings, retryOptions: metadata.retryOptions, handler });
-    return { dispose: () => registrations.splice(registrations.findIndex((r) => r.name === metadata.name), 1) };
+    return {
+      dispose: () =>
+        registrations.splice(
+          registrations.findIndex((r) => r.name === metadata.name),
+          1,
+        ),
+    };
   },
   setProgrammingModel() {
     // The devhost calls handlers directly with the library's public HttpRequest / InvocationContext.

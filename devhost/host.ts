@@ -62,7 +62,10 @@ function applyAppSettings(appRoot: string, env: Readonly<Record<string, string>>
 
 function packageName(appRoot: string): string {
   const { name } = JSON.parse(readFileSync(path.join(appRoot, 'package.json'), 'utf8')) as { name?: string };
-  return (name ?? 'devhost').replace(/[^a-z0-9-]/gi, '-').toLowerCase().slice(0, 32);
+  return (name ?? 'devhost')
+    .replace(/[^a-z0-9-]/gi, '-')
+    .toLowerCase()
+    .slice(0, 32);
 }
 
 function describeFunction(registration: FunctionRegistration, routes: readonly HttpRoute[], prefix: string, url: string): string {
@@ -84,7 +87,11 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const registrations = (await loadApp(findEntryFiles(appRoot))).filter((registration) => !isDisabled(registration, process.env));
   registrations.forEach(assertRunnable);
   for (const registration of registrations.filter((candidate) => candidate.retryOptions)) {
-    log(timestamped(`Warning: ${registration.name} declares a retry policy; the devhost does not apply function retry policies (queue and blob triggers still retry up to maxDequeueCount).`));
+    log(
+      timestamped(
+        `Warning: ${registration.name} declares a retry policy; the devhost does not apply function retry policies (queue and blob triggers still retry up to maxDequeueCount).`,
+      ),
+    );
   }
 
   const clients = new StorageClients();
@@ -135,7 +142,15 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
       });
     }
     listeners.push(
-      ...(await createTriggerListeners(registrations, { hostSettings, hostId, storageConnectionString, clients, invoker, log, pollIntervalMs: options.pollIntervalMs ?? 500 })),
+      ...(await createTriggerListeners(registrations, {
+        hostSettings,
+        hostId,
+        storageConnectionString,
+        clients,
+        invoker,
+        log,
+        pollIntervalMs: options.pollIntervalMs ?? 500,
+      })),
     );
     for (const listener of listeners) await listener.start();
     await durable?.start();
@@ -144,6 +159,10 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
     throw error;
   }
 
-  log(timestamped(`Functions (${hostId}):\n${registrations.map((registration) => describeFunction(registration, routes, hostSettings.routePrefix, url)).join('\n')}`));
+  log(
+    timestamped(
+      `Functions (${hostId}):\n${registrations.map((registration) => describeFunction(registration, routes, hostSettings.routePrefix, url)).join('\n')}`,
+    ),
+  );
   return { url, port, registrations, stop };
 }

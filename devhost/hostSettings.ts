@@ -96,7 +96,12 @@ export function readLocalSettings(appRoot: string): LocalSettings {
     if (value !== null && value !== undefined) values[name] = String(value);
   }
   const host = objectAt(settings, 'Host');
-  const corsOrigins = typeof host.CORS === 'string' ? host.CORS.split(',').map((origin) => origin.trim()).filter(Boolean) : [];
+  const corsOrigins =
+    typeof host.CORS === 'string'
+      ? host.CORS.split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean)
+      : [];
   const localHttpPort = typeof host.LocalHttpPort === 'number' ? host.LocalHttpPort : undefined;
   return { values, corsOrigins, localHttpPort };
 }

@@ -45,7 +45,11 @@ export interface InvocationContextInput {
 }
 
 /** A real `InvocationContext` whose log lines carry the function name and invocation id. */
-export function createInvocationContext(registration: FunctionRegistration, input: InvocationContextInput, log: LogSink): InvocationContext {
+export function createInvocationContext(
+  registration: FunctionRegistration,
+  input: InvocationContextInput,
+  log: LogSink,
+): InvocationContext {
   const invocationId = input.invocationId ?? randomUUID();
   return new functions.InvocationContext({
     invocationId,
@@ -89,10 +93,18 @@ export class Invoker {
     try {
       const result = await registration.handler(invocation.triggerValue, context);
       await this.writeOutputs(registration, context, result);
-      log(timestamped(`Executed 'Functions.${registration.name}' (Succeeded, Id=${context.invocationId}, Duration=${Math.round(performance.now() - started)}ms)`));
+      log(
+        timestamped(
+          `Executed 'Functions.${registration.name}' (Succeeded, Id=${context.invocationId}, Duration=${Math.round(performance.now() - started)}ms)`,
+        ),
+      );
       return result;
     } catch (error) {
-      log(timestamped(`Executed 'Functions.${registration.name}' (Failed, Id=${context.invocationId}, Duration=${Math.round(performance.now() - started)}ms)`));
+      log(
+        timestamped(
+          `Executed 'Functions.${registration.name}' (Failed, Id=${context.invocationId}, Duration=${Math.round(performance.now() - started)}ms)`,
+        ),
+      );
       log(timestamped(`[${registration.name}] [${context.invocationId}] error: ${describeError(error)}`));
       throw error;
     }

@@ -25,10 +25,12 @@ async function serve(webRoot: string) {
 /** GET with the path sent exactly as written (fetch would normalise `..` away). */
 function getRawPath(baseUrl: string, rawPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(`${baseUrl}${rawPath}`, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    }).on('error', reject);
+    http
+      .get(`${baseUrl}${rawPath}`, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
   });
 }
 

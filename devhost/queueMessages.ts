@@ -9,9 +9,10 @@ import type { QueueSettings } from './hostSettings.js';
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function toQueueMessageText(value: unknown, encoding: QueueSettings['messageEncoding']): string {
-  const bytes = Buffer.isBuffer(value) || value instanceof Uint8Array
-    ? Buffer.from(value)
-    : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
+  const bytes =
+    Buffer.isBuffer(value) || value instanceof Uint8Array
+      ? Buffer.from(value)
+      : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
   return encoding === 'base64' ? bytes.toString('base64') : bytes.toString('utf8');
 }
 

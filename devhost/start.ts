@@ -80,7 +80,11 @@ async function ensureWebPage(root: string, notes: string[]): Promise<void> {
 }
 
 /** DATABASE_URL (environment or local.settings.json), else the embedded one; migrated either way. */
-async function startDatabase(root: string, dataFolder: string, stops: Array<() => Promise<unknown>>): Promise<{ url: string; label: string }> {
+async function startDatabase(
+  root: string,
+  dataFolder: string,
+  stops: Array<() => Promise<unknown>>,
+): Promise<{ url: string; label: string }> {
   const configuredUrl = process.env.DATABASE_URL || readLocalSettings(root).values.DATABASE_URL;
   if (configuredUrl) {
     await applyMigrations(configuredUrl);

@@ -12,7 +12,14 @@ app.http('requestUpload', {
   methods: ['POST'],
   handler: authenticatedRoute(async (request, { services: { db, blobs, config }, user, context }) => {
     const body = await parseJsonBody(request, uploadRequestSchema);
-    const { image, contentType, upload } = await requestUpload({ db, blobs, config, log: eventLogFor(context), userId: user.userId, request: body });
+    const { image, contentType, upload } = await requestUpload({
+      db,
+      blobs,
+      config,
+      log: eventLogFor(context),
+      userId: user.userId,
+      request: body,
+    });
     const [resource] = await presentImages([image], { blobs, readTtlMinutes: config.sas.readTtlMinutes });
     return json(201, {
       image: resource,

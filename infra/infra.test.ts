@@ -559,18 +559,23 @@ function checkSettingValuesPassTheLoader(sources: Sources): string[] {
 /** The connections the bindings name (functions/*.ts), each identity-based in the settings. */
 function checkBindingConnections(sources: Sources, functionSources: string[]): string[] {
   const { settings, main } = appSettings(sources);
-  const connections = new Set(functionSources.flatMap((source) => [...source.matchAll(/connection:\s*['"]([\w]+)['"]/g)].map((match) => match[1]!)));
+  const connections = new Set(
+    functionSources.flatMap((source) => [...source.matchAll(/connection:\s*['"]([\w]+)['"]/g)].map((match) => match[1]!)),
+  );
   connections.add('DataStorage');
   const problems: string[] = [];
   for (const connection of connections) {
     if (settings.has(connection)) problems.push(`${connection} is a connection string setting; use ${connection}__* with the identity`);
-    if (literal(main, settings.get(`${connection}__credential`)) !== 'managedidentity') problems.push(`${connection}__credential is not managedidentity`);
+    if (literal(main, settings.get(`${connection}__credential`)) !== 'managedidentity')
+      problems.push(`${connection}__credential is not managedidentity`);
     if (!settings.has(`${connection}__clientId`)) problems.push(`${connection}__clientId is missing (user-assigned identity)`);
     if (!settings.has(`${connection}__blobServiceUri`)) problems.push(`${connection}__blobServiceUri is missing`);
     if (!settings.has(`${connection}__queueServiceUri`)) problems.push(`${connection}__queueServiceUri is missing`);
   }
   const identityClientId = textOf(settings.get('DataStorage__clientId'));
-  const apiIdentity = textOf(get([...main.modules.values()].find((module) => module.path === 'app/api.bicep')?.value, 'params.identityClientId'));
+  const apiIdentity = textOf(
+    get([...main.modules.values()].find((module) => module.path === 'app/api.bicep')?.value, 'params.identityClientId'),
+  );
   if (identityClientId !== apiIdentity) problems.push('DataStorage__clientId is not the identity the Function App runs with');
   return problems;
 }
@@ -581,14 +586,19 @@ function checkHostSettings(sources: Sources): string[] {
   if (host?.kind !== 'object') return ['api.bicep has no hostSettings object'];
   const problems: string[] = [];
   for (const service of ['blob', 'queue', 'table']) {
-    if (!host.entries.has(`AzureWebJobsStorage__${service}ServiceUri`)) problems.push(`AzureWebJobsStorage__${service}ServiceUri is missing (Durable needs blob, queue and table)`);
+    if (!host.entries.has(`AzureWebJobsStorage__${service}ServiceUri`))
+      problems.push(`AzureWebJobsStorage__${service}ServiceUri is missing (Durable needs blob, queue and table)`);
   }
-  if (literal(api, host.entries.get('AzureWebJobsStorage__credential')) !== 'managedidentity') problems.push('AzureWebJobsStorage__credential is not managedidentity');
+  if (literal(api, host.entries.get('AzureWebJobsStorage__credential')) !== 'managedidentity')
+    problems.push('AzureWebJobsStorage__credential is not managedidentity');
   if (!host.entries.has('AzureWebJobsStorage__clientId')) problems.push('AzureWebJobsStorage__clientId is missing');
   if (host.entries.has('AzureWebJobsStorage')) problems.push('AzureWebJobsStorage is a connection string');
   if (!host.entries.has('APPLICATIONINSIGHTS_AUTHENTICATION_STRING')) problems.push('telemetry is not Entra-authenticated');
-  const settingsResource = api.resources.find((resource) => resource.type === 'Microsoft.Web/sites/config' && literal(api, get(resource.value, 'name')) === 'appsettings');
-  if (textOf(get(settingsResource?.value, 'properties')) !== 'union(appSettings, hostSettings)') problems.push('the appsettings resource does not merge appSettings and hostSettings');
+  const settingsResource = api.resources.find(
+    (resource) => resource.type === 'Microsoft.Web/sites/config' && literal(api, get(resource.value, 'name')) === 'appsettings',
+  );
+  if (textOf(get(settingsResource?.value, 'properties')) !== 'union(appSettings, hostSettings)')
+    problems.push('the appsettings resource does not merge appSettings and hostSettings');
   return problems;
 }
 
@@ -646,8 +656,10 @@ function checkAppRoles(sources: Sources): string[] {
   const rbacModule = [...main.modules.values()].find((module) => module.path === 'app/rbac.bicep');
   const apiModule = [...main.modules.values()].find((module) => module.path === 'app/api.bicep');
   const problems: string[] = [];
-  if (textOf(get(rbacModule?.value, 'params.appPrincipalId')) !== 'identity.outputs.principalId') problems.push('rbac.bicep is not given the identity\'s principal');
-  if (textOf(get(apiModule?.value, 'params.identityId')) !== 'identity.outputs.resourceId') problems.push('the Function App does not run with that identity');
+  if (textOf(get(rbacModule?.value, 'params.appPrincipalId')) !== 'identity.outputs.principalId')
+    problems.push("rbac.bicep is not given the identity's principal");
+  if (textOf(get(apiModule?.value, 'params.identityId')) !== 'identity.outputs.resourceId')
+    problems.push('the Function App does not run with that identity');
 
   const appGrants = roleGrants(sources).filter((grant) => grant.principal === 'appPrincipalId');
   for (const required of REQUIRED_APP_ROLES) {
@@ -665,14 +677,13 @@ function checkAppRoles(sources: Sources): string[] {
     if (secret) referenced.add(secret);
     else problems.push(`${name} is not a Key Vault reference`);
   }
-  const readable = new Set(
-    appGrants.filter((grant) => grant.roleId === ROLE_IDS.keyVaultSecretsUser).map((grant) => grant.target),
-  );
+  const readable = new Set(appGrants.filter((grant) => grant.roleId === ROLE_IDS.keyVaultSecretsUser).map((grant) => grant.target));
   for (const secret of referenced) {
     if (!readable.has(`secret:${secret}`)) problems.push(`the app cannot read the secret ${secret} it references`);
   }
   for (const target of readable) {
-    if (!target.startsWith('secret:') || !referenced.has(target.slice('secret:'.length))) problems.push(`the app may read ${target}, which it does not reference`);
+    if (!target.startsWith('secret:') || !referenced.has(target.slice('secret:'.length)))
+      problems.push(`the app may read ${target}, which it does not reference`);
   }
   return problems;
 }
@@ -696,7 +707,8 @@ function checkDataStorage(sources: Sources): string[] {
   for (const container of [CONTAINERS.originals, CONTAINERS.processed]) {
     if (!prefixes.includes(`${container}/`)) problems.push(`${container}/ does not move to Cool`);
   }
-  if (literal(data, get(coolRule, 'definition.actions.baseBlob.tierToCool.daysAfterModificationGreaterThan')) !== '30') problems.push('Cool is not after 30 days');
+  if (literal(data, get(coolRule, 'definition.actions.baseBlob.tierToCool.daysAfterModificationGreaterThan')) !== '30')
+    problems.push('Cool is not after 30 days');
 
   const blobService = data.resources.find((resource) => resource.type === 'Microsoft.Storage/storageAccounts/blobServices');
   const corsRules = get(blobService?.value, 'properties.cors.corsRules');
@@ -732,8 +744,10 @@ function checkDatabaseIsPrivate(sources: Sources): string[] {
   const database = parsed(sources, 'infra/app/database.bicep');
   const server = database.resources.find((resource) => resource.type === 'Microsoft.DBforPostgreSQL/flexibleServers');
   const problems: string[] = [];
-  if (literal(database, get(server?.value, 'properties.network.publicNetworkAccess')) !== 'Disabled') problems.push('PostgreSQL accepts public traffic');
-  if (database.resources.some((resource) => resource.type === 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules')) problems.push('PostgreSQL has standing firewall rules');
+  if (literal(database, get(server?.value, 'properties.network.publicNetworkAccess')) !== 'Disabled')
+    problems.push('PostgreSQL accepts public traffic');
+  if (database.resources.some((resource) => resource.type === 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules'))
+    problems.push('PostgreSQL has standing firewall rules');
   const endpoint = database.resources.find((resource) => resource.type === 'Microsoft.Network/privateEndpoints');
   const connections = get(endpoint?.value, 'properties.privateLinkServiceConnections');
   const groups = connections?.kind === 'array' ? literalList(database, get(connections.items[0], 'properties.groupIds')) : [];
@@ -749,10 +763,13 @@ function checkBlobEventSubscription(sources: Sources, functionSources: string[])
   const eventGridTriggers = functionSources.flatMap((source) =>
     [...source.matchAll(/app\.storageBlob\(\s*'(\w+)'[\s\S]*?source:\s*'EventGrid'/g)].map((match) => match[1]!),
   );
-  if (!functionName || !eventGridTriggers.includes(functionName)) problems.push(`no Event Grid blob trigger named ${functionName} in functions/`);
-  if (literal(events, events.params.get('containerName')?.defaultValue) !== CONTAINERS.originals) problems.push('the subscription does not watch originals/');
+  if (!functionName || !eventGridTriggers.includes(functionName))
+    problems.push(`no Event Grid blob trigger named ${functionName} in functions/`);
+  if (literal(events, events.params.get('containerName')?.defaultValue) !== CONTAINERS.originals)
+    problems.push('the subscription does not watch originals/');
   const subscription = events.resources.find((resource) => resource.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
-  if (!literalList(events, get(subscription?.value, 'properties.filter.includedEventTypes')).includes('Microsoft.Storage.BlobCreated')) problems.push('BlobCreated is not delivered');
+  if (!literalList(events, get(subscription?.value, 'properties.filter.includedEventTypes')).includes('Microsoft.Storage.BlobCreated'))
+    problems.push('BlobCreated is not delivered');
   return problems;
 }
 
@@ -760,7 +777,7 @@ function checkBlobEventSubscription(sources: Sources, functionSources: string[])
 function checkAlertsMatchTheCode(sources: Sources, codeSources: string[]): string[] {
   const alerts = parsed(sources, 'infra/app/alerts.bicep');
   const code = codeSources.join('\n');
-  const queries = [...alerts.vars.values()].map((node) => (node.kind === 'string' ? node.value ?? '' : '')).join('\n');
+  const queries = [...alerts.vars.values()].map((node) => (node.kind === 'string' ? (node.value ?? '') : '')).join('\n');
   const problems: string[] = [];
   for (const event of ['quota_reached', 'pipeline_step']) {
     if (!queries.includes(`"${event}"`)) problems.push(`no alert reads ${event} events`);
@@ -770,7 +787,8 @@ function checkAlertsMatchTheCode(sources: Sources, codeSources: string[]): strin
     if (!code.includes(`step: '${step}'`)) problems.push(`the failure-rate alert counts step ${step}, which no function logs`);
   }
   const kinds = alerts.resources.map((resource) => resource.type);
-  if (kinds.filter((type) => type === 'Microsoft.Insights/scheduledQueryRules').length < 3) problems.push('quota, failure-rate and poison-queue log alerts are not all there');
+  if (kinds.filter((type) => type === 'Microsoft.Insights/scheduledQueryRules').length < 3)
+    problems.push('quota, failure-rate and poison-queue log alerts are not all there');
   if (!kinds.includes('Microsoft.Insights/metricAlerts')) problems.push('no storage capacity alert');
   return problems;
 }
@@ -796,8 +814,12 @@ function edited(sources: Sources, file: string, from: string, to: string): Sourc
 function checkMigrationExtensionsAreAllowed(sources: Sources, migrations: string[]): string[] {
   const allowed = /name: 'azure\.extensions'[\s\S]*?value: '([^']*)'/.exec(sources['infra/app/database.bicep'] ?? '')?.[1] ?? '';
   const allowList = new Set(allowed.split(',').map((name) => name.trim().toLowerCase()));
-  const created = migrations.flatMap((sql) => [...sql.matchAll(/CREATE EXTENSION (?:IF NOT EXISTS )?"?(\w+)"?/gi)].map((match) => match[1]!.toLowerCase()));
-  return created.filter((name) => !allowList.has(name)).map((name) => `extension ${name} is created by a migration but not in azure.extensions`);
+  const created = migrations.flatMap((sql) =>
+    [...sql.matchAll(/CREATE EXTENSION (?:IF NOT EXISTS )?"?(\w+)"?/gi)].map((match) => match[1]!.toLowerCase()),
+  );
+  return created
+    .filter((name) => !allowList.has(name))
+    .map((name) => `extension ${name} is created by a migration but not in azure.extensions`);
 }
 
 function migrationScripts(): string[] {
@@ -877,16 +899,28 @@ describe('the checks fail on a broken template', () => {
 
   it('when a migration needs an extension the server does not allow', () => {
     const broken = edited(sources, 'infra/app/database.bicep', "value: 'PG_TRGM'", "value: ''");
-    expect(checkMigrationExtensionsAreAllowed(broken, migrationScripts())).toEqual(['extension pg_trgm is created by a migration but not in azure.extensions']);
+    expect(checkMigrationExtensionsAreAllowed(broken, migrationScripts())).toEqual([
+      'extension pg_trgm is created by a migration but not in azure.extensions',
+    ]);
   });
 
   it('when an app setting is removed', () => {
-    const broken = edited(sources, 'infra/main.bicep', "      CURSOR_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.cursorSecretUri})'\n", '');
+    const broken = edited(
+      sources,
+      'infra/main.bicep',
+      "      CURSOR_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.cursorSecretUri})'\n",
+      '',
+    );
     expect(checkEveryConfigVariableIsSet(broken)).toEqual(['CURSOR_SECRET is read by shared/config.ts but not set by infra/main.bicep']);
   });
 
   it('when a setting is left behind after the code stopped reading it', () => {
-    const stale = edited(sources, 'infra/main.bicep', "      DETOUR_ENV: 'production'\n", "      DETOUR_ENV: 'production'\n      LOG_LEVEL: 'info'\n");
+    const stale = edited(
+      sources,
+      'infra/main.bicep',
+      "      DETOUR_ENV: 'production'\n",
+      "      DETOUR_ENV: 'production'\n      LOG_LEVEL: 'info'\n",
+    );
     expect(checkEveryConfigVariableIsSet(stale)).toEqual(['LOG_LEVEL is set by infra/main.bicep but shared/config.ts no longer reads it']);
   });
 
@@ -896,12 +930,22 @@ describe('the checks fail on a broken template', () => {
   });
 
   it('when a secret becomes a plain value', () => {
-    const broken = edited(sources, 'infra/main.bicep', "AUTH_JWT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.authJwtSecretUri})'", 'AUTH_JWT_SECRET: authJwtSecret');
+    const broken = edited(
+      sources,
+      'infra/main.bicep',
+      "AUTH_JWT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.authJwtSecretUri})'",
+      'AUTH_JWT_SECRET: authJwtSecret',
+    );
     expect(checkAppRoles(broken)).toContain('AUTH_JWT_SECRET is not a Key Vault reference');
   });
 
   it('when the data connection falls back to a connection string', () => {
-    const broken = edited(sources, 'infra/main.bicep', "DataStorage__credential: 'managedidentity'", "DataStorage: 'DefaultEndpointsProtocol=https'");
+    const broken = edited(
+      sources,
+      'infra/main.bicep',
+      "DataStorage__credential: 'managedidentity'",
+      "DataStorage: 'DefaultEndpointsProtocol=https'",
+    );
     expect(checkBindingConnections(broken, functionSources)).toEqual([
       'DataStorage is a connection string setting; use DataStorage__* with the identity',
       'DataStorage__credential is not managedidentity',
@@ -909,14 +953,27 @@ describe('the checks fail on a broken template', () => {
   });
 
   it('when a container is no longer created', () => {
-    const broken = edited(sources, 'infra/app/data-storage.bicep', "['originals', 'processed', 'thumbnails']", "['originals', 'processed']");
+    const broken = edited(
+      sources,
+      'infra/app/data-storage.bicep',
+      "['originals', 'processed', 'thumbnails']",
+      "['originals', 'processed']",
+    );
     expect(checkDataStorage(broken)).toEqual(['container thumbnails (shared/storage/blobPaths.ts) is not created']);
   });
 
   it('when a role assignment is dropped or weakened', () => {
-    const queueGrant = "scope: dataStorage\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)";
-    const weakened = edited(sources, 'infra/app/rbac.bicep', queueGrant, queueGrant.replace('storageQueueDataContributor)', 'storageTableDataContributor)'));
-    expect(checkAppRoles(weakened)).toEqual([`missing storageQueueDataContributor on ${DATA_ACCOUNT} (the ${PROCESSING_QUEUE} queue and its poison queue)`]);
+    const queueGrant =
+      "scope: dataStorage\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)";
+    const weakened = edited(
+      sources,
+      'infra/app/rbac.bicep',
+      queueGrant,
+      queueGrant.replace('storageQueueDataContributor)', 'storageTableDataContributor)'),
+    );
+    expect(checkAppRoles(weakened)).toEqual([
+      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the ${PROCESSING_QUEUE} queue and its poison queue)`,
+    ]);
   });
 
   it('when the app is allowed a secret it does not use', () => {
@@ -929,6 +986,8 @@ describe('the checks fail on a broken template', () => {
 
   it('when shared-key access is turned back on', () => {
     const broken = edited(sources, 'infra/app/data-storage.bicep', 'allowSharedKeyAccess: false', 'allowSharedKeyAccess: true');
-    expect(checkStorageAccountsAreLocked(broken)).toEqual(['infra/app/data-storage.bicep: properties.allowSharedKeyAccess is true, expected false']);
+    expect(checkStorageAccountsAreLocked(broken)).toEqual([
+      'infra/app/data-storage.bicep: properties.allowSharedKeyAccess is true, expected false',
+    ]);
   });
 });

@@ -121,10 +121,9 @@ describe('migrations on PostgreSQL', () => {
       // The shadow database the engine replays the migrations into is a temporary one on the server.
       const [clean, drift] = await Promise.all([
         runScript('db:check', { DATABASE_URL: url }),
-        runPrisma(
-          ['migrate', 'diff', '--from-migrations', migrationsDir, '--to-schema', path.join(dir, 'schema.prisma'), '--exit-code'],
-          { DATABASE_URL: url },
-        ),
+        runPrisma(['migrate', 'diff', '--from-migrations', migrationsDir, '--to-schema', path.join(dir, 'schema.prisma'), '--exit-code'], {
+          DATABASE_URL: url,
+        }),
       ]);
       expect(clean.output).toMatch(/No difference detected/);
       expect(clean.code).toBe(0);

@@ -127,7 +127,9 @@ describe('removeBackground on special inputs', () => {
   });
 
   it('rates an image with nothing to separate fair', async () => {
-    const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#f4f4f4' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#f4f4f4' } })
+      .png()
+      .toBuffer();
     expect((await removeBackground(blank)).quality).toBe('fair');
   });
 });

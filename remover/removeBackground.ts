@@ -117,7 +117,9 @@ export async function removeBackground(input: Buffer, options: RemoveBackgroundO
       // them would be read on the 16-bit scale) and greyscale to RGB.
       const rgba = await decode().toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer();
       for (let i = 0, o = 3; i < alpha.length; i++, o += 4) if (alpha[i]! < rgba[o]!) rgba[o] = alpha[i]!;
-      png = await sharp(rgba, { raw: { width, height, channels: 4 } }).png({ compressionLevel: PNG_COMPRESSION }).toBuffer();
+      png = await sharp(rgba, { raw: { width, height, channels: 4 } })
+        .png({ compressionLevel: PNG_COMPRESSION })
+        .toBuffer();
     } else {
       png = await decode()
         .toColourspace('srgb')
@@ -174,15 +176,21 @@ export function segment(rgb: Uint8Array, w: number, h: number, channels: number)
     const ny = y * sy - 1;
     for (let x = 0; x < w; x++, i++) {
       const nx = x * sx - 1;
-      const L = lab[3 * i]!, A = lab[3 * i + 1]!, B = lab[3 * i + 2]!;
+      const L = lab[3 * i]!,
+        A = lab[3 * i + 1]!,
+        B = lab[3 * i + 2]!;
       const basis = [1, nx, ny, nx * nx + ny * ny];
       let best = Infinity;
       if (surface) {
-        const dl = L - dot(surface[0]!, basis), da = A - dot(surface[1]!, basis), db = B - dot(surface[2]!, basis);
+        const dl = L - dot(surface[0]!, basis),
+          da = A - dot(surface[1]!, basis),
+          db = B - dot(surface[2]!, basis);
         best = dl * dl + da * da + db * db;
       }
       for (const c of centres) {
-        const dl = L - c[0]!, da = A - c[1]!, db = B - c[2]!;
+        const dl = L - c[0]!,
+          da = A - c[1]!,
+          db = B - c[2]!;
         const d = dl * dl + da * da + db * db;
         if (d < best) best = d;
       }
@@ -200,7 +208,7 @@ export function segment(rgb: Uint8Array, w: number, h: number, channels: number)
   const lowest = clamp(1.5 * borderSpread + 2, 3.5, threshold);
   if (lowest < threshold && count(background) > 0.98 * n) {
     const retry = separate(distance, w, h, lowest, borderSpread);
-    if (count(retry) < count(background)) (threshold = lowest), (background = retry);
+    if (count(retry) < count(background)) ((threshold = lowest), (background = retry));
   }
   let borderAgreeing = 0;
   for (const i of border) if (distance[i]! < threshold) borderAgreeing++;
@@ -218,7 +226,11 @@ export function segment(rgb: Uint8Array, w: number, h: number, channels: number)
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (background[i]) continue;
-      const edge = (x > 0 && background[i - 1]) || (x < w - 1 && background[i + 1]) || (y > 0 && background[i - w]) || (y < h - 1 && background[i + w]);
+      const edge =
+        (x > 0 && background[i - 1]) ||
+        (x < w - 1 && background[i + 1]) ||
+        (y > 0 && background[i - w]) ||
+        (y < h - 1 && background[i + w]);
       if (!edge) continue;
       let object = 0;
       for (let dy = -2; dy <= 2; dy++) {
@@ -236,17 +248,19 @@ export function segment(rgb: Uint8Array, w: number, h: number, channels: number)
   // the anti-aliasing): that is where a weak contrast makes the cut uncertain.
   const steps = new Uint8Array(n).fill(255);
   let frontier: number[] = [];
-  for (let i = 0; i < n; i++) if (background[i]) (steps[i] = 0), frontier.push(i);
+  for (let i = 0; i < n; i++) if (background[i]) ((steps[i] = 0), frontier.push(i));
   for (let step = 1; step <= 3 && frontier.length > 0; step++) {
     const next: number[] = [];
     for (const i of frontier) {
-      const x = i % w, y = (i / w) | 0;
+      const x = i % w,
+        y = (i / w) | 0;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx, yy = y + dy;
+          const xx = x + dx,
+            yy = y + dy;
           if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
           const j = yy * w + xx;
-          if (steps[j] === 255) (steps[j] = step), next.push(j);
+          if (steps[j] === 255) ((steps[j] = step), next.push(j));
         }
       }
     }
@@ -277,15 +291,16 @@ function separate(distance: Float32Array, w: number, h: number, threshold: numbe
   const n = w * h;
   const background = new Uint8Array(n);
   const queue = new Int32Array(n);
-  let head = 0, tail = 0;
+  let head = 0,
+    tail = 0;
   const visit = (j: number) => {
     if (!background[j] && distance[j]! < threshold) {
       background[j] = 1;
       queue[tail++] = j;
     }
   };
-  for (let x = 0; x < w; x++) visit(x), visit((h - 1) * w + x);
-  for (let y = 0; y < h; y++) visit(y * w), visit(y * w + w - 1);
+  for (let x = 0; x < w; x++) (visit(x), visit((h - 1) * w + x));
+  for (let y = 0; y < h; y++) (visit(y * w), visit(y * w + w - 1));
   while (head < tail) {
     const i = queue[head++]!;
     const x = i % w;
@@ -298,24 +313,34 @@ function separate(distance: Float32Array, w: number, h: number, threshold: numbe
   // Foreground specks: tiny ones, and small ones that are barely above the threshold (noise).
   const minSpeck = Math.max(4, Math.round(n * 0.0001));
   const maxWeakSpeck = Math.round(n * 0.002);
-  forEachComponent(w, h, (i) => !background[i], (pixels) => {
-    let sum = 0;
-    for (const i of pixels) sum += distance[i]!;
-    const mean = sum / pixels.length;
-    if (pixels.length < minSpeck || (pixels.length < maxWeakSpeck && mean < 1.5 * threshold)) {
-      for (const i of pixels) background[i] = 1;
-    }
-  });
+  forEachComponent(
+    w,
+    h,
+    (i) => !background[i],
+    (pixels) => {
+      let sum = 0;
+      for (const i of pixels) sum += distance[i]!;
+      const mean = sum / pixels.length;
+      if (pixels.length < minSpeck || (pixels.length < maxWeakSpeck && mean < 1.5 * threshold)) {
+        for (const i of pixels) background[i] = 1;
+      }
+    },
+  );
   // Enclosed background-coloured regions: large and as clean as the border → background (the middle
   // of a ring); smaller ones stay (highlights and light details of the object).
   const minHole = Math.round(n * 0.0025);
-  forEachComponent(w, h, (i) => !background[i] && distance[i]! < threshold, (pixels) => {
-    if (pixels.length < minHole) return;
-    const values = Float32Array.from(pixels, (i) => distance[i]!);
-    if (percentile(values, 0.5) < threshold / 2 && percentile(values, 0.95) <= 1.5 * borderSpread + 2) {
-      for (const i of pixels) background[i] = 1;
-    }
-  });
+  forEachComponent(
+    w,
+    h,
+    (i) => !background[i] && distance[i]! < threshold,
+    (pixels) => {
+      if (pixels.length < minHole) return;
+      const values = Float32Array.from(pixels, (i) => distance[i]!);
+      if (percentile(values, 0.5) < threshold / 2 && percentile(values, 0.95) <= 1.5 * borderSpread + 2) {
+        for (const i of pixels) background[i] = 1;
+      }
+    },
+  );
   return background;
 }
 
@@ -334,7 +359,7 @@ const SRGB_TO_LINEAR = Float64Array.from({ length: 256 }, (_, v) => {
 });
 
 function labF(t: number): number {
-  return t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116;
+  return t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116;
 }
 
 /** sRGB (8-bit, `channels` per pixel, the first three R, G, B) → interleaved L*a*b* under D65. */
@@ -382,11 +407,12 @@ function clusterBorder(lab: Float32Array, border: number[]): BorderClusters {
   const assign = () => {
     for (let s = 0; s < m; s++) {
       const p = 3 * border[s]!;
-      let best = Infinity, which = 0;
+      let best = Infinity,
+        which = 0;
       for (let c = 0; c < centres.length; c++) {
         const k = centres[c]!;
         const d = (lab[p]! - k[0]!) ** 2 + (lab[p + 1]! - k[1]!) ** 2 + (lab[p + 2]! - k[2]!) ** 2;
-        if (d < best) (best = d), (which = c);
+        if (d < best) ((best = d), (which = c));
       }
       assignment[s] = which;
       nearest[s] = Math.sqrt(best);
@@ -398,8 +424,9 @@ function clusterBorder(lab: Float32Array, border: number[]): BorderClusters {
     for (let iteration = 0; iteration < 8; iteration++) {
       const sums = centres.map(() => [0, 0, 0, 0]);
       for (let s = 0; s < m; s++) {
-        const p = 3 * border[s]!, sum = sums[assignment[s]!]!;
-        sum[0]! += lab[p]!, sum[1]! += lab[p + 1]!, sum[2]! += lab[p + 2]!, sum[3]! += 1;
+        const p = 3 * border[s]!,
+          sum = sums[assignment[s]!]!;
+        ((sum[0]! += lab[p]!), (sum[1]! += lab[p + 1]!), (sum[2]! += lab[p + 2]!), (sum[3]! += 1));
       }
       sums.forEach((sum, c) => {
         if (sum[3]! > 0) centres[c] = [sum[0]! / sum[3]!, sum[1]! / sum[3]!, sum[2]! / sum[3]!];
@@ -407,8 +434,9 @@ function clusterBorder(lab: Float32Array, border: number[]): BorderClusters {
       assign();
     }
     if (centres.length >= MAX_CLUSTERS) break;
-    let farthest = -1, far = MIN_CLUSTER_SEPARATION;
-    for (let s = 0; s < m; s++) if (nearest[s]! > far) (far = nearest[s]!), (farthest = s);
+    let farthest = -1,
+      far = MIN_CLUSTER_SEPARATION;
+    for (let s = 0; s < m; s++) if (nearest[s]! > far) ((far = nearest[s]!), (farthest = s));
     if (farthest < 0) break;
     const p = 3 * border[farthest]!;
     centres.push([lab[p]!, lab[p + 1]!, lab[p + 2]!]);
@@ -428,9 +456,11 @@ function clusterBorder(lab: Float32Array, border: number[]): BorderClusters {
 function fitSurface(lab: Float32Array, samples: number[], w: number, h: number): number[][] | undefined {
   let active = samples;
   let model: number[][] | undefined;
-  const sx = 2 / Math.max(1, w - 1), sy = 2 / Math.max(1, h - 1);
+  const sx = 2 / Math.max(1, w - 1),
+    sy = 2 / Math.max(1, h - 1);
   const basisOf = (i: number) => {
-    const nx = (i % w) * sx - 1, ny = ((i / w) | 0) * sy - 1;
+    const nx = (i % w) * sx - 1,
+      ny = ((i / w) | 0) * sy - 1;
     return [1, nx, ny, nx * nx + ny * ny];
   };
   for (let round = 0; round < 3; round++) {
@@ -514,7 +544,8 @@ function forEachComponent(w: number, h: number, inside: (i: number) => boolean, 
     while (top > 0) {
       const i = stack[--top]!;
       pixels.push(i);
-      const x = i % w, y = (i / w) | 0;
+      const x = i % w,
+        y = (i / w) | 0;
       for (let dy = -1; dy <= 1; dy++) {
         const yy = y + dy;
         if (yy < 0 || yy >= h) continue;

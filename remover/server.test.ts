@@ -99,17 +99,25 @@ describe('remover service: the cut-out', () => {
   });
 
   it('works with the pipeline’s own client (requestCutout)', async () => {
-    const cutout = await requestCutout({ removerUrl: `${remover.url}/remove-background`, imageUrl: await readUrl('disc.jpg'), timeoutMs: 30_000 });
+    const cutout = await requestCutout({
+      removerUrl: `${remover.url}/remove-background`,
+      imageUrl: await readUrl('disc.jpg'),
+      timeoutMs: 30_000,
+    });
     expect(cutout.quality).toBe('excellent');
     const chunks: Buffer[] = [];
     for await (const chunk of cutout.png) chunks.push(chunk as Buffer);
     expect((await sharp(Buffer.concat(chunks)).metadata()).hasAlpha).toBe(true);
 
     // A missing blob is permanent for the pipeline; storage trouble is transient.
-    await expect(requestCutout({ removerUrl: remover.url, imageUrl: await readUrl('missing.jpg'), timeoutMs: 30_000 })).rejects.toBeInstanceOf(PermanentRemoverError);
+    await expect(
+      requestCutout({ removerUrl: remover.url, imageUrl: await readUrl('missing.jpg'), timeoutMs: 30_000 }),
+    ).rejects.toBeInstanceOf(PermanentRemoverError);
     const storage = await fakeStorage({ status: 503 });
     try {
-      await expect(requestCutout({ removerUrl: remover.url, imageUrl: storage.url, timeoutMs: 30_000 })).rejects.toBeInstanceOf(TransientRemoverError);
+      await expect(requestCutout({ removerUrl: remover.url, imageUrl: storage.url, timeoutMs: 30_000 })).rejects.toBeInstanceOf(
+        TransientRemoverError,
+      );
     } finally {
       await storage.close();
     }
@@ -124,7 +132,14 @@ describe('remover service: errors', () => {
   });
 
   it('answers 400 for a bad body', async () => {
-    for (const body of ['{not json', '[]', '{}', JSON.stringify({ image_url: 42 }), JSON.stringify({ image_url: 'not a url' }), JSON.stringify({ image_url: 'file:///etc/passwd' })]) {
+    for (const body of [
+      '{not json',
+      '[]',
+      '{}',
+      JSON.stringify({ image_url: 42 }),
+      JSON.stringify({ image_url: 'not a url' }),
+      JSON.stringify({ image_url: 'file:///etc/passwd' }),
+    ]) {
       const response = await post(`${remover.url}/remove-background`, body);
       expect(response.status, body).toBe(400);
       expect((await errorOf(response)).code).toBe('invalid_request');

@@ -122,7 +122,8 @@ export async function startRemoverServer(options: RemoverServerOptions = {}): Pr
     try {
       cutout = await removeBackground(image, { maxInputPixels: settings.maxInputPixels });
     } catch (error) {
-      if (error instanceof UndecodableImageError) throw new HttpError(400, 'invalid_image', `${error.message} Supported: JPEG, PNG, WebP, AVIF, GIF, TIFF.`);
+      if (error instanceof UndecodableImageError)
+        throw new HttpError(400, 'invalid_image', `${error.message} Supported: JPEG, PNG, WebP, AVIF, GIF, TIFF.`);
       if (error instanceof TooManyPixelsError) throw new HttpError(413, 'image_too_large', error.message);
       throw error;
     } finally {
@@ -193,7 +194,9 @@ async function readImageUrl(request: http.IncomingMessage): Promise<URL> {
   }
   const value = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).image_url : undefined;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new HttpError(400, 'invalid_request', '`image_url` is required: the URL of the image to cut out.', [{ field: 'image_url', problem: 'required string' }]);
+    throw new HttpError(400, 'invalid_request', '`image_url` is required: the URL of the image to cut out.', [
+      { field: 'image_url', problem: 'required string' },
+    ]);
   }
   let url: URL;
   try {
@@ -202,10 +205,14 @@ async function readImageUrl(request: http.IncomingMessage): Promise<URL> {
     throw new HttpError(400, 'invalid_request', '`image_url` is not a URL.', [{ field: 'image_url', problem: 'not a URL' }]);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new HttpError(400, 'invalid_request', '`image_url` must be an http or https URL.', [{ field: 'image_url', problem: 'not http(s)' }]);
+    throw new HttpError(400, 'invalid_request', '`image_url` must be an http or https URL.', [
+      { field: 'image_url', problem: 'not http(s)' },
+    ]);
   }
   if (url.username || url.password) {
-    throw new HttpError(400, 'invalid_request', '`image_url` must not carry credentials.', [{ field: 'image_url', problem: 'credentials' }]);
+    throw new HttpError(400, 'invalid_request', '`image_url` must not carry credentials.', [
+      { field: 'image_url', problem: 'credentials' },
+    ]);
   }
   return url;
 }
@@ -218,7 +225,9 @@ async function fetchImage(url: URL, settings: { maxImageBytes: number; fetchTime
     const response = await fetch(url, { signal, redirect: 'manual', headers: { accept: 'image/*' } });
     if (response.status >= 500) {
       await response.body?.cancel();
-      throw new HttpError(502, 'storage_error', `Storage answered ${response.status} for the image; try again later.`, { status: response.status });
+      throw new HttpError(502, 'storage_error', `Storage answered ${response.status} for the image; try again later.`, {
+        status: response.status,
+      });
     }
     if (response.status >= 300) {
       await response.body?.cancel();
@@ -302,7 +311,8 @@ class Slots {
       if (released) return;
       released = true;
       const next = this.waiting.shift();
-      if (next) next(); // the slot passes on
+      if (next)
+        next(); // the slot passes on
       else this.active--;
     };
   }

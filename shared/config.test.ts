@@ -61,7 +61,9 @@ describe('loadConfig', () => {
 describe('documentation of the settings', () => {
   it('lists every variable the loader reads in the README table and local.settings.example.json', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const example = JSON.parse(readFileSync(new URL('../local.settings.example.json', import.meta.url), 'utf8')) as { Values: Record<string, string> };
+    const example = JSON.parse(readFileSync(new URL('../local.settings.example.json', import.meta.url), 'utf8')) as {
+      Values: Record<string, string>;
+    };
     for (const name of CONFIG_VARIABLES) {
       expect(readme, `README is missing ${name}`).toContain(`| \`${name}\` |`);
       if (!name.startsWith('DataStorage__')) expect(Object.keys(example.Values), `example is missing ${name}`).toContain(name);

@@ -16,8 +16,7 @@ const optionalString = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-const integer = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const integer = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 

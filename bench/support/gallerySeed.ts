@@ -52,7 +52,12 @@ function generator(seed: number): () => number {
 function tagPicker(random: () => number): () => number {
   const weights = TAGS.map((_, index) => 1 / (index + 1));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
-  const cumulative = weights.map(((sum) => (weight: number) => (sum += weight / total))(0));
+  const cumulative = weights.map(
+    (
+      (sum) => (weight: number) =>
+        (sum += weight / total)
+    )(0),
+  );
   return () => {
     const draw = random();
     const index = cumulative.findIndex((limit) => draw < limit);
@@ -61,9 +66,30 @@ function tagPicker(random: () => number): () => number {
 }
 
 const COLUMNS = [
-  'id', 'userId', 'title', 'status', 'errorCode', 'errorMessage', 'originalName', 'fileType', 'fileSize', 'width', 'height',
-  'originalPath', 'processedPath', 'thumbnailPath', 'processedSize', 'thumbnailSize', 'storageBytes', 'processingTime',
-  'quality', 'tags', 'isFavorite', 'processedAt', 'createdAt', 'updatedAt',
+  'id',
+  'userId',
+  'title',
+  'status',
+  'errorCode',
+  'errorMessage',
+  'originalName',
+  'fileType',
+  'fileSize',
+  'width',
+  'height',
+  'originalPath',
+  'processedPath',
+  'thumbnailPath',
+  'processedSize',
+  'thumbnailSize',
+  'storageBytes',
+  'processingTime',
+  'quality',
+  'tags',
+  'isFavorite',
+  'processedAt',
+  'createdAt',
+  'updatedAt',
 ] as const;
 
 function timestamp(ms: number): string {
@@ -97,7 +123,7 @@ function galleryRows(options: SeedGalleriesOptions, storedBytes: Map<string, big
         const stored = fileSize + processedSize + thumbnailSize;
         storedBytes.set(owner.userId, (storedBytes.get(owner.userId) ?? 0n) + BigInt(stored));
         const tags = new Set<string>();
-        for (let count = Math.floor(random() * 4); tags.size < count; ) tags.add(TAGS[pickTag()]!);
+        for (let count = Math.floor(random() * 4); tags.size < count;) tags.add(TAGS[pickTag()]!);
         const title =
           random() < 0.3
             ? `${ADJECTIVES[Math.floor(random() * ADJECTIVES.length)]} ${NOUNS[Math.floor(random() * NOUNS.length)]} ${row}`
@@ -162,12 +188,10 @@ export async function seedGalleries(options: SeedGalleriesOptions): Promise<Seed
     // The owners first (the images refer to them); their stored bytes once the images are counted.
     for (const owner of options.owners) {
       await client.query(`INSERT INTO "User" ("id", "updatedAt") VALUES ($1, now())`, [owner.userId]);
-      await client.query(`INSERT INTO "StorageQuota" ("userId", "storageLimit", "imageLimit", "imageCount", "updatedAt") VALUES ($1, $2, $3, $4, now())`, [
-        owner.userId,
-        1n << 50n,
-        owner.images * 2,
-        owner.images,
-      ]);
+      await client.query(
+        `INSERT INTO "StorageQuota" ("userId", "storageLimit", "imageLimit", "imageCount", "updatedAt") VALUES ($1, $2, $3, $4, now())`,
+        [owner.userId, 1n << 50n, owner.images * 2, owner.images],
+      );
     }
     const storedBytes = new Map<string, bigint>();
     let started = performance.now();

@@ -43,7 +43,12 @@ export class HttpClient {
           response.on('data', (chunk: Buffer) => (options.onChunk ? options.onChunk(chunk) : chunks.push(chunk)));
           response.once('error', reject);
           response.once('end', () =>
-            resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), ms: performance.now() - started }),
+            resolve({
+              status: response.statusCode ?? 0,
+              headers: response.headers,
+              body: Buffer.concat(chunks),
+              ms: performance.now() - started,
+            }),
           );
         },
       );

@@ -59,7 +59,9 @@ export class PipelineLog {
 
   /** The blob trigger's invocation for this image (its reason names the blob). */
   blobInvocation(imageId: string): InvocationEvent | undefined {
-    return [...this.started.values()].find((event) => event.functionName === 'onOriginalUploaded' && event.reason?.includes(`/${imageId}_original.`));
+    return [...this.started.values()].find(
+      (event) => event.functionName === 'onOriginalUploaded' && event.reason?.includes(`/${imageId}_original.`),
+    );
   }
 
   step(imageId: string, step: string): StepEvent | undefined {

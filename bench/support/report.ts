@@ -31,7 +31,14 @@ export function formatTable(results: readonly Pick<BenchmarkResult, 'name' | 'ro
   const lines = [
     ['benchmark', 'metric', 'value', 'detail', 'target', ''],
     ...results.flatMap((result) =>
-      result.rows.map((row) => [result.name, row.metric, formatValue(row), row.detail ?? '', row.target ?? '', row.met === undefined ? '' : row.met ? 'met' : 'short']),
+      result.rows.map((row) => [
+        result.name,
+        row.metric,
+        formatValue(row),
+        row.detail ?? '',
+        row.target ?? '',
+        row.met === undefined ? '' : row.met ? 'met' : 'short',
+      ]),
     ),
   ];
   const widths = lines[0]!.map((_, column) => Math.max(...lines.map((line) => line[column]!.length)));

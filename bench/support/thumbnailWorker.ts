@@ -45,6 +45,11 @@ if (input.mode === 'throughput') {
   const mark = markMemory();
   const output = await thumbnail(input.file, input.maxPixels);
   const peak = peakSince(mark);
-  await sendToParent({ type: 'memory', ...peak, baselineMiB: mark.baselineMiB, thumbnailBytes: output.length } satisfies ThumbnailWorkerMessage);
+  await sendToParent({
+    type: 'memory',
+    ...peak,
+    baselineMiB: mark.baselineMiB,
+    thumbnailBytes: output.length,
+  } satisfies ThumbnailWorkerMessage);
 }
 closeChannel();

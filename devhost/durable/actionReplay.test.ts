@@ -14,12 +14,22 @@ function options(history: readonly HistoryEvent[], schemaVersion: number = Repla
 }
 
 const started = [historyEvent.orchestratorStarted(start), historyEvent.executionStarted(start, 'i', 'e', 'orch', null)];
-const activity = (name: string, input?: unknown): OrchestratorAction => ({ actionType: ActionType.CallActivity, functionName: name, input });
-const timer = (fireAt: Date, isCanceled = false): OrchestratorAction => ({ actionType: ActionType.CreateTimer, fireAt: fireAt.toISOString(), isCanceled });
+const activity = (name: string, input?: unknown): OrchestratorAction => ({
+  actionType: ActionType.CallActivity,
+  functionName: name,
+  input,
+});
+const timer = (fireAt: Date, isCanceled = false): OrchestratorAction => ({
+  actionType: ActionType.CreateTimer,
+  fireAt: fireAt.toISOString(),
+  isCanceled,
+});
 
 describe('replayActions', () => {
-  it('numbers new actions in order, compound children included, with the extension\'s input encoding', () => {
-    const actions = [[{ actionType: ActionType.WhenAll, compoundActions: [activity('a', '"hi"'), activity('b', { n: 1 }), timer(at(1000))] }]];
+  it("numbers new actions in order, compound children included, with the extension's input encoding", () => {
+    const actions = [
+      [{ actionType: ActionType.WhenAll, compoundActions: [activity('a', '"hi"'), activity('b', { n: 1 }), timer(at(1000))] }],
+    ];
     const result = replayActions(started, actions, options(started));
     expect(result.finished).toBe(false);
     expect(result.newActions).toEqual([
@@ -30,22 +40,34 @@ describe('replayActions', () => {
   });
 
   it('reports an activity the replay no longer schedules', () => {
-    const history = [...started, historyEvent.taskScheduled(start, 0, 'a', '[null]'), historyEvent.orchestratorCompleted(start), historyEvent.orchestratorStarted(at(5))];
+    const history = [
+      ...started,
+      historyEvent.taskScheduled(start, 0, 'a', '[null]'),
+      historyEvent.orchestratorCompleted(start),
+      historyEvent.orchestratorStarted(at(5)),
+    ];
     expect(() => replayActions(history, [[]], options(history))).toThrow(NonDeterministicOrchestrationError);
-    expect(() => replayActions(history, [[]], options(history))).toThrow(/scheduled an activity task with sequence ID 0 and name 'a'.*hasn't \(yet\?\) scheduled/);
+    expect(() => replayActions(history, [[]], options(history))).toThrow(
+      /scheduled an activity task with sequence ID 0 and name 'a'.*hasn't \(yet\?\) scheduled/,
+    );
   });
 
   it('reports a timer replayed as an activity', () => {
-    const history = [...started, historyEvent.timerCreated(start, 0, at(10)), historyEvent.orchestratorCompleted(start), historyEvent.orchestratorStarted(at(5))];
+    const history = [
+      ...started,
+      historyEvent.timerCreated(start, 0, at(10)),
+      historyEvent.orchestratorCompleted(start),
+      historyEvent.orchestratorStarted(at(5)),
+    ];
     expect(() => replayActions(history, [[activity('a')]], options(history))).toThrow(
       /scheduled a timer task with sequence number 0 named but the current orchestration replay instead produced a ScheduleTaskOrchestratorAction/,
     );
   });
 
   it('refuses actions the engine does not run', () => {
-    expect(() => replayActions(started, [[{ actionType: ActionType.CallSubOrchestrator, functionName: 'child' }]], options(started))).toThrow(
-      UnsupportedDurableActionError,
-    );
+    expect(() =>
+      replayActions(started, [[{ actionType: ActionType.CallSubOrchestrator, functionName: 'child' }]], options(started)),
+    ).toThrow(UnsupportedDurableActionError);
   });
 
   it('splits a timer beyond six days into three-day timers, as the extension does for Azure Storage', () => {
@@ -62,7 +84,14 @@ describe('replayActions', () => {
   });
 
   it('spends an id on a cancelled timer and lets the event win Task.any', () => {
-    const actions = [[{ actionType: ActionType.WhenAny, compoundActions: [{ actionType: ActionType.WaitForExternalEvent, externalEventName: 'go' }, timer(at(DAY), true)] }]];
+    const actions = [
+      [
+        {
+          actionType: ActionType.WhenAny,
+          compoundActions: [{ actionType: ActionType.WaitForExternalEvent, externalEventName: 'go' }, timer(at(DAY), true)],
+        },
+      ],
+    ];
     const history = [
       ...started,
       historyEvent.timerCreated(start, 0, at(DAY)),

@@ -13,9 +13,7 @@ import { nextRetryDelayMs, toRetryPolicy, type RetryPolicy } from './retryPolicy
  * unmatched at the end is what this episode newly schedules. This module replays the same rules.
  */
 
-export type PlannedAction =
-  | { kind: 'activity'; id: number; name: string; input: string }
-  | { kind: 'timer'; id: number; fireAt: Date };
+export type PlannedAction = { kind: 'activity'; id: number; name: string; input: string } | { kind: 'timer'; id: number; fireAt: Date };
 
 export interface ActionReplayResult {
   /** Scheduled by this replay but not yet in history, by sequence number. */
@@ -306,7 +304,9 @@ function driveActions(invoker: ActionInvoker, actions: OrchestratorAction[][], s
   if (schemaVersion >= ReplaySchema.V2) {
     // One flat list, one action per yield: await each in turn, ignoring failures (the SDK handles them).
     if (actions.length !== 1) {
-      throw new OrchestratorProtocolError(`With OOProc schema ${schemaVersion}, expected actions array to be of length 1 in outer layer but got size: ${actions.length}`);
+      throw new OrchestratorProtocolError(
+        `With OOProc schema ${schemaVersion}, expected actions array to be of length 1 in outer layer but got size: ${actions.length}`,
+      );
     }
     const flat = actions[0] ?? [];
     const next = (index: number): void => {

@@ -83,7 +83,9 @@ export class ActivityRunner {
           continue;
         }
         if (attempt === RESULT_WRITE_ATTEMPTS) {
-          this.environment.log(`durable: could not record the result of ${item.name} #${item.taskId} for '${item.instanceId}': ${String(error)}`);
+          this.environment.log(
+            `durable: could not record the result of ${item.name} #${item.taskId} for '${item.instanceId}': ${String(error)}`,
+          );
           this.#known.delete(workKey(item));
           return;
         }
@@ -94,7 +96,12 @@ export class ActivityRunner {
   async #execute(item: ActivityWorkItem): Promise<TaskCompletedEvent | TaskFailedEvent> {
     const registration = this.environment.activities.get(item.name.toLowerCase());
     if (!registration) {
-      return historyEvent.taskFailed(new Date(), item.taskId, `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`, '');
+      return historyEvent.taskFailed(
+        new Date(),
+        item.taskId,
+        `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`,
+        '',
+      );
     }
     try {
       const context = newInvocationContext(registration, this.environment.invocation, { instanceId: item.instanceId });

@@ -64,7 +64,12 @@ describe('durable client API', () => {
     const body = (await done.json()) as { historyEvents: Record<string, unknown>[]; output: unknown; input: unknown };
     expect(body.output).toEqual({ approvedBy: 'grace' });
     expect(body.input).toEqual({ timeoutMs: 60_000 });
-    expect(body.historyEvents.map((event) => event['EventType'])).toEqual(['ExecutionStarted', 'TimerCreated', 'EventRaised', 'ExecutionCompleted']);
+    expect(body.historyEvents.map((event) => event['EventType'])).toEqual([
+      'ExecutionStarted',
+      'TimerCreated',
+      'EventRaised',
+      'ExecutionCompleted',
+    ]);
     expect(body.historyEvents[0]).toMatchObject({ FunctionName: 'approval', Input: '{"timeoutMs":60000}' });
     expect(body.historyEvents[2]).toMatchObject({ Name: 'approve', Input: '"grace"' });
     expect(body.historyEvents[3]).toMatchObject({ OrchestrationStatus: 'Completed', Result: { approvedBy: 'grace' } });
@@ -89,8 +94,18 @@ describe('durable client API', () => {
     expect(status.output).toBe('no longer needed');
     await expect(client.raiseEvent('doomed', 'approve', 'late')).resolves.toBeUndefined();
     await expect(client.terminate('doomed', 'again')).resolves.toBeUndefined();
-    expect((await fetch(instanceUrl('doomed/raiseEvent/approve'), { method: 'POST', body: '1', headers: { 'Content-Type': 'application/json' } })).status).toBe(410);
-    const terminated = await client.getStatusBy({ runtimeStatus: [(await import('durable-functions')).OrchestrationRuntimeStatus.Terminated] });
+    expect(
+      (
+        await fetch(instanceUrl('doomed/raiseEvent/approve'), {
+          method: 'POST',
+          body: '1',
+          headers: { 'Content-Type': 'application/json' },
+        })
+      ).status,
+    ).toBe(410);
+    const terminated = await client.getStatusBy({
+      runtimeStatus: [(await import('durable-functions')).OrchestrationRuntimeStatus.Terminated],
+    });
     expect(terminated.map((instance) => instance.instanceId)).toContain('doomed');
   });
 

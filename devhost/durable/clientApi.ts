@@ -26,7 +26,10 @@ const RUNTIME_STATUSES: readonly RuntimeStatus[] = ['Pending', 'Running', 'Compl
 
 /** ASP.NET Web API's HttpError body, which is what the extension's CreateErrorResponse sends. */
 function errorReply(status: number, message: string, exception?: { message: string; type: string }): Reply {
-  return { status, body: exception ? { Message: message, ExceptionMessage: exception.message, ExceptionType: exception.type } : { Message: message } };
+  return {
+    status,
+    body: exception ? { Message: message, ExceptionMessage: exception.message, ExceptionType: exception.type } : { Message: message },
+  };
 }
 
 /** bool.TryParse: "true"/"false" in any case; anything else is "not given". */
@@ -84,7 +87,10 @@ export class ClientApi {
       reply = this.#toErrorReply(error);
     }
     const body = reply.body === undefined ? undefined : JSON.stringify(reply.body);
-    response.writeHead(reply.status, { ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }), ...reply.headers });
+    response.writeHead(reply.status, {
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+      ...reply.headers,
+    });
     response.end(body);
     return true;
   }
@@ -112,7 +118,8 @@ export class ClientApi {
     }
     if (controller === 'instances' && first && second && method === 'POST' && rest.length === 0) {
       const operation = second.toLowerCase();
-      if (operation === 'terminate' && !third) return updateReply(await this.environment.operations.terminate(first, url.searchParams.get('reason')));
+      if (operation === 'terminate' && !third)
+        return updateReply(await this.environment.operations.terminate(first, url.searchParams.get('reason')));
       if (operation === 'raiseevent' && third) return this.#raiseEvent(request, first, third);
       if (['suspend', 'resume', 'rewind', 'restart'].includes(operation) && !third) {
         return errorReply(501, `The devhost Durable engine does not support '${second}'.`);
@@ -150,7 +157,10 @@ export class ClientApi {
     const showHistory = booleanParameter(query, 'showHistory', false);
     const found = await this.environment.operations.readStatus(instanceId, showHistory);
     if (!found) return { status: 404 };
-    const options = { showInput: booleanParameter(query, 'showInput', true), showHistoryOutput: booleanParameter(query, 'showHistoryOutput', false) };
+    const options = {
+      showInput: booleanParameter(query, 'showInput', true),
+      showHistoryOutput: booleanParameter(query, 'showHistoryOutput', false),
+    };
     const payload = toStatusPayload(found.record, options, found.history);
     switch (found.record.runtimeStatus) {
       case 'Pending':
@@ -199,13 +209,22 @@ export class ClientApi {
   #toErrorReply(error: unknown): Reply {
     if (error instanceof InstanceAlreadyExistsError) {
       // The extension lets StartNewAsync's InvalidOperationException reach its generic handler: a 500.
-      return errorReply(500, 'Something went wrong while processing your request', { message: error.message, type: 'System.InvalidOperationException' });
+      return errorReply(500, 'Something went wrong while processing your request', {
+        message: error.message,
+        type: 'System.InvalidOperationException',
+      });
     }
     if (error instanceof OrchestratorNotFoundError || error instanceof InvalidInstanceIdError) {
-      return errorReply(400, 'One or more of the arguments submitted is incorrect', { message: error.message, type: 'System.ArgumentException' });
+      return errorReply(400, 'One or more of the arguments submitted is incorrect', {
+        message: error.message,
+        type: 'System.ArgumentException',
+      });
     }
     const message = error instanceof Error ? error.message : String(error);
     this.environment.log(`durable: client API request failed: ${message}`);
-    return errorReply(500, 'Something went wrong while processing your request', { message, type: error instanceof Error ? error.name : 'Error' });
+    return errorReply(500, 'Something went wrong while processing your request', {
+      message,
+      type: error instanceof Error ? error.name : 'Error',
+    });
   }
 }

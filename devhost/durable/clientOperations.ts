@@ -100,7 +100,13 @@ export class ClientOperations {
     if (!record) return 'notFound';
     if (TERMINAL_STATUSES.has(record.runtimeStatus)) return 'gone';
     const now = Date.now();
-    await this.environment.store.enqueueMessage(instanceId, { rowKey: clientMessageKey(), executionId: '', enqueuedAt: now, visibleAt: now, event });
+    await this.environment.store.enqueueMessage(instanceId, {
+      rowKey: clientMessageKey(),
+      executionId: '',
+      enqueuedAt: now,
+      visibleAt: now,
+      event,
+    });
     this.environment.wake(instanceId);
     return 'accepted';
   }

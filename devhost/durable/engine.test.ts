@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { installFunctionsCore } from '../functionsCore.js';
 import { EventType, eventTypeName, type HistoryEvent } from './historyEvents.js';
-import { durableClientFor, startFixtureEngine, storedHistory, uniqueTaskHub, waitFor, waitForStatus, type EngineServer } from './test/harness.js';
+import {
+  durableClientFor,
+  startFixtureEngine,
+  storedHistory,
+  uniqueTaskHub,
+  waitFor,
+  waitForStatus,
+  type EngineServer,
+} from './test/harness.js';
 
 installFunctionsCore();
 const fixtures = await import('./test/fixtures.js');
@@ -29,13 +37,12 @@ describe('durable engine', () => {
   it('finishes an orchestration of activities, a retried activity, a timer and an external event', async () => {
     const instanceId = 'everything-1';
     await client.startNew('everything', { instanceId });
-    await waitFor(
-      async () => {
-        const fired = (await storedHistory(connectionString, taskHub, instanceId)).filter((event) => event.EventType === EventType.TimerFired);
-        return fired.length === 3 ? true : undefined;
-      },
-      'the two retry timers and the durable timer to fire',
-    );
+    await waitFor(async () => {
+      const fired = (await storedHistory(connectionString, taskHub, instanceId)).filter(
+        (event) => event.EventType === EventType.TimerFired,
+      );
+      return fired.length === 3 ? true : undefined;
+    }, 'the two retry timers and the durable timer to fire');
     await client.raiseEvent(instanceId, 'approve', 'yes');
     const status = await waitForStatus(client, instanceId, ['Completed', 'Failed']);
     expect(status).toMatchObject({
@@ -153,7 +160,10 @@ describe('durable engine', () => {
   it('stops retrying when the retry timeout has passed, as the extension does, and says so', async () => {
     const instanceId = 'retry-timeout';
     await client.startNew('retryTimeout', { instanceId, input: { key: instanceId, failures: 99 } });
-    await waitFor(async () => host.logs.find((line) => line.includes(instanceId) && line.includes('retry timeout')), 'the retry timeout warning');
+    await waitFor(
+      async () => host.logs.find((line) => line.includes(instanceId) && line.includes('retry timeout')),
+      'the retry timeout warning',
+    );
     const history = await storedHistory(connectionString, taskHub, instanceId);
     expect(eventNames(history)).toEqual(['ExecutionStarted', 'TaskScheduled', 'TaskFailed']);
     expect((await client.getStatus(instanceId)).runtimeStatus).toBe('Running');
@@ -168,12 +178,21 @@ describe('durable engine', () => {
     const status = await waitForStatus(client, instanceId, ['Completed', 'Failed']);
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'Hello after the timer!' });
     const history = await storedHistory(connectionString, taskHub, instanceId);
-    expect(eventNames(history)).toEqual(['ExecutionStarted', 'TimerCreated', 'TimerFired', 'TaskScheduled', 'TaskCompleted', 'ExecutionCompleted']);
+    expect(eventNames(history)).toEqual([
+      'ExecutionStarted',
+      'TimerCreated',
+      'TimerFired',
+      'TaskScheduled',
+      'TaskCompleted',
+      'ExecutionCompleted',
+    ]);
     const created = history.find((event) => event.EventType === EventType.TimerCreated)!;
     const fired = history.find((event) => event.EventType === EventType.TimerFired)!;
     const firedEpisode = history.slice(0, history.indexOf(fired)).findLast((e) => e.EventType === EventType.OrchestratorStarted)!;
     expect(created.EventType === EventType.TimerCreated && Date.parse(created.FireAt) - Date.parse(history[0]!.Timestamp)).toBe(300);
-    expect(Date.parse(firedEpisode.Timestamp)).toBeGreaterThanOrEqual(Date.parse(created.EventType === EventType.TimerCreated ? created.FireAt : ''));
+    expect(Date.parse(firedEpisode.Timestamp)).toBeGreaterThanOrEqual(
+      Date.parse(created.EventType === EventType.TimerCreated ? created.FireAt : ''),
+    );
   });
 
   it('lets an external event win Task.any over a timer, and cancels the timer', async () => {
@@ -199,7 +218,10 @@ describe('durable engine', () => {
     await client.startNew('gatedThenWait', { instanceId });
     await client.raiseEvent(instanceId, 'data', [1, 2, 3]);
     await waitFor(
-      async () => ((await storedHistory(connectionString, taskHub, instanceId)).some((event) => event.EventType === EventType.EventRaised) ? true : undefined),
+      async () =>
+        (await storedHistory(connectionString, taskHub, instanceId)).some((event) => event.EventType === EventType.EventRaised)
+          ? true
+          : undefined,
       'the event to reach the history',
     );
     await fixtures.openGate(instanceId);
@@ -219,7 +241,7 @@ describe('durable engine', () => {
     expect(scheduled).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
-  it('fails an orchestrator that throws, with the extension\'s message', async () => {
+  it("fails an orchestrator that throws, with the extension's message", async () => {
     const instanceId = 'fails';
     await client.startNew('failsAfterGreeting', { instanceId });
     const status = await waitForStatus(client, instanceId, ['Completed', 'Failed']);
@@ -230,7 +252,10 @@ describe('durable engine', () => {
     const instanceId = 'wall-clock';
     await client.startNew('wallClockBranch', { instanceId });
     await waitFor(
-      async () => ((await storedHistory(connectionString, taskHub, instanceId)).some((event) => event.EventType === EventType.TaskCompleted) ? true : undefined),
+      async () =>
+        (await storedHistory(connectionString, taskHub, instanceId)).some((event) => event.EventType === EventType.TaskCompleted)
+          ? true
+          : undefined,
       'the first activity to complete',
     );
     fixtures.wallClockSwitch.at = Date.now();

@@ -79,7 +79,8 @@ class Engine implements DurableEngine {
       for (const item of outstandingActivities(await store.readSnapshot(instance.instanceId))) runner.enqueue(item);
       this.#requestEpisode(instance.instanceId);
     }
-    if (unfinished.length > 0) this.#options.log(`durable: resuming ${unfinished.length} unfinished orchestration(s) in task hub ${this.#options.taskHub}`);
+    if (unfinished.length > 0)
+      this.#options.log(`durable: resuming ${unfinished.length} unfinished orchestration(s) in task hub ${this.#options.taskHub}`);
   }
 
   async stop(): Promise<void> {
@@ -159,7 +160,9 @@ class Engine implements DurableEngine {
       if (result.moreVisible) runAgain();
     } catch (error) {
       if (error instanceof InstanceChangedError) return runAgain();
-      this.#options.log(`durable: episode for '${instanceId}' failed, retrying in ${EPISODE_RETRY_DELAY_MS} ms: ${error instanceof Error ? error.stack : String(error)}`);
+      this.#options.log(
+        `durable: episode for '${instanceId}' failed, retrying in ${EPISODE_RETRY_DELAY_MS} ms: ${error instanceof Error ? error.stack : String(error)}`,
+      );
       this.#wakeAt(instanceId, Date.now() + EPISODE_RETRY_DELAY_MS);
     }
   }

@@ -55,7 +55,12 @@ interface Ending {
   output: string;
 }
 
-function completionIds(history: readonly HistoryEvent[]): { scheduled: Set<number>; ended: Set<number>; timers: Set<number>; fired: Set<number> } {
+function completionIds(history: readonly HistoryEvent[]): {
+  scheduled: Set<number>;
+  ended: Set<number>;
+  timers: Set<number>;
+  fired: Set<number>;
+} {
   const ids = { scheduled: new Set<number>(), ended: new Set<number>(), timers: new Set<number>(), fired: new Set<number>() };
   for (const event of history) {
     if (event.EventType === EventType.TaskScheduled) ids.scheduled.add(event.EventId);
@@ -67,7 +72,12 @@ function completionIds(history: readonly HistoryEvent[]): { scheduled: Set<numbe
 }
 
 /** Messages an episode must drop: for another execution, or already reflected in the history (a redelivery). */
-function isObsolete(message: StoredMessage, instance: InstanceRecord, history: readonly HistoryEvent[], ids: ReturnType<typeof completionIds>): boolean {
+function isObsolete(
+  message: StoredMessage,
+  instance: InstanceRecord,
+  history: readonly HistoryEvent[],
+  ids: ReturnType<typeof completionIds>,
+): boolean {
   if (message.executionId !== '' && message.executionId !== instance.executionId) return true;
   const event = message.event;
   switch (event.EventType) {
@@ -90,13 +100,24 @@ export function outstandingActivities(snapshot: InstanceSnapshot): ActivityWorkI
   const ended = completionIds(history).ended;
   for (const message of messages) {
     const event = message.event;
-    if ((event.EventType === EventType.TaskCompleted || event.EventType === EventType.TaskFailed) && message.executionId === instance.executionId) {
+    if (
+      (event.EventType === EventType.TaskCompleted || event.EventType === EventType.TaskFailed) &&
+      message.executionId === instance.executionId
+    ) {
       ended.add(event.TaskScheduledId);
     }
   }
   return history.flatMap((event) =>
     event.EventType === EventType.TaskScheduled && !ended.has(event.EventId)
-      ? [{ instanceId: instance.instanceId, executionId: instance.executionId, taskId: event.EventId, name: event.Name, input: event.Input }]
+      ? [
+          {
+            instanceId: instance.instanceId,
+            executionId: instance.executionId,
+            taskId: event.EventId,
+            name: event.Name,
+            input: event.Input,
+          },
+        ]
       : [],
   );
 }
@@ -126,7 +147,9 @@ async function invokeOrchestrator(
 
 function toScheduledEvents(actions: readonly PlannedAction[], at: Date): HistoryEvent[] {
   return actions.map((action) =>
-    action.kind === 'activity' ? historyEvent.taskScheduled(at, action.id, action.name, action.input) : historyEvent.timerCreated(at, action.id, action.fireAt),
+    action.kind === 'activity'
+      ? historyEvent.taskScheduled(at, action.id, action.name, action.input)
+      : historyEvent.timerCreated(at, action.id, action.fireAt),
   );
 }
 
@@ -162,13 +185,20 @@ async function decide(
 ): Promise<Decision> {
   const unchanged = { scheduled: [], customStatus: instance.customStatus };
   const terminated = consumed.find((message) => message.event.EventType === EventType.ExecutionTerminated)?.event;
-  if (terminated?.EventType === EventType.ExecutionTerminated) return { ...unchanged, ending: { status: 'Terminated', output: terminated.Input ?? '' } };
+  if (terminated?.EventType === EventType.ExecutionTerminated)
+    return { ...unchanged, ending: { status: 'Terminated', output: terminated.Input ?? '' } };
   if (![...history, ...newEvents].some((event) => event.EventType === EventType.ExecutionStarted)) {
     throw new DurableEngineError(`Instance '${instance.instanceId}' has messages but no ExecutionStarted event.`);
   }
   const registration = environment.orchestrators.get(instance.name.toLowerCase());
   if (!registration) {
-    return { ...unchanged, ending: { status: 'Failed', output: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.` } };
+    return {
+      ...unchanged,
+      ending: {
+        status: 'Failed',
+        output: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      },
+    };
   }
   const failed = (message: string): Ending => ({ status: 'Failed', output: `Orchestrator function '${instance.name}' failed: ${message}` });
 
@@ -176,7 +206,8 @@ async function decide(
   if (outcome.kind === 'crash') return { ...unchanged, ending: failed(outcome.message) };
   const { state } = outcome;
   // The extension keeps the last custom status the orchestrator set.
-  const customStatus = state.customStatus !== undefined && state.customStatus !== null ? JSON.stringify(state.customStatus) : instance.customStatus;
+  const customStatus =
+    state.customStatus !== undefined && state.customStatus !== null ? JSON.stringify(state.customStatus) : instance.customStatus;
   try {
     const replay = replayActions([...history, ...newEvents], state.actions, {
       schemaVersion: state.schemaVersion,
@@ -187,12 +218,17 @@ async function decide(
     for (const notice of replay.notices) environment.log(`durable: WARNING ${instance.name} (${instance.instanceId}): ${notice}`);
     // Only once the extension has awaited every action does it look at isDone / error.
     if (replay.finished && state.error !== undefined) return { scheduled: [], customStatus, ending: failed(state.error) };
-    if (replay.finished && state.isDone) return { scheduled: [], customStatus, ending: { status: 'Completed', output: JSON.stringify(state.output ?? null) } };
+    if (replay.finished && state.isDone)
+      return { scheduled: [], customStatus, ending: { status: 'Completed', output: JSON.stringify(state.output ?? null) } };
     return { scheduled: replay.newActions, customStatus };
   } catch (error) {
     if (!(error instanceof DurableEngineError)) throw error;
     // DurableTask.Core fails the instance with the non-determinism message itself; other faults read as orchestrator failures.
-    return { scheduled: [], customStatus, ending: error instanceof NonDeterministicOrchestrationError ? { status: 'Failed', output: error.message } : failed(error.message) };
+    return {
+      scheduled: [],
+      customStatus,
+      ending: error instanceof NonDeterministicOrchestrationError ? { status: 'Failed', output: error.message } : failed(error.message),
+    };
   }
 }
 
@@ -206,8 +242,13 @@ export async function runEpisode(environment: EpisodeEnvironment, instanceId: st
   if (!instance || TERMINAL_STATUSES.has(instance.runtimeStatus)) {
     // Results of activities that outlived their instance, events for a purged one: DurableTask.Core drops them too.
     if (messages.length > 0) {
-      log(`durable: dropping ${messages.length} message(s) for ${instance ? instance.runtimeStatus.toLowerCase() : 'unknown'} instance '${instanceId}'`);
-      await store.deleteRows(instanceId, messages.map((message) => message.rowKey));
+      log(
+        `durable: dropping ${messages.length} message(s) for ${instance ? instance.runtimeStatus.toLowerCase() : 'unknown'} instance '${instanceId}'`,
+      );
+      await store.deleteRows(
+        instanceId,
+        messages.map((message) => message.rowKey),
+      );
     }
     return idle;
   }
@@ -220,7 +261,11 @@ export async function runEpisode(environment: EpisodeEnvironment, instanceId: st
   const consumed = deliverable.slice(0, MAX_MESSAGES_PER_EPISODE);
   const futureWake = earliestFutureVisibility(messages, now.getTime());
   if (consumed.length === 0) {
-    if (allObsolete.length > 0) await store.deleteRows(instanceId, allObsolete.map((message) => message.rowKey));
+    if (allObsolete.length > 0)
+      await store.deleteRows(
+        instanceId,
+        allObsolete.map((message) => message.rowKey),
+      );
     return { ...idle, nextWakeAt: futureWake };
   }
 
@@ -232,7 +277,9 @@ export async function runEpisode(environment: EpisodeEnvironment, instanceId: st
   if (ending) {
     const code = OrchestrationStatusCode[ending.status];
     appended.push(historyEvent.executionCompleted(now, code, ending.output));
-    log(`durable: ${instance.name} (${instanceId}) ${ending.status.toLowerCase()}${ending.status === 'Completed' ? '' : `: ${ending.output}`}`);
+    log(
+      `durable: ${instance.name} (${instanceId}) ${ending.status.toLowerCase()}${ending.status === 'Completed' ? '' : `: ${ending.output}`}`,
+    );
   }
   appended.push(historyEvent.orchestratorCompleted(now));
 
@@ -257,7 +304,9 @@ export async function runEpisode(environment: EpisodeEnvironment, instanceId: st
     activities: ending
       ? []
       : scheduled.flatMap((action) =>
-          action.kind === 'activity' ? [{ instanceId, executionId: instance.executionId, taskId: action.id, name: action.name, input: action.input }] : [],
+          action.kind === 'activity'
+            ? [{ instanceId, executionId: instance.executionId, taskId: action.id, name: action.name, input: action.input }]
+            : [],
         ),
     nextWakeAt: ending || wakeTimes.length === 0 ? undefined : Math.min(...wakeTimes),
     // After an ending, another episode drops whatever is left (late results, pending timers).

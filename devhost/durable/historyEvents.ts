@@ -104,12 +104,7 @@ export type HistoryEvent =
 
 /** Events that only the engine's inbox delivers into a history (DTFx's "new events"). */
 export type MessageEvent =
-  | ExecutionStartedEvent
-  | ExecutionTerminatedEvent
-  | TaskCompletedEvent
-  | TaskFailedEvent
-  | TimerFiredEvent
-  | EventRaisedEvent;
+  ExecutionStartedEvent | ExecutionTerminatedEvent | TaskCompletedEvent | TaskFailedEvent | TimerFiredEvent | EventRaisedEvent;
 
 /** Events without their own sequence number carry -1, as in DurableTask.Core. */
 function base(at: Date, eventId = -1): EventBase {

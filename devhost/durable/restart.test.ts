@@ -26,7 +26,12 @@ interface EngineProcess {
 async function startEngineProcess(): Promise<EngineProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'devhost/durable/test/engineProcess.ts'], {
     cwd: repositoryRoot,
-    env: { ...process.env, DURABLE_TEST_STORAGE: connectionString, DURABLE_TEST_TASK_HUB: taskHub, DURABLE_TEST_EFFECTS_TABLE: effectsTable },
+    env: {
+      ...process.env,
+      DURABLE_TEST_STORAGE: connectionString,
+      DURABLE_TEST_TASK_HUB: taskHub,
+      DURABLE_TEST_EFFECTS_TABLE: effectsTable,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -67,7 +72,10 @@ describe('durable engine across a killed devhost', () => {
     // First life: the first step completes and the durable timer is created, then the process dies.
     const first = await startEngineProcess();
     await first.client.startNew('durableSteps', { instanceId, input: { timerMs: 1_500 } });
-    await waitFor(async () => ((await history()).some((event) => event.EventType === EventType.TimerCreated) ? true : undefined), 'the timer to be created');
+    await waitFor(
+      async () => ((await history()).some((event) => event.EventType === EventType.TimerCreated) ? true : undefined),
+      'the timer to be created',
+    );
     await kill(first);
 
     // Second life: the stored timer fires, the gated step starts and is cut off mid-run.

@@ -71,7 +71,9 @@ let clientMessageCounter = 0;
 
 export function clientMessageKey(): string {
   clientMessageCounter = (clientMessageCounter + 1) % 1_000_000;
-  const random = Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
+  const random = Math.floor(Math.random() * 0xffffffff)
+    .toString(16)
+    .padStart(8, '0');
   return `${MESSAGE_PREFIX}c:${String(Date.now()).padStart(15, '0')}:${String(clientMessageCounter).padStart(6, '0')}:${random}`;
 }
 
@@ -162,7 +164,12 @@ function fromMessageEntity(entity: TableEntityResult<Record<string, unknown>>): 
 }
 
 function toHistoryEntity(instanceId: string, index: number, event: HistoryEvent): TableEntity {
-  return { partitionKey: instanceId, rowKey: historyKey(index), EventType: event.EventType, ...toChunkProperties('Event', JSON.stringify(event)) };
+  return {
+    partitionKey: instanceId,
+    rowKey: historyKey(index),
+    EventType: event.EventType,
+    ...toChunkProperties('Event', JSON.stringify(event)),
+  };
 }
 
 function isStatus(error: unknown, ...statuses: number[]): boolean {
@@ -205,7 +212,9 @@ export class DurableStore {
     let instance: InstanceRecord | undefined;
     const historyRows: TableEntityResult<Record<string, unknown>>[] = [];
     const messages: StoredMessage[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}` } })) {
+    for await (const entity of this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${instanceId}` },
+    })) {
       const rowKey = entity.rowKey!;
       if (rowKey === INSTANCE_ROW) instance = fromInstanceEntity(entity);
       else if (rowKey.startsWith(HISTORY_PREFIX)) historyRows.push(entity);
@@ -286,14 +295,19 @@ export class DurableStore {
       ['update', toInstanceEntity(instance), 'Replace', { etag: instance.etag }],
       ...commit.consumedMessageKeys.map((rowKey): TransactionAction => ['delete', { partitionKey: instance.instanceId, rowKey }]),
     ];
-    const messageUpserts = commit.newMessages.map((message): TransactionAction => ['upsert', toMessageEntity(instance.instanceId, message), 'Replace']);
+    const messageUpserts = commit.newMessages.map((message): TransactionAction => [
+      'upsert',
+      toMessageEntity(instance.instanceId, message),
+      'Replace',
+    ]);
     const fitting = Math.max(0, MAX_BATCH_OPERATIONS - finalBatch.length);
     // Overflowing timer messages go ahead of the commit: their keys are deterministic, a redo overwrites them.
     for (const batch of toBatches([...historyUpserts, ...messageUpserts.slice(fitting)])) await this.table.submitTransaction(batch);
     try {
       await this.table.submitTransaction([...finalBatch, ...messageUpserts.slice(0, fitting)]);
     } catch (error) {
-      if (isStatus(error, 404, 409, 412)) throw new InstanceChangedError(`Instance '${instance.instanceId}' changed while its episode ran.`);
+      if (isStatus(error, 404, 409, 412))
+        throw new InstanceChangedError(`Instance '${instance.instanceId}' changed while its episode ran.`);
       throw error;
     }
   }
@@ -315,7 +329,9 @@ export class DurableStore {
   /** Deletes every row of the instance; true when there was an instance to delete. */
   async purge(instanceId: string): Promise<boolean> {
     const rowKeys: string[] = [];
-    for await (const entity of this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${instanceId}`, select: ['RowKey'] } })) {
+    for await (const entity of this.table.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${instanceId}`, select: ['RowKey'] },
+    })) {
       rowKeys.push(entity.rowKey!);
     }
     await this.deleteRows(instanceId, rowKeys);

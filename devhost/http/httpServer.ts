@@ -102,7 +102,8 @@ async function sendResponse(res: ServerResponse, result: unknown): Promise<void>
     res.writeHead(204).end();
     return;
   }
-  if (typeof result !== 'object') throw new TypeError('The HTTP response must be an object with optional properties "body", "status", "headers", and "cookies".');
+  if (typeof result !== 'object')
+    throw new TypeError('The HTTP response must be an object with optional properties "body", "status", "headers", and "cookies".');
   const response = result instanceof functions.HttpResponse ? result : new functions.HttpResponse(result as HttpResponseInit);
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') res.setHeader(name, value);

@@ -59,7 +59,10 @@ export function parseRouteTemplate(template: string): RouteTemplate {
   const catchAllNames = new Set<string>();
   const precedence: number[] = [];
   let source = '';
-  const segments = template.replace(/^\/+|\/+$/g, '').split('/').filter((segment, index, all) => segment !== '' || all.length === 1);
+  const segments = template
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((segment, index, all) => segment !== '' || all.length === 1);
 
   segments.forEach((segment, index) => {
     const tokens = [...segment.matchAll(PARAMETER)];
@@ -105,7 +108,8 @@ export function parseRouteTemplate(template: string): RouteTemplate {
       try {
         names.forEach((name, position) => {
           const raw = found[position + 1];
-          if (raw !== undefined) params[name] = catchAllNames.has(name) ? raw.split('/').map(decodeURIComponent).join('/') : decodeURIComponent(raw);
+          if (raw !== undefined)
+            params[name] = catchAllNames.has(name) ? raw.split('/').map(decodeURIComponent).join('/') : decodeURIComponent(raw);
         });
       } catch {
         return undefined; // a malformed %-escape matches no route

@@ -32,7 +32,11 @@ describe('devhost blob triggers', () => {
   });
 
   /** Collects delivery messages until `predicate` holds for all collected so far. */
-  async function deliveriesUntil(queueName: string, predicate: (all: Delivery[]) => boolean, collected: Delivery[] = []): Promise<Delivery[]> {
+  async function deliveriesUntil(
+    queueName: string,
+    predicate: (all: Delivery[]) => boolean,
+    collected: Delivery[] = [],
+  ): Promise<Delivery[]> {
     const queue = queues.getQueueClient(queueName);
     return waitFor(async () => {
       collected.push(...(await drainQueue(queue)).map((text) => JSON.parse(text) as Delivery));
@@ -108,10 +112,14 @@ describe('devhost blob triggers', () => {
     const { env, names } = fixtureSettings(connectionString, ['onUpload']);
     const hostId = uniqueName('restart');
     const startChild = async () => {
-      const started = spawn(process.execPath, ['--import', 'tsx', MAIN, '--app', FIXTURE_APP, '--port', '0', '--poll-interval', '50', '--host-id', hostId], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const started = spawn(
+        process.execPath,
+        ['--import', 'tsx', MAIN, '--app', FIXTURE_APP, '--port', '0', '--poll-interval', '50', '--host-id', hostId],
+        {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       let output = '';
       started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
       await waitFor(() => {

@@ -32,7 +32,11 @@ describe('devhost Durable Functions', () => {
   }
 
   it('starts an orchestration from an HTTP function with a durable client and runs it to completion', async () => {
-    const response = await fetch(`${host.url}/api/orchestrators/doubleTwice`, { method: 'POST', body: '3', headers: { 'content-type': 'application/json' } });
+    const response = await fetch(`${host.url}/api/orchestrators/doubleTwice`, {
+      method: 'POST',
+      body: '3',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(202);
     const { id, statusQueryGetUri } = (await response.json()) as { id: string; statusQueryGetUri: string };
     expect(statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/${id}`)).toBe(true);

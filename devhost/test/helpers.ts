@@ -8,7 +8,17 @@ import { QueueClient } from '@azure/storage-queue';
 export const FIXTURE_APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/app');
 
 /** Fixture functions that stay off unless a test turns them on. */
-const FIXTURE_FUNCTIONS = ['everySecond', 'hourly', 'onUpload', 'onClientUpload', 'onJob', 'double', 'doubleTwice', 'startOrchestration', 'startFromQueue'] as const;
+const FIXTURE_FUNCTIONS = [
+  'everySecond',
+  'hourly',
+  'onUpload',
+  'onClientUpload',
+  'onJob',
+  'double',
+  'doubleTwice',
+  'startOrchestration',
+  'startFromQueue',
+] as const;
 
 /** A lower-case name unique to this run, valid for containers and queues. */
 export function uniqueName(prefix: string): string {
@@ -21,7 +31,10 @@ export interface FixtureSettings {
 }
 
 /** App settings for one host of the fixture app: its own containers and queues; only `enabled` functions listen. */
-export function fixtureSettings(connectionString: string, enabled: ReadonlyArray<(typeof FIXTURE_FUNCTIONS)[number]> = []): FixtureSettings {
+export function fixtureSettings(
+  connectionString: string,
+  enabled: ReadonlyArray<(typeof FIXTURE_FUNCTIONS)[number]> = [],
+): FixtureSettings {
   const names = {
     uploads: uniqueName('uploads'),
     clientUploads: uniqueName('client'),

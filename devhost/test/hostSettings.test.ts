@@ -16,7 +16,11 @@ describe('host.json and local.settings.json', () => {
     await writeFile(path.join(appRoot, 'dist/empty.js'), 'export {};\n');
     await writeFile(
       path.join(appRoot, 'local.settings.json'),
-      JSON.stringify({ IsEncrypted: false, Values: { SETTINGS_TEST_FILE_ONLY: 'from file', SETTINGS_TEST_BOTH: 'from file' }, Host: { CORS: 'http://localhost:3000' } }),
+      JSON.stringify({
+        IsEncrypted: false,
+        Values: { SETTINGS_TEST_FILE_ONLY: 'from file', SETTINGS_TEST_BOTH: 'from file' },
+        Host: { CORS: 'http://localhost:3000' },
+      }),
     );
   });
   afterAll(() => rm(appRoot, { recursive: true, force: true }));
@@ -65,6 +69,8 @@ describe('host.json and local.settings.json', () => {
     const unbuilt = path.join(appRoot, 'unbuilt');
     await mkdir(unbuilt);
     await writeFile(path.join(unbuilt, 'package.json'), JSON.stringify({ name: 'unbuilt-app', main: 'dist/functions/*.js' }));
-    await expect(startHost({ appRoot: unbuilt, port: 0, env: { AzureWebJobsStorage: inject('azuriteConnectionString') }, log: () => {} })).rejects.toThrow(/No file matches "main"/);
+    await expect(
+      startHost({ appRoot: unbuilt, port: 0, env: { AzureWebJobsStorage: inject('azuriteConnectionString') }, log: () => {} }),
+    ).rejects.toThrow(/No file matches "main"/);
   });
 });

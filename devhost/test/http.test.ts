@@ -66,10 +66,14 @@ describe('devhost HTTP triggers', () => {
   it('refuses a request body over the host limit of 100 MB with 413', async () => {
     // Announced, not sent: the host answers from the Content-Length alone.
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      const request = http.request(`${host.url}/api/echo`, { method: 'POST', headers: { 'content-length': String(104_857_601) } }, (response) => {
-        response.resume();
-        resolve(response.statusCode);
-      });
+      const request = http.request(
+        `${host.url}/api/echo`,
+        { method: 'POST', headers: { 'content-length': String(104_857_601) } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        },
+      );
       request.on('error', reject);
       request.write('x');
     });
@@ -97,7 +101,8 @@ describe('devhost HTTP triggers', () => {
     }
     // The stream cannot finish until this second request releases it, so a buffered response would never get here.
     expect((await fetch(`${host.url}/api/stream/release`, { method: 'POST' })).status).toBe(202);
-    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += decoder.decode(chunk.value, { stream: true });
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
+      received += decoder.decode(chunk.value, { stream: true });
     expect(received).toBe('first part;second part');
   });
 

@@ -19,11 +19,15 @@ describe('devhost timer triggers', () => {
     const ticks = () => logs.lines.filter((line) => line.includes('[everySecond]') && line.includes('tick isPastDue=false'));
     await waitFor(() => (ticks().length >= 3 ? true : undefined), 'three ticks');
 
-    const reasons = logs.lines.filter((line) => line.includes("Executing 'Functions.everySecond'")).map((line) => /Reason='([^']+)'/.exec(line)![1]!);
+    const reasons = logs.lines
+      .filter((line) => line.includes("Executing 'Functions.everySecond'"))
+      .map((line) => /Reason='([^']+)'/.exec(line)![1]!);
     expect(reasons[0]).toMatch(/^Timer fired at start-up \(runOnStartup\)/);
     // Scheduled runs fire on whole seconds.
     for (const reason of reasons.slice(1)) expect(reason).toMatch(/^Timer fired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
-    const executing = logs.lines.filter((line) => /Execut(ing|ed) 'Functions.everySecond'/.test(line)).map((line) => line.includes('Executing'));
+    const executing = logs.lines
+      .filter((line) => /Execut(ing|ed) 'Functions.everySecond'/.test(line))
+      .map((line) => line.includes('Executing'));
     expect(executing.slice(0, 6)).toEqual([true, false, true, false, true, false]);
   });
 
@@ -37,7 +41,10 @@ describe('devhost timer triggers', () => {
 
     const logs = logCollector();
     host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, hostId, log: logs.log });
-    await waitFor(() => logs.lines.find((line) => line.includes('hourly isPastDue=true next=2020-01-01T11:00:00.000Z')), 'the past-due run');
+    await waitFor(
+      () => logs.lines.find((line) => line.includes('hourly isPastDue=true next=2020-01-01T11:00:00.000Z')),
+      'the past-due run',
+    );
 
     const recorded = await waitFor(async () => {
       const current = JSON.parse((await status.downloadToBuffer()).toString('utf8')) as typeof missed;

@@ -101,7 +101,11 @@ export class BlobTriggerListener {
   private async poll(signal: AbortSignal): Promise<void> {
     const { container, pattern, log } = this.#options;
     try {
-      for await (const blob of container.listBlobsFlat({ prefix: pattern.prefix || undefined, includeMetadata: true, abortSignal: signal })) {
+      for await (const blob of container.listBlobsFlat({
+        prefix: pattern.prefix || undefined,
+        includeMetadata: true,
+        abortSignal: signal,
+      })) {
         const key = `${blob.name}\n${blob.properties.etag}`;
         if (this.#known.has(key) || !pattern.match(blob.name)) continue;
         this.#known.add(key);
@@ -112,7 +116,9 @@ export class BlobTriggerListener {
       // A container that does not exist yet simply has no blobs; an aborted listing is the host stopping.
       if (!isNotFound(error) && !signal.aborted && describeError(error) !== this.#lastPollError) {
         this.#lastPollError = describeError(error);
-        log(timestamped(`Blob trigger ${this.#options.registration.name}: listing ${container.containerName} failed: ${this.#lastPollError}`));
+        log(
+          timestamped(`Blob trigger ${this.#options.registration.name}: listing ${container.containerName} failed: ${this.#lastPollError}`),
+        );
       }
     }
     this.drain();
@@ -178,18 +184,26 @@ export class BlobTriggerListener {
     }
     await this.poison(blob);
     await receipt.upload('', 0, { metadata: { outcome: 'poisoned' } });
-    log(timestamped(`Blob trigger ${registration.name}: ${blob.name} failed ${maxAttempts} times; reported on ${this.#options.poisonQueue.name}.`));
+    log(
+      timestamped(
+        `Blob trigger ${registration.name}: ${blob.name} failed ${maxAttempts} times; reported on ${this.#options.poisonQueue.name}.`,
+      ),
+    );
   }
 
   private async triggerValue(blobClient: BlobClient): Promise<unknown> {
     const { dataType, connectionName, container } = this.#options;
     if (dataType === 'client') {
-      const { ResourceFactoryResolver } = requireFromLibrary('@azure/functions-extensions-base') as { ResourceFactoryResolver: ResourceFactoryResolverClass };
+      const { ResourceFactoryResolver } = requireFromLibrary('@azure/functions-extensions-base') as {
+        ResourceFactoryResolver: ResourceFactoryResolverClass;
+      };
       return ResourceFactoryResolver.getInstance().createClient('AzureStorageBlobs', {
         version: '1.0',
         source: 'AzureStorageBlobs',
         contentType: 'application/json',
-        content: Buffer.from(JSON.stringify({ Connection: connectionName, ContainerName: container.containerName, BlobName: blobClient.name })),
+        content: Buffer.from(
+          JSON.stringify({ Connection: connectionName, ContainerName: container.containerName, BlobName: blobClient.name }),
+        ),
       });
     }
     const content = await blobClient.downloadToBuffer();

@@ -75,7 +75,9 @@ export class QueueTriggerListener {
     }
     for (const message of messages) {
       const run = this.process(message)
-        .catch((error: unknown) => log(timestamped(`Queue trigger ${this.#options.registration.name}: message ${message.messageId}: ${describeError(error)}`)))
+        .catch((error: unknown) =>
+          log(timestamped(`Queue trigger ${this.#options.registration.name}: message ${message.messageId}: ${describeError(error)}`)),
+        )
         .finally(() => {
           this.#running.delete(run);
           this.#slotFreed();
@@ -91,7 +93,11 @@ export class QueueTriggerListener {
     if (message.dequeueCount > settings.maxDequeueCount) return this.moveToPoison(message);
     const text = fromQueueMessageText(message.messageText, settings.messageEncoding);
     if (text === undefined) {
-      log(timestamped(`Queue trigger ${registration.name}: message ${message.messageId} on ${queue.name} is not valid base64 (host.json messageEncoding is "base64").`));
+      log(
+        timestamped(
+          `Queue trigger ${registration.name}: message ${message.messageId} on ${queue.name} is not valid base64 (host.json messageEncoding is "base64").`,
+        ),
+      );
       return this.release(message);
     }
     try {
@@ -123,7 +129,11 @@ export class QueueTriggerListener {
 
   private async moveToPoison(message: DequeuedMessageItem): Promise<void> {
     const { queue, poisonQueue, settings, registration, log } = this.#options;
-    log(timestamped(`Queue trigger ${registration.name}: message ${message.messageId} has reached MaxDequeueCount of ${settings.maxDequeueCount}. Moving message to queue '${poisonQueue.name}'.`));
+    log(
+      timestamped(
+        `Queue trigger ${registration.name}: message ${message.messageId} has reached MaxDequeueCount of ${settings.maxDequeueCount}. Moving message to queue '${poisonQueue.name}'.`,
+      ),
+    );
     await poisonQueue.createIfNotExists();
     await poisonQueue.sendMessage(message.messageText);
     await queue.deleteMessage(message.messageId, message.popReceipt);

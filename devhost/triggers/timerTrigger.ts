@@ -96,7 +96,9 @@ export class TimerTriggerListener {
         scheduleStatus: status ? { last: status.Last, next: status.Next, lastUpdated: status.LastUpdated } : undefined,
         isPastDue,
       };
-      await invoker.invoke(registration, { triggerValue: timer, reason: `${reason} at ${occurrence.toISOString()}` }).catch(() => undefined);
+      await invoker
+        .invoke(registration, { triggerValue: timer, reason: `${reason} at ${occurrence.toISOString()}` })
+        .catch(() => undefined);
       const updated = { Last: occurrence.toISOString(), Next: next.toISOString(), LastUpdated: new Date().toISOString() };
       if (this.#monitored) await this.writeStatus(updated);
       this.scheduleNext(this.#monitored ? updated : undefined);

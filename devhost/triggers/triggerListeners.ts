@@ -31,7 +31,10 @@ export interface TriggerContext {
   pollIntervalMs: number;
 }
 
-export async function createTriggerListeners(registrations: readonly FunctionRegistration[], context: TriggerContext): Promise<TriggerListener[]> {
+export async function createTriggerListeners(
+  registrations: readonly FunctionRegistration[],
+  context: TriggerContext,
+): Promise<TriggerListener[]> {
   const { hostSettings, hostId, storageConnectionString, clients, invoker, log, pollIntervalMs } = context;
   const settings = process.env;
   const hostContainer = clients.blobService(storageConnectionString).getContainerClient(HOST_CONTAINER);

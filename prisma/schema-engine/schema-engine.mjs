@@ -87,9 +87,7 @@ function parseArgs(argv) {
 // Logging: one JSON object a line on stderr, shaped like the native engine's tracing output.
 
 function log(level, message, fields = {}, target = 'schema_engine') {
-  process.stderr.write(
-    JSON.stringify({ timestamp: new Date().toISOString(), level, fields: { message, ...fields }, target }) + '\n',
-  );
+  process.stderr.write(JSON.stringify({ timestamp: new Date().toISOString(), level, fields: { message, ...fields }, target }) + '\n');
 }
 
 function fail(message) {
@@ -381,10 +379,7 @@ class MigrationAdapterFactory {
 }
 
 function missingUrlMessage() {
-  return (
-    'No database url: set DATABASE_URL (read by prisma.config.ts), e.g. ' +
-    'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/detour'
-  );
+  return 'No database url: set DATABASE_URL (read by prisma.config.ts), e.g. ' + 'DATABASE_URL=postgresql://postgres@127.0.0.1:5432/detour';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -688,9 +683,7 @@ async function main() {
     return;
   }
   if (args.help) {
-    process.stdout.write(
-      `${path.basename(fileURLToPath(import.meta.url))}: Prisma schema engine over WebAssembly and a pg adapter.\n`,
-    );
+    process.stdout.write(`${path.basename(fileURLToPath(import.meta.url))}: Prisma schema engine over WebAssembly and a pg adapter.\n`);
     return;
   }
   if (args.cli) {

@@ -27,7 +27,10 @@ describe('verifyAccessToken with HS256', () => {
   it('refuses expired, wrongly signed, subject-less, exp-less and malformed tokens as unauthorized', async () => {
     const expired = await signLocalToken({ userId: 'alice', secret, expiresIn: Math.floor(Date.now() / 1000) - 3600 });
     const wrongKey = await signLocalToken({ userId: 'alice', secret: 'another-secret-that-is-also-long-enough' });
-    const noSubject = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+    const noSubject = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
     const noExpiry = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').sign(new TextEncoder().encode(secret));
     const badSubject = await signLocalToken({ userId: 'alice/../bob', secret });
     for (const token of [expired, wrongKey, noSubject, noExpiry, badSubject, 'not.a.jwt', '']) {
@@ -38,7 +41,9 @@ describe('verifyAccessToken with HS256', () => {
 
   it('checks issuer and audience when configured', async () => {
     const token = await signLocalToken({ userId: 'alice', secret, issuer: 'https://idp.example', audience: 'detour' });
-    await expect(verifyAccessToken(token, { ...settings, issuer: 'https://idp.example', audience: 'detour' })).resolves.toMatchObject({ userId: 'alice' });
+    await expect(verifyAccessToken(token, { ...settings, issuer: 'https://idp.example', audience: 'detour' })).resolves.toMatchObject({
+      userId: 'alice',
+    });
     expect((await rejection(verifyAccessToken(token, { ...settings, audience: 'someone-else' }))).code).toBe('unauthorized');
   });
 
@@ -68,7 +73,11 @@ describe('verifyAccessToken with a JWKS', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('accepts a token signed by a key of the set and refuses an HS256 one', async () => {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('auth0|123').setExpirationTime('5m').sign(privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setSubject('auth0|123')
+      .setExpirationTime('5m')
+      .sign(privateKey);
     expect(await verifyAccessToken(token, { jwksUrl })).toMatchObject({ userId: 'auth0|123' });
     const symmetric = await signLocalToken({ userId: 'alice', secret });
     expect((await rejection(verifyAccessToken(symmetric, { jwksUrl, jwtSecret: secret }))).code).toBe('unauthorized');

@@ -15,7 +15,6 @@ export interface TokenIdentity {
   name?: string;
 }
 
-
 // One key set per JWKS URL for the life of the process: jose caches keys and refetches on unknown `kid`.
 const keySets = new Map<string, JWTVerifyGetKey>();
 

@@ -19,9 +19,13 @@ export function decodeGalleryCursor(secret: string, scope: GalleryScope, cursor:
       if (position.success) return { createdAt: new Date(position.data[0]), id: position.data[1] };
     }
   }
-  throw new AppError('invalid_request', 'This cursor does not belong to this gallery query. Ask for the first page again without a cursor.', {
-    details: [{ field: 'cursor', message: 'not a cursor issued for this user, sort and filters' }],
-  });
+  throw new AppError(
+    'invalid_request',
+    'This cursor does not belong to this gallery query. Ask for the first page again without a cursor.',
+    {
+      details: [{ field: 'cursor', message: 'not a cursor issued for this user, sort and filters' }],
+    },
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -12,7 +12,12 @@ const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 /** The query of `GET /api/gallery`. Unknown parameters are refused, so a misspelt filter is not ignored. */
 export const galleryQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(24).meta({ description: 'Images per page.' }),
-  cursor: z.string().min(1).max(512).optional().meta({ description: 'The `nextCursor` of the previous page, with the same filters and sort.' }),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .meta({ description: 'The `nextCursor` of the previous page, with the same filters and sort.' }),
   sort: z.enum(['newest', 'oldest']).default('newest'),
   favorite: flag.optional().meta({ description: 'Only favourites (`true`) or only the others (`false`).' }),
   tags: z

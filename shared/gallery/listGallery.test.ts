@@ -88,7 +88,13 @@ describe('gallery keyset paging against PostgreSQL', () => {
       for (let n = 0; n < 3; n += 1) {
         added += 1;
         await db.userImage.create({
-          data: { userId: ALICE, originalName: `new${added}.png`, fileType: 'image/png', fileSize: 1n, originalPath: `${ALICE}/new${added}` },
+          data: {
+            userId: ALICE,
+            originalName: `new${added}.png`,
+            fileType: 'image/png',
+            fileSize: 1n,
+            originalPath: `${ALICE}/new${added}`,
+          },
         });
       }
     };
@@ -108,8 +114,11 @@ describe('gallery keyset paging against PostgreSQL', () => {
     ['non-favourites', { favorite: 'false' }, (i) => !i.isFavorite],
     ['one tag', { tags: 'three' }, (i) => i.tags.includes('three')],
     ['all of two tags, any spelling', { tags: ' Three,FOUR,four' }, (i) => i.tags.includes('three') && i.tags.includes('four')],
-    ['a date-time range (from inclusive, to exclusive)', { from: new Date(SEED_START + 6_000_000).toISOString(), to: new Date(SEED_START + 60_000_000).toISOString() },
-      (i) => i.createdAt.getTime() >= SEED_START + 6_000_000 && i.createdAt.getTime() < SEED_START + 60_000_000],
+    [
+      'a date-time range (from inclusive, to exclusive)',
+      { from: new Date(SEED_START + 6_000_000).toISOString(), to: new Date(SEED_START + 60_000_000).toISOString() },
+      (i) => i.createdAt.getTime() >= SEED_START + 6_000_000 && i.createdAt.getTime() < SEED_START + 60_000_000,
+    ],
     ['a date "to" includes that whole day', { to: '2025-01-01' }, (i) => i.createdAt < day(1)],
     ['a date "from" starts at its midnight', { from: '2025-01-02' }, (i) => i.createdAt >= day(1)],
     ['status', { status: 'failed' }, (i) => i.status === 'failed'],
@@ -117,11 +126,22 @@ describe('gallery keyset paging against PostgreSQL', () => {
     ['original name', { q: 'CAT_7' }, (i) => i.originalName.toLowerCase().includes('cat_7')],
     ['LIKE wildcards taken literally', { q: '50%' }, (i) => i.title.includes('50%')],
     ['favourite + tag, oldest first', { favorite: 'true', tags: 'even', sort: 'oldest' }, (i) => i.isFavorite && i.tags.includes('even')],
-    ['status + search + from', { status: 'ready', q: 'chat', from: '2025-01-02' }, (i) => i.status === 'ready' && i.title.toLowerCase().includes('chat') && i.createdAt >= day(1)],
-    ['tag + to + non-favourites', { tags: 'four', to: '2025-01-02', favorite: 'false' },
-      (i) => i.tags.includes('four') && i.createdAt < day(2) && !i.isFavorite],
-    ['everything at once', { favorite: 'true', tags: 'even', from: '2025-01-01', to: '2025-01-03', status: 'ready', q: 'photo' },
-      (i) => i.isFavorite && i.tags.includes('even') && i.createdAt < day(3) && i.status === 'ready' && i.title.toLowerCase().includes('photo')],
+    [
+      'status + search + from',
+      { status: 'ready', q: 'chat', from: '2025-01-02' },
+      (i) => i.status === 'ready' && i.title.toLowerCase().includes('chat') && i.createdAt >= day(1),
+    ],
+    [
+      'tag + to + non-favourites',
+      { tags: 'four', to: '2025-01-02', favorite: 'false' },
+      (i) => i.tags.includes('four') && i.createdAt < day(2) && !i.isFavorite,
+    ],
+    [
+      'everything at once',
+      { favorite: 'true', tags: 'even', from: '2025-01-01', to: '2025-01-03', status: 'ready', q: 'photo' },
+      (i) =>
+        i.isFavorite && i.tags.includes('even') && i.createdAt < day(3) && i.status === 'ready' && i.title.toLowerCase().includes('photo'),
+    ],
   ];
 
   it.each(filterCases)('filters: %s', async (_name, query, match) => {
@@ -151,7 +171,10 @@ describe('gallery keyset paging against PostgreSQL', () => {
     const first = await page(ALICE, { limit: '10', tags: 'even' });
     const cursor = first.nextCursor!;
     const refused = async (userId: string, query: Record<string, string>) => {
-      const error = await page(userId, query).then(() => undefined, (caught: unknown) => caught);
+      const error = await page(userId, query).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('invalid_request');
     };
@@ -170,12 +193,18 @@ describe('gallery keyset paging against PostgreSQL', () => {
 
   /** The node types and index names of a plan, depth first. */
   function planNodes(plan: Record<string, unknown>): { type: string; index?: string; cond?: string }[] {
-    const node = { type: String(plan['Node Type']), index: plan['Index Name'] as string | undefined, cond: plan['Index Cond'] as string | undefined };
+    const node = {
+      type: String(plan['Node Type']),
+      index: plan['Index Name'] as string | undefined,
+      cond: plan['Index Cond'] as string | undefined,
+    };
     return [node, ...((plan.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(planNodes)];
   }
 
   async function explain(options: Parameters<typeof galleryPageSql>[0]) {
-    const [row] = await db.$queryRaw<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }[]>`EXPLAIN (FORMAT JSON) ${galleryPageSql(options)}`;
+    const [row] = await db.$queryRaw<
+      { 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }[]
+    >`EXPLAIN (FORMAT JSON) ${galleryPageSql(options)}`;
     return planNodes(row!['QUERY PLAN'][0].Plan);
   }
 

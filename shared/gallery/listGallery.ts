@@ -33,6 +33,7 @@ export async function listGallery(options: ListGalleryOptions): Promise<GalleryP
   const rows = await options.db.$queryRaw<UserImage[]>(galleryPageSql({ ...scope, after, limit: limit + 1 }));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeGalleryCursor(cursorSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
+  const nextCursor =
+    rows.length > limit && last ? encodeGalleryCursor(cursorSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
   return { items: await presentImages(page, { blobs: options.blobs, readTtlMinutes: options.readTtlMinutes }), nextCursor };
 }

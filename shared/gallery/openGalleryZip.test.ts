@@ -67,14 +67,24 @@ describe('gallery ZIP against PostgreSQL and Azurite', () => {
 
   it('refuses, before sending a byte, ids that are not the caller’s or files that do not exist yet', async () => {
     const bens = await seedStoredImage(db, blobs, 'zip-ben');
-    const notMine = await openGalleryZip({ db, blobs, userId: 'zip-ann', imageIds: [fifty[0]!.image.id, bens.image.id], variant: 'original', onError }).catch(
-      (error: unknown) => error,
-    );
+    const notMine = await openGalleryZip({
+      db,
+      blobs,
+      userId: 'zip-ann',
+      imageIds: [fifty[0]!.image.id, bens.image.id],
+      variant: 'original',
+      onError,
+    }).catch((error: unknown) => error);
     expect(notMine).toMatchObject({ code: 'not_found', details: { notFound: [bens.image.id] } });
     const queued = await seedStoredImage(db, blobs, 'zip-ann', { status: 'queued' });
-    const notReady = await openGalleryZip({ db, blobs, userId: 'zip-ann', imageIds: [queued.image.id], variant: 'processed', onError }).catch(
-      (error: unknown) => error,
-    );
+    const notReady = await openGalleryZip({
+      db,
+      blobs,
+      userId: 'zip-ann',
+      imageIds: [queued.image.id],
+      variant: 'processed',
+      onError,
+    }).catch((error: unknown) => error);
     expect(notReady).toMatchObject({ code: 'conflict', details: { notReady: [queued.image.id] } });
     const original = await openGalleryZip({ db, blobs, userId: 'zip-ann', imageIds: [queued.image.id], variant: 'original', onError });
     expect([...(await unzip(await readAll(original.stream))).values()]).toEqual([queued.original]);
@@ -85,7 +95,9 @@ describe('gallery ZIP against PostgreSQL and Azurite', () => {
     for (let n = 0; n < 50; n += 1) {
       // Noise does not compress: each original is a real PNG of about 1 MB.
       const pixels = randomBytes(580 * 580 * 3);
-      const original = await sharp(pixels, { raw: { width: 580, height: 580, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+      const original = await sharp(pixels, { raw: { width: 580, height: 580, channels: 3 } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
       large.push(await seedStoredImage(db, blobs, 'zip-ben', { status: 'queued', original }));
     }
     const total = large.reduce((sum, seeded) => sum + seeded.original.length, 0);
@@ -101,7 +113,14 @@ describe('gallery ZIP against PostgreSQL and Azurite', () => {
     let samples = 0;
     let received = 0;
     let sinceSample = 0;
-    const zip = await openGalleryZip({ db, blobs, userId: 'zip-ben', imageIds: large.map((s) => s.image.id), variant: 'original', onError });
+    const zip = await openGalleryZip({
+      db,
+      blobs,
+      userId: 'zip-ben',
+      imageIds: large.map((s) => s.image.id),
+      variant: 'original',
+      onError,
+    });
     await pipeline(
       zip.stream,
       new Writable({

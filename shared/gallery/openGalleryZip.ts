@@ -58,9 +58,13 @@ export async function openGalleryZip(options: OpenGalleryZipOptions): Promise<Ga
     }
   }
   if (notReady.length > 0) {
-    throw new AppError('conflict', `${notReady.length} of these images have no ${options.variant} file yet; leave them out or wait until they are ready.`, {
-      details: { notReady },
-    });
+    throw new AppError(
+      'conflict',
+      `${notReady.length} of these images have no ${options.variant} file yet; leave them out or wait until they are ready.`,
+      {
+        details: { notReady },
+      },
+    );
   }
   return { stream: zipBlobs({ blobs: options.blobs, entries, onError: options.onError }), entryCount: entries.length };
 }

@@ -28,7 +28,9 @@ describe('health checks against PostgreSQL and Azurite', () => {
   });
 
   it('names the failing dependency without describing it, and logs why', async () => {
-    const unreachable = BlobServiceClient.fromConnectionString(inject('azuriteConnectionString').replace(/:\d+\//, ':9/'), { retryOptions: { maxTries: 1 } });
+    const unreachable = BlobServiceClient.fromConnectionString(inject('azuriteConnectionString').replace(/:\d+\//, ':9/'), {
+      retryOptions: { maxTries: 1 },
+    });
     const deadBlobs = new BlobStore(unreachable, sharedKeySigner(blobs.client.credential as StorageSharedKeyCredential, unreachable.url));
     const deadDb = createDatabaseClient(database.url.replace(/:\d+\//, ':9/'));
     try {
@@ -46,7 +48,10 @@ describe('health checks against PostgreSQL and Azurite', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const silentDb = createDatabaseClient(`postgresql://postgres@127.0.0.1:${(silent.address() as net.AddressInfo).port}/detour`);
     try {
-      expect(await checkHealth({ db: silentDb, blobs, log, timeoutMs: 200 })).toEqual({ status: 'error', checks: { database: 'error', storage: 'ok' } });
+      expect(await checkHealth({ db: silentDb, blobs, log, timeoutMs: 200 })).toEqual({
+        status: 'error',
+        checks: { database: 'error', storage: 'ok' },
+      });
     } finally {
       silent.close();
       silentDb.$disconnect().catch(() => {});

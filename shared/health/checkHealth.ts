@@ -30,6 +30,9 @@ export async function checkHealth(options: CheckHealthOptions): Promise<Health> 
       clearTimeout(timer);
     }
   };
-  const [database, storage] = await Promise.all([probe('database', () => options.db.$queryRaw`SELECT 1`), probe('storage', () => options.blobs.ping())]);
+  const [database, storage] = await Promise.all([
+    probe('database', () => options.db.$queryRaw`SELECT 1`),
+    probe('storage', () => options.blobs.ping()),
+  ]);
   return { status: database === 'ok' && storage === 'ok' ? 'ok' : 'error', checks: { database, storage } };
 }

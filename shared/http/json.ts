@@ -2,5 +2,9 @@ import type { HttpResponseInit } from '@azure/functions';
 
 /** A JSON reply with the api.md content type. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, jsonBody: body, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } };
+  return {
+    status,
+    jsonBody: body,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  };
 }

@@ -30,9 +30,7 @@ export function publicRoute(handler: (request: HttpRequest, scope: RouteScope) =
   };
 }
 
-export function authenticatedRoute(
-  handler: (request: HttpRequest, scope: AuthenticatedScope) => Promise<HttpResponseInit>,
-): HttpHandler {
+export function authenticatedRoute(handler: (request: HttpRequest, scope: AuthenticatedScope) => Promise<HttpResponseInit>): HttpHandler {
   return publicRoute(async (request, scope) => {
     const { config, db } = scope.services;
     const user = await verifyAccessToken(bearerTokenFrom(request.headers.get('authorization')), config.auth);

@@ -35,14 +35,18 @@ describe('download links against PostgreSQL and Azurite', () => {
 
   it('is a conflict while the asked file does not exist yet', async () => {
     const { image } = await seedStoredImage(db, blobs, 'dl-ann', { status: 'queued' });
-    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'processed' }).catch((caught: unknown) => caught);
+    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'processed' }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'conflict' });
     expect(await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original' })).toHaveProperty('url');
   });
 
   it('treats another user’s image as missing', async () => {
     const { image } = await seedStoredImage(db, blobs, 'dl-ben');
-    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original' }).catch((caught: unknown) => caught);
+    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original' }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'not_found' });
   });
 });

@@ -26,7 +26,9 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     db = database.db;
     const connectionString = inject('azuriteConnectionString');
     blobs = BlobStore.fromSettings({ connectionString });
-    const unreachable = BlobServiceClient.fromConnectionString(connectionString.replace(/:\d+\//, ':9/'), { retryOptions: { maxTries: 1 } });
+    const unreachable = BlobServiceClient.fromConnectionString(connectionString.replace(/:\d+\//, ':9/'), {
+      retryOptions: { maxTries: 1 },
+    });
     unreachableBlobs = new BlobStore(unreachable, sharedKeySigner(blobs.client.credential as StorageSharedKeyCredential, unreachable.url));
     for (const user of ['del-ann', 'del-ben', 'del-cat', 'del-dan']) await seedUser(db, user);
   });
@@ -72,7 +74,12 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     const mine = [await seedStoredImage(db, blobs, 'del-ben'), await seedStoredImage(db, blobs, 'del-ben')];
     const theirs = await seedStoredImage(db, blobs, 'del-cat');
     const missing = 'cnosuchimage000000000000';
-    const result = await deleteImages({ db, blobs, userId: 'del-ben', imageIds: [mine[0]!.image.id, theirs.image.id, missing, mine[1]!.image.id, mine[0]!.image.id] });
+    const result = await deleteImages({
+      db,
+      blobs,
+      userId: 'del-ben',
+      imageIds: [mine[0]!.image.id, theirs.image.id, missing, mine[1]!.image.id, mine[0]!.image.id],
+    });
     expect(result).toEqual({ deleted: [mine[0]!.image.id, mine[1]!.image.id], notFound: [theirs.image.id, missing] });
     expect(await existing(theirs.image)).toBe(3);
     expect(await db.userImage.findUnique({ where: { id: theirs.image.id } })).toMatchObject({ deletedAt: null });
@@ -85,11 +92,17 @@ describe('deleting images against PostgreSQL and Azurite', () => {
   it('when storage fails, hides the images, keeps counting their stored bytes, and finishes on retry or by the purge', async () => {
     const first = await seedStoredImage(db, blobs, 'del-dan');
     const second = await seedStoredImage(db, blobs, 'del-dan');
-    const failure = await deleteImages({ db, blobs: unreachableBlobs, userId: 'del-dan', imageIds: [first.image.id, second.image.id] }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await deleteImages({
+      db,
+      blobs: unreachableBlobs,
+      userId: 'del-dan',
+      imageIds: [first.image.id, second.image.id],
+    }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AppError);
-    expect(failure).toMatchObject({ code: 'service_unavailable', details: { pending: expect.arrayContaining([first.image.id, second.image.id]) } });
+    expect(failure).toMatchObject({
+      code: 'service_unavailable',
+      details: { pending: expect.arrayContaining([first.image.id, second.image.id]) },
+    });
 
     // Nothing points at missing blobs and nothing is orphaned: rows and blobs are both still there, hidden.
     expect(await existing(first.image)).toBe(3);
@@ -106,7 +119,10 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     await expectQuotaMatches('del-dan');
 
     // The user retries: the marked image is finished.
-    expect(await deleteImages({ db, blobs, userId: 'del-dan', imageIds: [first.image.id] })).toEqual({ deleted: [first.image.id], notFound: [] });
+    expect(await deleteImages({ db, blobs, userId: 'del-dan', imageIds: [first.image.id] })).toEqual({
+      deleted: [first.image.id],
+      notFound: [],
+    });
     expect(await existing(first.image)).toBe(0);
     await expectQuotaMatches('del-dan');
 

@@ -34,11 +34,15 @@ export async function deleteImages(options: DeleteImagesOptions): Promise<Delete
 
   const { pending } = await finishImageDeletions({ db, blobs, images: marked });
   if (pending.length > 0) {
-    throw new AppError('service_unavailable', 'Some files could not be deleted just now. Those images are hidden; send the same request again to finish.', {
-      details: { pending: pending.map((image) => image.id) },
-      cause: pending[0]!.error,
-      retryAfterSeconds: 5,
-    });
+    throw new AppError(
+      'service_unavailable',
+      'Some files could not be deleted just now. Those images are hidden; send the same request again to finish.',
+      {
+        details: { pending: pending.map((image) => image.id) },
+        cause: pending[0]!.error,
+        retryAfterSeconds: 5,
+      },
+    );
   }
   const markedIds = new Set(marked.map((image) => image.id));
   return { deleted: requested.filter((id) => markedIds.has(id)), notFound: requested.filter((id) => !markedIds.has(id)) };

@@ -58,7 +58,11 @@ export async function finishImageDeletions(options: FinishImageDeletionsOptions)
  * so a blob that processing wrote but had not recorded yet goes too.
  */
 function blobsOf(image: Pick<UserImage, 'id' | 'userId' | 'originalPath'>): BlobLocation[] {
-  return [{ container: CONTAINERS.originals, name: image.originalPath }, processedBlob(image.userId, image.id), thumbnailBlob(image.userId, image.id)];
+  return [
+    { container: CONTAINERS.originals, name: image.originalPath },
+    processedBlob(image.userId, image.id),
+    thumbnailBlob(image.userId, image.id),
+  ];
 }
 
 async function deleteRows(db: Database, userId: string, ids: string[]): Promise<string[]> {

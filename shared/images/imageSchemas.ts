@@ -13,24 +13,26 @@ export const imageIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, 'not an image
 
 export const imageStatusSchema = z.enum(['pending_upload', 'queued', 'processing', 'ready', 'failed']);
 
-export const imageResourceSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  status: imageStatusSchema,
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  originalName: z.string(),
-  fileSize: z.number().int(),
-  fileType: z.string(),
-  dimensions: z.object({ width: z.number().int(), height: z.number().int() }).nullable(),
-  processingTime: z.number().int().nullable(),
-  quality: z.enum(['excellent', 'good', 'fair']).nullable(),
-  tags: z.array(z.string()),
-  isFavorite: z.boolean(),
-  isPublic: z.boolean(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  urls: z.object({ original: z.url().nullable(), processed: z.url().nullable(), thumbnail: z.url().nullable() }),
-  urlsExpireAt: z.iso.datetime(),
-}).meta({ id: 'Image' });
+export const imageResourceSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status: imageStatusSchema,
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    originalName: z.string(),
+    fileSize: z.number().int(),
+    fileType: z.string(),
+    dimensions: z.object({ width: z.number().int(), height: z.number().int() }).nullable(),
+    processingTime: z.number().int().nullable(),
+    quality: z.enum(['excellent', 'good', 'fair']).nullable(),
+    tags: z.array(z.string()),
+    isFavorite: z.boolean(),
+    isPublic: z.boolean(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    urls: z.object({ original: z.url().nullable(), processed: z.url().nullable(), thumbnail: z.url().nullable() }),
+    urlsExpireAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Image' });
 
 export type ImageResource = z.infer<typeof imageResourceSchema>;

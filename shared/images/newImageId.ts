@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
  * period sort together in indexes) and 80 random bits. It names blobs, so it is made by the server.
  */
 export function newImageId(now = Date.now()): string {
-  const random = BigInt(`0x${randomBytes(10).toString('hex')}`).toString(36).padStart(16, '0');
+  const random = BigInt(`0x${randomBytes(10).toString('hex')}`)
+    .toString(36)
+    .padStart(16, '0');
   return `c${now.toString(36).padStart(9, '0')}${random}`;
 }

@@ -19,7 +19,10 @@ export function storedImageFile(
 ): StoredImageFile | undefined {
   if (variant === 'original') {
     if (!hasStoredOriginal(image)) return undefined;
-    return { location: { container: CONTAINERS.originals, name: image.originalPath }, extension: image.originalPath.split('.').pop() ?? 'bin' };
+    return {
+      location: { container: CONTAINERS.originals, name: image.originalPath },
+      extension: image.originalPath.split('.').pop() ?? 'bin',
+    };
   }
   if (!image.processedPath) return undefined;
   return { location: { container: CONTAINERS.processed, name: image.processedPath }, extension: 'png' };

@@ -31,21 +31,31 @@ describe('updating an image against PostgreSQL', () => {
       changes: changes({ title: '  Mon chat  ', tags: [' Pets', 'pets', 'CATS '], isFavorite: true, isPublic: true }),
     });
     expect(updated).toMatchObject({ title: 'Mon chat', tags: ['pets', 'cats'], isFavorite: true, isPublic: true });
-    expect({ ...updated, title: image.title, tags: image.tags, isFavorite: false, isPublic: false, updatedAt: image.updatedAt }).toEqual(image);
+    expect({ ...updated, title: image.title, tags: image.tags, isFavorite: false, isPublic: false, updatedAt: image.updatedAt }).toEqual(
+      image,
+    );
 
     const partial = await updateImage({ db, userId: 'upd-ann', imageId: image.id, changes: changes({ isFavorite: false }) });
     expect(partial).toMatchObject({ title: 'Mon chat', tags: ['pets', 'cats'], isFavorite: false, isPublic: true });
   });
 
   it('refuses what api.md does not allow', () => {
-    for (const body of [{ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, { tags: ['x'.repeat(33)] }, { tags: ['  '] }, { title: '' }, { status: 'ready' }]) {
+    for (const body of [
+      { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) },
+      { tags: ['x'.repeat(33)] },
+      { tags: ['  '] },
+      { title: '' },
+      { status: 'ready' },
+    ]) {
       expect(() => changes(body)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
     }
   });
 
   it('treats another user’s image as missing and leaves it unchanged', async () => {
     const { image } = await seedStoredImage(db, blobs, 'upd-ben', { title: 'Ben’s' });
-    const error = await updateImage({ db, userId: 'upd-ann', imageId: image.id, changes: changes({ title: 'stolen' }) }).catch((caught: unknown) => caught);
+    const error = await updateImage({ db, userId: 'upd-ann', imageId: image.id, changes: changes({ title: 'stolen' }) }).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'not_found' });
     expect(await db.userImage.findUniqueOrThrow({ where: { id: image.id } })).toEqual(image);
   });

@@ -1,7 +1,22 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { discOnPlainBackground, gifImage, htmlPage, jpegWithExif, pngDeclaring, svgDrawing, truncatedJpeg } from '../../test/support/sampleImages.js';
-import { inspectImage, measureAlphaCoverage, renderThumbnail, sniffImageType, TooManyPixelsError, UndecodableImageError } from './imageMedia.js';
+import {
+  discOnPlainBackground,
+  gifImage,
+  htmlPage,
+  jpegWithExif,
+  pngDeclaring,
+  svgDrawing,
+  truncatedJpeg,
+} from '../../test/support/sampleImages.js';
+import {
+  inspectImage,
+  measureAlphaCoverage,
+  renderThumbnail,
+  sniffImageType,
+  TooManyPixelsError,
+  UndecodableImageError,
+} from './imageMedia.js';
 
 const MAX_PIXELS = 50_000_000;
 
@@ -57,7 +72,9 @@ describe('renderThumbnail', () => {
 describe('measureAlphaCoverage', () => {
   it('splits pixels into transparent, opaque and soft', async () => {
     const half = await sharp({ create: { width: 10, height: 10, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
-      .composite([{ input: { create: { width: 5, height: 10, channels: 4, background: { r: 9, g: 9, b: 9, alpha: 1 } } }, left: 0, top: 0 }])
+      .composite([
+        { input: { create: { width: 5, height: 10, channels: 4, background: { r: 9, g: 9, b: 9, alpha: 1 } } }, left: 0, top: 0 },
+      ])
       .png()
       .toBuffer();
     expect(await measureAlphaCoverage(half)).toEqual({ transparent: 0.5, opaque: 0.5, partial: 0 });

@@ -28,7 +28,8 @@ function describeOutcome(result: unknown): { outcome: string; userId?: string; d
   if (typeof result !== 'object' || result === null) return { outcome: 'ok' };
   const fields = result as Record<string, unknown>;
   const userId = typeof fields.userId === 'string' ? fields.userId : undefined;
-  if (typeof fields.outcome === 'string') return { outcome: fields.outcome, userId, detail: stringOrUndefined(fields.reason ?? fields.message) };
+  if (typeof fields.outcome === 'string')
+    return { outcome: fields.outcome, userId, detail: stringOrUndefined(fields.reason ?? fields.message) };
   for (const flag of ['ok', 'started', 'ready', 'marked'] as const) {
     if (typeof fields[flag] === 'boolean') {
       return { outcome: fields[flag] ? 'ok' : 'miss', userId, detail: stringOrUndefined(fields.reason ?? fields.message) };

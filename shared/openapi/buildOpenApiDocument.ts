@@ -1,6 +1,11 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { galleryDeleteRequestSchema, galleryDeleteResultSchema, galleryDownloadRequestSchema, galleryPageSchema } from '../gallery/gallerySchemas.js';
+import {
+  galleryDeleteRequestSchema,
+  galleryDeleteResultSchema,
+  galleryDownloadRequestSchema,
+  galleryPageSchema,
+} from '../gallery/gallerySchemas.js';
 import { galleryQuerySchema } from '../gallery/galleryQuerySchema.js';
 import { healthSchema } from '../health/healthSchema.js';
 import { imageDownloadQuerySchema } from '../images/imageDownloadQuerySchema.js';
@@ -41,7 +46,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
   const reply = (description: string, schema?: z.ZodType): ResponseConfig =>
     schema ? { description, content: { 'application/json': { schema } } } : { description };
   const errors = (statuses: ErrorStatus[]) =>
-    Object.fromEntries(statuses.map((status) => [status, { description: ERROR_STATUSES[status], content: { 'application/json': { schema: errorBodySchema } } }]));
+    Object.fromEntries(
+      statuses.map((status) => [
+        status,
+        { description: ERROR_STATUSES[status], content: { 'application/json': { schema: errorBodySchema } } },
+      ]),
+    );
   const route = (config: RouteConfig & { errors: ErrorStatus[]; public?: boolean }) => {
     const { errors: statuses, public: isPublic, ...rest } = config;
     registry.registerPath({
@@ -52,20 +62,28 @@ export function buildOpenApiDocument(): OpenApiDocument {
   };
 
   route({
-    method: 'post', path: '/uploads', tags: ['uploads'], summary: 'Ask for a direct upload link',
+    method: 'post',
+    path: '/uploads',
+    tags: ['uploads'],
+    summary: 'Ask for a direct upload link',
     request: { body: jsonBody(uploadRequestSchema) },
     responses: { 201: reply('The new image (`pending_upload`) and its write-only upload link.', uploadResponseSchema) },
     errors: [400, 403, 413, 415, 429],
   });
   route({
-    method: 'get', path: '/images/{id}', tags: ['images'], summary: 'One image',
+    method: 'get',
+    path: '/images/{id}',
+    tags: ['images'],
+    summary: 'One image',
     request: { params: imageIdParamsSchema },
     responses: { 200: reply('The image with fresh read links.', imageResourceSchema) },
     errors: [400, 404],
   });
   for (const method of ['patch', 'put'] as const) {
     route({
-      method, path: '/images/{id}', tags: ['images'],
+      method,
+      path: '/images/{id}',
+      tags: ['images'],
       summary: method === 'patch' ? 'Change title, tags, favourite or public flag' : 'Same as PATCH',
       request: { params: imageIdParamsSchema, body: jsonBody(imageUpdateSchema) },
       responses: { 200: reply('The updated image.', imageResourceSchema) },
@@ -73,19 +91,28 @@ export function buildOpenApiDocument(): OpenApiDocument {
     });
   }
   route({
-    method: 'delete', path: '/images/{id}', tags: ['images'], summary: 'Delete an image and its files',
+    method: 'delete',
+    path: '/images/{id}',
+    tags: ['images'],
+    summary: 'Delete an image and its files',
     request: { params: imageIdParamsSchema },
     responses: { 204: reply('Deleted; its bytes left `storageUsed`.') },
     errors: [400, 404, 503],
   });
   route({
-    method: 'post', path: '/images/{id}/retry', tags: ['images'], summary: 'Process a failed image again',
+    method: 'post',
+    path: '/images/{id}/retry',
+    tags: ['images'],
+    summary: 'Process a failed image again',
     request: { params: imageIdParamsSchema },
     responses: { 202: reply('Queued again.', imageResourceSchema) },
     errors: [400, 404, 409],
   });
   route({
-    method: 'get', path: '/images/{id}/download', tags: ['images'], summary: 'Download one file of an image',
+    method: 'get',
+    path: '/images/{id}/download',
+    tags: ['images'],
+    summary: 'Download one file of an image',
     request: { params: imageIdParamsSchema, query: imageDownloadQuerySchema },
     responses: {
       302: {
@@ -96,19 +123,28 @@ export function buildOpenApiDocument(): OpenApiDocument {
     errors: [400, 404, 409],
   });
   route({
-    method: 'get', path: '/gallery', tags: ['gallery'], summary: 'A page of your images',
+    method: 'get',
+    path: '/gallery',
+    tags: ['gallery'],
+    summary: 'A page of your images',
     request: { query: galleryQuerySchema },
     responses: { 200: reply('Newest (or oldest) first, keyset-paged.', galleryPageSchema) },
     errors: [400],
   });
   route({
-    method: 'delete', path: '/gallery', tags: ['gallery'], summary: 'Delete up to 100 images',
+    method: 'delete',
+    path: '/gallery',
+    tags: ['gallery'],
+    summary: 'Delete up to 100 images',
     request: { body: jsonBody(galleryDeleteRequestSchema) },
     responses: { 200: reply('What was deleted and which ids are not yours or missing.', galleryDeleteResultSchema) },
     errors: [400, 503],
   });
   route({
-    method: 'post', path: '/gallery/download', tags: ['gallery'], summary: 'Download up to 100 images as one ZIP',
+    method: 'post',
+    path: '/gallery/download',
+    tags: ['gallery'],
+    summary: 'Download up to 100 images as one ZIP',
     request: { body: jsonBody(galleryDownloadRequestSchema) },
     responses: {
       200: {
@@ -119,35 +155,55 @@ export function buildOpenApiDocument(): OpenApiDocument {
     errors: [400, 404, 409],
   });
   route({
-    method: 'post', path: '/images/{id}/share', tags: ['sharing'], summary: 'Create a public link to a ready image',
+    method: 'post',
+    path: '/images/{id}/share',
+    tags: ['sharing'],
+    summary: 'Create a public link to a ready image',
     request: { params: imageIdParamsSchema, body: jsonBody(shareLinkRequestSchema) },
     responses: { 201: reply('The link; its token is shown only now.', shareLinkSchema) },
     errors: [400, 404, 409],
   });
   route({
-    method: 'delete', path: '/images/{id}/share', tags: ['sharing'], summary: 'Revoke every link of an image',
+    method: 'delete',
+    path: '/images/{id}/share',
+    tags: ['sharing'],
+    summary: 'Revoke every link of an image',
     request: { params: imageIdParamsSchema },
     responses: { 204: reply('Every link of the image stopped working.') },
     errors: [400, 404],
   });
   route({
-    method: 'get', path: '/shared/{token}', tags: ['sharing'], summary: 'A shared image (no sign-in)', public: true,
+    method: 'get',
+    path: '/shared/{token}',
+    tags: ['sharing'],
+    summary: 'A shared image (no sign-in)',
+    public: true,
     request: { params: sharedTokenParamsSchema },
     responses: { 200: reply('The cut-out and thumbnail of the shared image.', sharedImageSchema) },
     errors: [400, 404],
   });
   route({
-    method: 'get', path: '/me/usage', tags: ['account'], summary: 'Your quota and statistics',
+    method: 'get',
+    path: '/me/usage',
+    tags: ['account'],
+    summary: 'Your quota and statistics',
     responses: { 200: reply('Computed now from your images.', usageSchema) },
     errors: [],
   });
   route({
-    method: 'get', path: '/health', tags: ['operations'], summary: 'Database and storage checks (no sign-in)', public: true,
+    method: 'get',
+    path: '/health',
+    tags: ['operations'],
+    summary: 'Database and storage checks (no sign-in)',
+    public: true,
     responses: { 200: reply('Every check passed.', healthSchema), 503: reply('At least one check failed.', healthSchema) },
     errors: [],
   });
   route({
-    method: 'get', path: '/openapi.json', tags: ['operations'], summary: 'This document',
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['operations'],
+    summary: 'This document',
     responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
     errors: [],
   });

@@ -34,7 +34,10 @@ describe('processing an image that is deleted meanwhile', () => {
   it('finalize removes the outputs of an image marked for deletion and does not make it ready', async () => {
     const { image, outputs } = await processingImageWithOutputs();
     await db.userImage.update({ where: { id: image.id }, data: { deletedAt: new Date() } });
-    expect(await finalizeImage({ db, blobs, log, imageId: image.id, userId, quality: 'good' })).toEqual({ ready: false, reason: 'the image was deleted' });
+    expect(await finalizeImage({ db, blobs, log, imageId: image.id, userId, quality: 'good' })).toEqual({
+      ready: false,
+      reason: 'the image was deleted',
+    });
     for (const output of outputs) expect(await blobs.sizeOf(output)).toBeUndefined();
     expect((await db.userImage.findUniqueOrThrow({ where: { id: image.id } })).status).toBe('processing');
   });

@@ -3,7 +3,9 @@ import { describeStepFailure } from './describeStepFailure.js';
 
 describe('describeStepFailure', () => {
   it('keeps the message of a failed activity and drops the prefix and the stack', () => {
-    const error = new Error("Activity function 'removeBackground' failed: The service answered 503 \n Error: x\n    at run (/app/a.js:1:1)");
+    const error = new Error(
+      "Activity function 'removeBackground' failed: The service answered 503 \n Error: x\n    at run (/app/a.js:1:1)",
+    );
     expect(describeStepFailure(error)).toBe('The service answered 503');
   });
   it('never returns an empty message', () => {

@@ -40,7 +40,9 @@ export async function finalizeImage(options: FinalizeImageOptions): Promise<Fina
     blobs.sizeOf(outputs[1]!),
   ]);
   if (originalSize === undefined || processedSize === undefined || thumbnailSize === undefined) {
-    throw new Error(`Image ${imageId} is missing a blob at finalize (original ${originalSize}, processed ${processedSize}, thumbnail ${thumbnailSize}).`);
+    throw new Error(
+      `Image ${imageId} is missing a blob at finalize (original ${originalSize}, processed ${processedSize}, thumbnail ${thumbnailSize}).`,
+    );
   }
   const storedBytes = BigInt(originalSize + processedSize + thumbnailSize);
 

@@ -46,7 +46,10 @@ export async function openSharedImage(options: OpenSharedImageOptions): Promise<
 
   const sign = (container: typeof CONTAINERS.processed | typeof CONTAINERS.thumbnails, name: string) =>
     options.blobs.createReadUrl({ container, name }, { ttlMinutes: SHARED_URL_TTL_MINUTES, notAfter: shared.expiresAt }, now);
-  const [processed, thumbnail] = await Promise.all([sign(CONTAINERS.processed, shared.processedPath), sign(CONTAINERS.thumbnails, shared.thumbnailPath)]);
+  const [processed, thumbnail] = await Promise.all([
+    sign(CONTAINERS.processed, shared.processedPath),
+    sign(CONTAINERS.thumbnails, shared.thumbnailPath),
+  ]);
   return {
     title: shared.title,
     dimensions: shared.width !== null && shared.height !== null ? { width: shared.width, height: shared.height } : null,

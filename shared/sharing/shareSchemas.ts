@@ -19,7 +19,9 @@ export const sharedTokenParamsSchema = z.object({ token: z.string().regex(/^[A-Z
 export const sharedImageSchema = z.object({
   title: z.string(),
   dimensions: z.object({ width: z.number().int(), height: z.number().int() }).nullable(),
-  urls: z.object({ processed: z.url(), thumbnail: z.url() }).meta({ description: 'Read links valid for at most 15 minutes, never past the share link.' }),
+  urls: z
+    .object({ processed: z.url(), thumbnail: z.url() })
+    .meta({ description: 'Read links valid for at most 15 minutes, never past the share link.' }),
   expiresAt: z.iso.datetime().meta({ description: 'When the share link stops working.' }),
 });
 

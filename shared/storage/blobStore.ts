@@ -83,7 +83,13 @@ export class BlobStore {
   }
 
   /** The one place a SAS is made: blob scope, the given permissions, started a little in the past. */
-  private async signedUrl(location: BlobLocation, permissions: 'cw' | 'r', expiresAt: Date, now: Date, contentDisposition?: string): Promise<SignedUrl> {
+  private async signedUrl(
+    location: BlobLocation,
+    permissions: 'cw' | 'r',
+    expiresAt: Date,
+    now: Date,
+    contentDisposition?: string,
+  ): Promise<SignedUrl> {
     const query = await this.signer.sign({
       containerName: location.container,
       blobName: location.name,

@@ -39,18 +39,28 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
 
   it('ignores blob names the product did not make and blobs without a pending row', async () => {
     const png = await discOnPlainBackground({ format: 'png' });
-    expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: 'pending-ann/../../x.png', content: png })).toMatchObject({
+    expect(
+      await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: 'pending-ann/../../x.png', content: png }),
+    ).toMatchObject({
       outcome: 'ignored',
     });
     expect(
-      await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: 'pending-ann/cnotarowatall0000000000_original.png', content: png }),
+      await checkUploadedOriginal({
+        db,
+        blobs,
+        maxInputPixels: 1e8,
+        blobName: 'pending-ann/cnotarowatall0000000000_original.png',
+        content: png,
+      }),
     ).toMatchObject({ outcome: 'ignored', reason: 'no image row for this blob' });
   });
 
   it('does not let a blob under another user id claim someone else’s row', async () => {
     const { image } = await request(100);
     const forged = `someone-else/${image.id}_original.png`;
-    expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: forged, content: htmlPage })).toMatchObject({ outcome: 'ignored' });
+    expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: forged, content: htmlPage })).toMatchObject({
+      outcome: 'ignored',
+    });
     expect((await db.userImage.findUniqueOrThrow({ where: { id: image.id } })).status).toBe('pending_upload');
   });
 
@@ -92,7 +102,14 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     await seedUser(db, 'pending-few', { storageLimitBytes: 1024 ** 3, imageLimit: 10 });
     events.length = 0;
     for (let i = 0; i < 10; i++) {
-      await requestUpload({ db, blobs, config, log, userId: 'pending-few', request: { fileName: 'a.png', contentType: 'image/png', size: 10 } });
+      await requestUpload({
+        db,
+        blobs,
+        config,
+        log,
+        userId: 'pending-few',
+        request: { fileName: 'a.png', contentType: 'image/png', size: 10 },
+      });
     }
     expect(events.filter((e) => e.event === 'quota_reached').map((e) => e.fields)).toEqual([
       { userId: 'pending-few', limit: 'images', percent: 90, used: 9, max: 10 },

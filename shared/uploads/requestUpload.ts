@@ -74,7 +74,14 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
       throw new AppError(
         'quota_exceeded',
         `This upload needs ${size} bytes but only ${quota.storageLimit - quota.storageUsed} of your ${quota.storageLimit} bytes are free.`,
-        { details: { limit: 'storage', storageUsed: Number(quota.storageUsed), storageLimit: Number(quota.storageLimit), size: request.size } },
+        {
+          details: {
+            limit: 'storage',
+            storageUsed: Number(quota.storageUsed),
+            storageLimit: Number(quota.storageLimit),
+            size: request.size,
+          },
+        },
       );
     }
     await tx.user.update({ where: { id: userId }, data: { storageUsed: { increment: size } } });
@@ -104,7 +111,13 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
     after: Number(quota.storageUsed + size),
     max: Number(quota.storageLimit),
   });
-  reportQuotaCrossings(options.log, { userId, limit: 'images', before: quota.imageCount, after: quota.imageCount + 1, max: quota.imageLimit });
+  reportQuotaCrossings(options.log, {
+    userId,
+    limit: 'images',
+    before: quota.imageCount,
+    after: quota.imageCount + 1,
+    max: quota.imageLimit,
+  });
 
   const upload = await options.blobs.createUploadUrl(original, config.sas.uploadTtlMinutes, now);
   return { image, contentType, upload };

@@ -53,7 +53,12 @@ describe('usage statistics against PostgreSQL', () => {
     const qualities: ImageQuality[] = ['excellent', 'good', 'good', 'fair'];
     const times = Array.from({ length: 23 }, (_, n) => 500 + ((n * 7919) % 4000));
     const rows: Row[] = [
-      ...times.map((processingTime, n) => ({ fileType: n % 3 ? 'image/jpeg' : 'image/png', status: 'ready' as const, quality: qualities[n % 4], processingTime })),
+      ...times.map((processingTime, n) => ({
+        fileType: n % 3 ? 'image/jpeg' : 'image/png',
+        status: 'ready' as const,
+        quality: qualities[n % 4],
+        processingTime,
+      })),
       { fileType: 'image/webp', status: 'pending_upload' },
       { fileType: 'image/webp', status: 'queued' },
       { fileType: 'image/avif', status: 'processing' },

@@ -20,7 +20,8 @@ describe('gallery API through the devhost', () => {
     app = await startTestApp();
     await seedUser(app.db, 'api-ann');
     token = await app.tokenFor('api-ann');
-    for (let n = 0; n < 50; n += 1) images.push(await seedStoredImage(app.db, app.blobs, 'api-ann', { title: `Photo ${n}`, tags: n % 2 ? ['odd'] : [] }));
+    for (let n = 0; n < 50; n += 1)
+      images.push(await seedStoredImage(app.db, app.blobs, 'api-ann', { title: `Photo ${n}`, tags: n % 2 ? ['odd'] : [] }));
   });
   afterAll(() => app?.stop());
 
@@ -38,7 +39,10 @@ describe('gallery API through the devhost', () => {
     for (const seeded of images) {
       expect(entries.get(`${seeded.image.title.replace(' ', '-')}_${seeded.image.id}.png`)).toEqual(seeded.processed);
     }
-    const tooMany = await app.api('POST', '/api/gallery/download', { token, body: { ids: Array.from({ length: 101 }, () => images[0]!.image.id) } });
+    const tooMany = await app.api('POST', '/api/gallery/download', {
+      token,
+      body: { ids: Array.from({ length: 101 }, () => images[0]!.image.id) },
+    });
     expect(tooMany.status).toBe(400);
   });
 
@@ -52,7 +56,14 @@ describe('gallery API through the devhost', () => {
     expect(second.body.nextCursor).toBeNull();
     expect(new Set([...page.items, ...second.body.items].map((item: { id: string }) => item.id)).size).toBe(25);
 
-    for (const query of ['limit=0', 'limit=101', 'sort=sideways', 'favourite=true', 'from=yesterday', `cursor=${encodeURIComponent(page.nextCursor!)}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'sort=sideways',
+      'favourite=true',
+      'from=yesterday',
+      `cursor=${encodeURIComponent(page.nextCursor!)}`,
+    ]) {
       const refused = await app.api('GET', `/api/gallery?${query}`, { token });
       expect(refused.status, query).toBe(400);
       expect(refused.body.error.code).toBe('invalid_request');
@@ -63,7 +74,10 @@ describe('gallery API through the devhost', () => {
     const [seeded] = images;
     const shown = await app.api('GET', `/api/images/${seeded!.image.id}`, { token });
     expect(imageResourceSchema.parse(shown.body)).toMatchObject({ id: seeded!.image.id, status: 'ready' });
-    const updated = await app.api('PATCH', `/api/images/${seeded!.image.id}`, { token, body: { title: ' Été ', tags: ['A', 'a ', 'b'], isFavorite: true } });
+    const updated = await app.api('PATCH', `/api/images/${seeded!.image.id}`, {
+      token,
+      body: { title: ' Été ', tags: ['A', 'a ', 'b'], isFavorite: true },
+    });
     expect(updated.body).toMatchObject({ title: 'Été', tags: ['a', 'b'], isFavorite: true, isPublic: false });
     const replaced = await app.api('PUT', `/api/images/${seeded!.image.id}`, { token, body: { isPublic: true } });
     expect(replaced.body).toMatchObject({ title: 'Été', tags: ['a', 'b'], isPublic: true });
@@ -119,7 +133,10 @@ describe('gallery API through the devhost', () => {
   });
 
   it('serves health without sign-in and the committed OpenAPI document', async () => {
-    expect(await app.api('GET', '/api/health')).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', storage: 'ok' } } });
+    expect(await app.api('GET', '/api/health')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', checks: { database: 'ok', storage: 'ok' } },
+    });
     const document = await app.api('GET', '/api/openapi.json', { token });
     expect(document.status).toBe(200);
     expect(document.body).toEqual(JSON.parse(await readFile(new URL('../../docs/openapi.json', import.meta.url), 'utf8')));

@@ -97,9 +97,18 @@ describe('ownership: user B using user A’s ids, through the HTTP API', () => {
   it('every route but health and shared links wants a token', async () => {
     const id = alices.image.id;
     for (const [method, route] of [
-      ['GET', `/api/images/${id}`], ['PATCH', `/api/images/${id}`], ['PUT', `/api/images/${id}`], ['DELETE', `/api/images/${id}`],
-      ['GET', `/api/images/${id}/download`], ['POST', `/api/images/${id}/share`], ['DELETE', `/api/images/${id}/share`],
-      ['GET', '/api/gallery'], ['DELETE', '/api/gallery'], ['POST', '/api/gallery/download'], ['GET', '/api/me/usage'], ['GET', '/api/openapi.json'],
+      ['GET', `/api/images/${id}`],
+      ['PATCH', `/api/images/${id}`],
+      ['PUT', `/api/images/${id}`],
+      ['DELETE', `/api/images/${id}`],
+      ['GET', `/api/images/${id}/download`],
+      ['POST', `/api/images/${id}/share`],
+      ['DELETE', `/api/images/${id}/share`],
+      ['GET', '/api/gallery'],
+      ['DELETE', '/api/gallery'],
+      ['POST', '/api/gallery/download'],
+      ['GET', '/api/me/usage'],
+      ['GET', '/api/openapi.json'],
     ] as const) {
       const response = await app.api(method, route);
       expect(response.status, `${method} ${route}`).toBe(401);

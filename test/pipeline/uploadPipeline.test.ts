@@ -62,7 +62,14 @@ describe('upload → blob trigger → queue → orchestration → remover → th
       .filter((json): json is string => json !== undefined)
       .map((json) => JSON.parse(json) as Record<string, unknown>)
       .filter((event) => event.imageId === imageId);
-    expect(steps.map((event) => event.step)).toEqual(['checkOriginal', 'startOrchestration', 'markProcessing', 'removeBackground', 'makeThumbnail', 'finalizeImage']);
+    expect(steps.map((event) => event.step)).toEqual([
+      'checkOriginal',
+      'startOrchestration',
+      'markProcessing',
+      'removeBackground',
+      'makeThumbnail',
+      'finalizeImage',
+    ]);
     for (const event of steps) {
       expect(event).toMatchObject({ outcome: expect.stringMatching(/^(ok|queued|started)$/), durationMs: expect.any(Number) });
       if (event.step !== 'startOrchestration') expect(event.userId).toBe('pipeline-alice');
@@ -128,7 +135,10 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(heic.body.error.message).toMatch(/HEIC/);
     const gif = await app.api('POST', '/api/uploads', { token, body: { fileName: 'a.gif', contentType: 'image/gif', size: 10 } });
     expect(gif.status).toBe(415);
-    const huge = await app.api('POST', '/api/uploads', { token, body: { fileName: 'a.jpg', contentType: 'image/jpeg', size: 26 * 1024 * 1024 } });
+    const huge = await app.api('POST', '/api/uploads', {
+      token,
+      body: { fileName: 'a.jpg', contentType: 'image/jpeg', size: 26 * 1024 * 1024 },
+    });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
     const invalid = await app.api('POST', '/api/uploads', { token, body: { fileName: '', contentType: 'image/jpeg', size: -1, extra: 1 } });

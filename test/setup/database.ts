@@ -15,8 +15,7 @@ declare module 'vitest' {
  * Where the tests' databases live: a PostgreSQL server on which this user may CREATE DATABASE.
  * The URL names the maintenance database used to create and drop the run's databases.
  */
-export const TEST_DATABASE_SERVER_URL =
-  process.env.TEST_DATABASE_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const TEST_DATABASE_SERVER_URL = process.env.TEST_DATABASE_URL?.trim() || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 /** Every database a run creates starts with this, then the run's start time (base 36) and a random tag. */
 export const TEST_DATABASE_PREFIX = 'detour_test_';

@@ -46,9 +46,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: () =>
       (dropped ??= (async () => {
         await db.$disconnect().catch(() => {});
-        await withMaintenanceClient((admin) =>
-          admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-        );
+        await withMaintenanceClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
       })()),
   };
 }

@@ -4,7 +4,9 @@ import { crc32 } from 'node:zlib';
 /** Real image files for tests, made on the fly with sharp. */
 
 /** A coloured disc on a plain light background: what a clean cut-out is expected of. */
-export async function discOnPlainBackground(options: { width?: number; height?: number; format?: 'jpeg' | 'png' | 'webp' | 'avif' } = {}): Promise<Buffer> {
+export async function discOnPlainBackground(
+  options: { width?: number; height?: number; format?: 'jpeg' | 'png' | 'webp' | 'avif' } = {},
+): Promise<Buffer> {
   const width = options.width ?? 640;
   const height = options.height ?? 480;
   const radius = Math.round(Math.min(width, height) * 0.3);
@@ -36,7 +38,11 @@ export async function jpegWithExif(): Promise<Buffer> {
 
 /** A valid small PNG whose header claims `width`×`height` pixels (a decompression bomb's header). */
 export async function pngDeclaring(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } }).png().toBuffer());
+  const png = Buffer.from(
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer(),
+  );
   // IHDR data starts at byte 16 (8 signature + 4 length + 4 type); its CRC covers type + data.
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);
@@ -52,8 +58,12 @@ export async function truncatedJpeg(): Promise<Buffer> {
 
 export const htmlPage = Buffer.from('<!doctype html><html><head><title>hi</title></head><body><script>alert(1)</script></body></html>');
 
-export const svgDrawing = Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+export const svgDrawing = Buffer.from(
+  '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+);
 
 export async function gifImage(): Promise<Buffer> {
-  return sharp({ create: { width: 16, height: 16, channels: 3, background: '#00ff00' } }).gif().toBuffer();
+  return sharp({ create: { width: 16, height: 16, channels: 3, background: '#00ff00' } })
+    .gif()
+    .toBuffer();
 }

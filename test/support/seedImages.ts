@@ -26,14 +26,21 @@ export interface SeededImage {
 /** A small PNG of a colour no other call of this process made (so files cannot be mixed up unnoticed). */
 export async function distinctPng(size = 24): Promise<Buffer> {
   const background = { r: randomInt(256), g: randomInt(256), b: randomInt(256), alpha: 1 };
-  return sharp({ create: { width: size, height: size, channels: 4, background } }).png().toBuffer();
+  return sharp({ create: { width: size, height: size, channels: 4, background } })
+    .png()
+    .toBuffer();
 }
 
 /**
  * An image as the pipeline leaves it: its blobs really stored in Blob Storage, its row, and the
  * owner's quota counting it (storageUsed += the blobs' bytes, imageCount += 1), in one transaction.
  */
-export async function seedStoredImage(db: Database, blobs: BlobStore, userId: string, options: SeedStoredImageOptions = {}): Promise<SeededImage> {
+export async function seedStoredImage(
+  db: Database,
+  blobs: BlobStore,
+  userId: string,
+  options: SeedStoredImageOptions = {},
+): Promise<SeededImage> {
   const status = options.status ?? 'ready';
   const createdAt = options.createdAt ?? new Date();
   const id = newImageId(createdAt.getTime());

@@ -81,7 +81,10 @@ async function startProduct(databaseUrl: string): Promise<RunningProduct> {
   const stop = async () => {
     if (exitCode !== undefined || child.pid === undefined) return;
     process.kill(-child.pid, 'SIGTERM');
-    const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000))]);
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
+    ]);
     if (!stopped) {
       process.kill(-child.pid, 'SIGKILL');
       await exited;
@@ -92,14 +95,22 @@ async function startProduct(databaseUrl: string): Promise<RunningProduct> {
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`the product exited with code ${exitCode} before serving:\n${lastLines(output)}`);
     const [health, page] = await Promise.all([
-      fetch(`${baseUrl}/api/health`).then((response) => response.status, () => 0),
-      fetch(`${baseUrl}/gallery`).then((response) => response.status, () => 0),
+      fetch(`${baseUrl}/api/health`).then(
+        (response) => response.status,
+        () => 0,
+      ),
+      fetch(`${baseUrl}/gallery`).then(
+        (response) => response.status,
+        () => 0,
+      ),
     ]);
     if (health === 200 && page === 200) return { baseUrl, output, stop };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   await stop();
-  throw new Error(`the product did not serve a healthy API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`);
+  throw new Error(
+    `the product did not serve a healthy API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`,
+  );
 }
 
 /** The number at the end of the cut-out layer's `inset(… N%)`: how much of the original shows. */
@@ -209,7 +220,10 @@ describe('the gallery page in Chromium against the product', () => {
     ];
     await page.locator('input[type="file"]').setInputFiles(files);
     for (const file of files) {
-      await page.locator('.upload', { hasText: file.name }).locator('.upload-status', { hasText: /^Ready$/ }).waitFor({ timeout: PIPELINE_TIMEOUT_MS });
+      await page
+        .locator('.upload', { hasText: file.name })
+        .locator('.upload-status', { hasText: /^Ready$/ })
+        .waitFor({ timeout: PIPELINE_TIMEOUT_MS });
     }
     const timeline = await page.evaluate(() => (window as unknown as { uploadTimeline: UploadTimelineEntry[] }).uploadTimeline);
     for (const file of files) {
@@ -225,7 +239,9 @@ describe('the gallery page in Chromium against the product', () => {
     for (const title of ['sunset-disc', 'plain-disc']) {
       const thumbnail = grid.locator(`img[alt="Cut-out of ${title}"]`);
       await thumbnail.waitFor({ timeout: PIPELINE_TIMEOUT_MS });
-      await expect.poll(() => thumbnail.evaluate((image) => (image as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(() => thumbnail.evaluate((image) => (image as HTMLImageElement).naturalWidth), { timeout: 15_000 })
+        .toBeGreaterThan(0);
     }
     await expect.poll(() => page.getByText('Images: 2 of').count()).toBe(1);
     await page.screenshot({ path: path.join(screenshotFolder, 'gallery-grid.png'), fullPage: true });
@@ -267,7 +283,10 @@ describe('the gallery page in Chromium against the product', () => {
     await dialog.locator('button[aria-pressed="true"]', { hasText: 'Favourite' }).waitFor();
 
     // Download its cut-out: a PNG through the API's redirect to Blob Storage.
-    const [cutoutDownload] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download cut-out' }).click()]);
+    const [cutoutDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Download cut-out' }).click(),
+    ]);
     const cutoutBytes = await readFile((await cutoutDownload.path())!);
     expect(cutoutBytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
@@ -291,7 +310,10 @@ describe('the gallery page in Chromium against the product', () => {
     await dialog.waitFor({ state: 'hidden' });
 
     const sunsetCard = grid.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Open sunset-disc' }) });
-    expect(await sunsetCard.getByRole('list', { name: 'Tags of sunset-disc' }).getByRole('listitem').allTextContents()).toEqual(['sunset', 'e2e']);
+    expect(await sunsetCard.getByRole('list', { name: 'Tags of sunset-disc' }).getByRole('listitem').allTextContents()).toEqual([
+      'sunset',
+      'e2e',
+    ]);
     await sunsetCard.getByRole('img', { name: 'Favourite' }).waitFor();
 
     // Filter by that tag: only that image is left; clearing the filters brings both back.

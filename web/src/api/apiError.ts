@@ -23,9 +23,7 @@ export class ApiError extends Error {
   /** The fields named in `details`, when the server listed them. */
   get fieldProblems(): FieldProblem[] {
     if (!Array.isArray(this.details)) return [];
-    return this.details.filter(
-      (entry): entry is FieldProblem => typeof entry?.field === 'string' && typeof entry?.message === 'string',
-    );
+    return this.details.filter((entry): entry is FieldProblem => typeof entry?.field === 'string' && typeof entry?.message === 'string');
   }
 
   /** The message for a person: the server's message, each failing field, and when to try again. */
@@ -45,7 +43,13 @@ export class ApiError extends Error {
       return new ApiError(response.status, error.code, error.message, error.details, retryAfterSeconds);
     }
     const reason = response.statusText ? `${response.status} ${response.statusText}` : String(response.status);
-    return new ApiError(response.status, `http_${response.status}`, `The server answered ${reason} without an explanation.`, undefined, retryAfterSeconds);
+    return new ApiError(
+      response.status,
+      `http_${response.status}`,
+      `The server answered ${reason} without an explanation.`,
+      undefined,
+      retryAfterSeconds,
+    );
   }
 
   static unreachable(cause: unknown): ApiError {

@@ -9,7 +9,15 @@ describe('galleryQueryString', () => {
   it('names every filter as api.md does, with the cursor of the next page', () => {
     const query = new URLSearchParams(
       galleryQueryString(
-        { sort: 'oldest', favoritesOnly: true, tags: ['pets', 'summer'], from: '2025-05-01', to: '2025-05-31', q: '  cat ', status: 'ready' },
+        {
+          sort: 'oldest',
+          favoritesOnly: true,
+          tags: ['pets', 'summer'],
+          from: '2025-05-01',
+          to: '2025-05-31',
+          q: '  cat ',
+          status: 'ready',
+        },
         { limit: 10, cursor: 'abc' },
       ),
     );

@@ -17,7 +17,14 @@ export const NO_FILTERS: GalleryFilters = { sort: 'newest', favoritesOnly: false
 
 /** True when the filters can leave an image out (the sort alone leaves every image in). */
 export function narrowsGallery(filters: GalleryFilters): boolean {
-  return filters.favoritesOnly || filters.tags.length > 0 || filters.from !== '' || filters.to !== '' || filters.q.trim() !== '' || filters.status !== '';
+  return (
+    filters.favoritesOnly ||
+    filters.tags.length > 0 ||
+    filters.from !== '' ||
+    filters.to !== '' ||
+    filters.q.trim() !== '' ||
+    filters.status !== ''
+  );
 }
 
 /** Tags typed as `a, b, c`, cleaned as the API cleans them: trimmed, lower-cased, de-duplicated. */

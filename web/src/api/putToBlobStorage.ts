@@ -41,7 +41,9 @@ export function putToBlobStorage(upload: UploadTicket['upload'], file: Blob, onP
       reject(new BlobUploadError(request.status, `Storage refused the file (${reason}).`));
     });
     request.addEventListener('error', () => {
-      reject(new BlobUploadError(0, 'The file could not be sent to storage: the connection failed or storage does not admit this page (CORS).'));
+      reject(
+        new BlobUploadError(0, 'The file could not be sent to storage: the connection failed or storage does not admit this page (CORS).'),
+      );
     });
     request.send(file);
   });

@@ -43,7 +43,11 @@ export function LocalSignIn({ onSignedIn, notice }: LocalSignInProps) {
     <main className="sign-in">
       <h1>detour</h1>
       <p>Your background-removal history. Local sign-in: no password, for trying the product on this machine.</p>
-      {notice && <p role="status" className="notice">{notice}</p>}
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit} aria-busy={busy}>
         <label htmlFor={inputId}>User name</label>
         <input

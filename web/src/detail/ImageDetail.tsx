@@ -53,7 +53,9 @@ export function ImageDetail({ api, image, onChanged, onDeleted, onClose }: Image
 
   const download = (variant: ImageVariant) =>
     run(async () => {
-      saveFile(await api.downloadImage(image.id, variant, variant === 'original' ? image.originalName : cutoutFileName(image.originalName)));
+      saveFile(
+        await api.downloadImage(image.id, variant, variant === 'original' ? image.originalName : cutoutFileName(image.originalName)),
+      );
     });
 
   const remove = () => {

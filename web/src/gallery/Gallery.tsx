@@ -114,7 +114,6 @@ export function Gallery({ api }: GalleryProps) {
     });
   }, []);
 
-
   const deleteSelected = () => {
     const ids = [...selected];
     if (!window.confirm(`Delete ${ids.length} image${ids.length === 1 ? '' : 's'} and their files? This cannot be undone.`)) return;

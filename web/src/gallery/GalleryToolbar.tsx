@@ -51,7 +51,13 @@ export function GalleryToolbar({ filters, onChange }: GalleryToolbarProps) {
     <form className="gallery-toolbar" role="search" aria-label="Filter the gallery" onSubmit={(event) => event.preventDefault()}>
       <span className="field">
         <label htmlFor={`${id}-q`}>Search</label>
-        <input id={`${id}-q`} type="search" value={draft.q} placeholder="Title or file name" onChange={(event) => set('q', event.target.value)} />
+        <input
+          id={`${id}-q`}
+          type="search"
+          value={draft.q}
+          placeholder="Title or file name"
+          onChange={(event) => set('q', event.target.value)}
+        />
       </span>
 
       <span className="field">
@@ -66,12 +72,24 @@ export function GalleryToolbar({ filters, onChange }: GalleryToolbarProps) {
 
       <span className="field">
         <label htmlFor={`${id}-from`}>From</label>
-        <input id={`${id}-from`} type="date" value={draft.from} max={draft.to || undefined} onChange={(event) => set('from', event.target.value)} />
+        <input
+          id={`${id}-from`}
+          type="date"
+          value={draft.from}
+          max={draft.to || undefined}
+          onChange={(event) => set('from', event.target.value)}
+        />
       </span>
 
       <span className="field">
         <label htmlFor={`${id}-to`}>To</label>
-        <input id={`${id}-to`} type="date" value={draft.to} min={draft.from || undefined} onChange={(event) => set('to', event.target.value)} />
+        <input
+          id={`${id}-to`}
+          type="date"
+          value={draft.to}
+          min={draft.from || undefined}
+          onChange={(event) => set('to', event.target.value)}
+        />
       </span>
 
       <span className="field">

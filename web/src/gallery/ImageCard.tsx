@@ -33,12 +33,7 @@ export function ImageCard({ image, selected, onToggleSelected, onOpen, onLinksEx
         )}
       </button>
       <div className="image-caption">
-        <input
-          type="checkbox"
-          checked={selected}
-          onChange={() => onToggleSelected(image.id)}
-          aria-label={`Select ${image.title}`}
-        />
+        <input type="checkbox" checked={selected} onChange={() => onToggleSelected(image.id)} aria-label={`Select ${image.title}`} />
         <span className="image-title" title={image.originalName}>
           {image.title}
         </span>

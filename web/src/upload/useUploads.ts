@@ -77,7 +77,14 @@ export function useUploads(api: ApiClient, onImage: (image: ImageResource) => vo
 
   const add = useCallback(
     (files: readonly File[]) => {
-      const added = files.map((file) => ({ key: `upload-${(nextKey += 1)}`, file, phase: 'requesting' as const, progress: 0, image: null, error: null }));
+      const added = files.map((file) => ({
+        key: `upload-${(nextKey += 1)}`,
+        file,
+        phase: 'requesting' as const,
+        progress: 0,
+        image: null,
+        error: null,
+      }));
       setItems((current) => [...added, ...current]);
       for (const item of added) void send(item.key, item.file);
     },
@@ -122,7 +129,12 @@ export function useUploads(api: ApiClient, onImage: (image: ImageResource) => vo
         if (item.image?.id !== image.id) return item;
         // While the bytes are still on their way, the record stays pending: keep the sending phase.
         if (item.phase === 'requesting' || item.phase === 'sending' || item.phase === 'refused') return { ...item, image };
-        return { ...item, image, phase: phaseOf(image), error: image.status === 'failed' ? (image.error?.message ?? 'Processing failed.') : null };
+        return {
+          ...item,
+          image,
+          phase: phaseOf(image),
+          error: image.status === 'failed' ? (image.error?.message ?? 'Processing failed.') : null,
+        };
       }),
     );
   }, []);
