@@ -1,0 +1,188 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
+import { parseBicep } from './check/bicepReader.js';
+import {
+  checkAlertsMatchTheCode,
+  checkAppRoles,
+  checkBindingConnections,
+  checkBlobEventSubscription,
+  checkDatabaseIsPrivate,
+  checkDataStorage,
+  checkEveryConfigVariableIsSet,
+  checkHostSettings,
+  checkMigrationExtensionsAreAllowed,
+  checkSettingValuesPassTheLoader,
+  checkStorageAccountsAreLocked,
+  DATA_ACCOUNT,
+} from './check/productChecks.js';
+import { codeSources, edited, migrationScripts, readSources, repositoryRoot as root } from './check/templates.js';
+
+/**
+ * What the templates must do for this product (infra/check/productChecks.ts), checked offline against
+ * the code; each check is also shown to fail on a copy of the templates with one error seeded in.
+ */
+
+describe('infra templates', () => {
+  const sources = readSources();
+  const functionSources = codeSources('functions');
+  const allCode = [...functionSources, ...codeSources('shared')];
+
+  it('parses every template, including those the checks do not read', () => {
+    const all = readdirSync(path.join(root, 'infra'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.bicep'));
+    for (const file of all) expect(() => parseBicep(file, readFileSync(path.join(root, 'infra', file), 'utf8'))).not.toThrow();
+  });
+
+  it('sets every variable shared/config.ts reads, apart from the explicit exclusions', () => {
+    expect(checkEveryConfigVariableIsSet(sources)).toEqual([]);
+  });
+
+  it('sets values that pass the configuration loader in production', () => {
+    expect(checkSettingValuesPassTheLoader(sources)).toEqual([]);
+  });
+
+  it('configures every binding connection with the managed identity, never a connection string', () => {
+    expect(checkBindingConnections(sources, functionSources)).toEqual([]);
+  });
+
+  it('gives the Functions host identity-based storage for Durable Functions and authenticated telemetry', () => {
+    expect(checkHostSettings(sources)).toEqual([]);
+  });
+
+  it('grants each role the code needs, and secrets only as Key Vault references to exactly those secrets', () => {
+    expect(checkAppRoles(sources)).toEqual([]);
+  });
+
+  it('creates every container and queue the code uses, with the lifecycle rule and CORS', () => {
+    expect(checkDataStorage(sources)).toEqual([]);
+  });
+
+  it('locks both storage accounts to identity access over TLS 1.2, LRS, nothing public', () => {
+    expect(checkStorageAccountsAreLocked(sources)).toEqual([]);
+  });
+
+  it('keeps PostgreSQL off the public network, reachable through its private endpoint', () => {
+    expect(checkDatabaseIsPrivate(sources)).toEqual([]);
+  });
+
+  it('allow-lists every PostgreSQL extension the migrations create', () => {
+    expect(checkMigrationExtensionsAreAllowed(sources, migrationScripts())).toEqual([]);
+  });
+
+  it('subscribes the Event Grid blob trigger the code registers to BlobCreated in originals/', () => {
+    expect(checkBlobEventSubscription(sources, functionSources)).toEqual([]);
+  });
+
+  it('alerts on the events and pipeline steps the code logs', () => {
+    expect(checkAlertsMatchTheCode(sources, allCode)).toEqual([]);
+  });
+
+  it('has an azure.yaml that deploys the Function App and runs hooks that exist', () => {
+    const azureYaml = readFileSync(path.join(root, 'azure.yaml'), 'utf8');
+    expect(azureYaml).toMatch(/^\s{4}host: function$/m);
+    expect(azureYaml).toMatch(/^\s{4}language: ts$/m);
+    expect(azureYaml).toMatch(/^\s{2}api:$/m);
+    expect(sources['infra/app/api.bicep']).toContain("'azd-service-name': 'api'");
+    for (const [, script] of azureYaml.matchAll(/run: \.\/(\S+)/g)) expect(existsSync(path.join(root, script!)), script).toBe(true);
+  });
+});
+
+describe('the checks fail on a broken template', () => {
+  const sources = readSources();
+  const functionSources = codeSources('functions');
+
+  it('when a migration needs an extension the server does not allow', () => {
+    const broken = edited(sources, 'infra/app/database.bicep', "value: 'PG_TRGM'", "value: ''");
+    expect(checkMigrationExtensionsAreAllowed(broken, migrationScripts())).toEqual([
+      'extension pg_trgm is created by a migration but not in azure.extensions',
+    ]);
+  });
+
+  it('when an app setting is removed', () => {
+    const broken = edited(
+      sources,
+      'infra/main.bicep',
+      "      CURSOR_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.cursorSecretUri})'\n",
+      '',
+    );
+    expect(checkEveryConfigVariableIsSet(broken)).toEqual(['CURSOR_SECRET is read by shared/config.ts but not set by infra/main.bicep']);
+  });
+
+  it('when a setting is left behind after the code stopped reading it', () => {
+    const stale = edited(
+      sources,
+      'infra/main.bicep',
+      "      DETOUR_ENV: 'production'\n",
+      "      DETOUR_ENV: 'production'\n      LOG_LEVEL: 'info'\n",
+    );
+    expect(checkEveryConfigVariableIsSet(stale)).toEqual(['LOG_LEVEL is set by infra/main.bicep but shared/config.ts no longer reads it']);
+  });
+
+  it('when a setting gets a value the loader refuses', () => {
+    const broken = edited(sources, 'infra/main.bicep', 'param uploadSasTtlMinutes int = 10', 'param uploadSasTtlMinutes int = 90');
+    expect(checkSettingValuesPassTheLoader(broken).join()).toContain('UPLOAD_SAS_TTL_MINUTES');
+  });
+
+  it('when a secret becomes a plain value', () => {
+    const broken = edited(
+      sources,
+      'infra/main.bicep',
+      "AUTH_JWT_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.authJwtSecretUri})'",
+      'AUTH_JWT_SECRET: authJwtSecret',
+    );
+    expect(checkAppRoles(broken)).toContain('AUTH_JWT_SECRET is not a Key Vault reference');
+  });
+
+  it('when the data connection falls back to a connection string', () => {
+    const broken = edited(
+      sources,
+      'infra/main.bicep',
+      "DataStorage__credential: 'managedidentity'",
+      "DataStorage: 'DefaultEndpointsProtocol=https'",
+    );
+    expect(checkBindingConnections(broken, functionSources)).toEqual([
+      'DataStorage is a connection string setting; use DataStorage__* with the identity',
+      'DataStorage__credential is not managedidentity',
+    ]);
+  });
+
+  it('when a container is no longer created', () => {
+    const broken = edited(
+      sources,
+      'infra/app/data-storage.bicep',
+      "['originals', 'processed', 'thumbnails']",
+      "['originals', 'processed']",
+    );
+    expect(checkDataStorage(broken)).toEqual(['container thumbnails (shared/storage/blobPaths.ts) is not created']);
+  });
+
+  it('when a role assignment is dropped or weakened', () => {
+    const queueGrant =
+      "scope: dataStorage\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)";
+    const weakened = edited(
+      sources,
+      'infra/app/rbac.bicep',
+      queueGrant,
+      queueGrant.replace('storageQueueDataContributor)', 'storageTableDataContributor)'),
+    );
+    expect(checkAppRoles(weakened)).toEqual([
+      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the ${PROCESSING_QUEUE} queue and its poison queue)`,
+    ]);
+  });
+
+  it('when the app is allowed a secret it does not use', () => {
+    const broken = edited(sources, 'infra/app/rbac.bicep', 'scope: cursorSecret\n', 'scope: postgresAdminPasswordSecret\n');
+    expect(checkAppRoles(broken)).toEqual([
+      'the app cannot read the secret cursor-secret it references',
+      'the app may read secret:postgres-admin-password, which it does not reference',
+    ]);
+  });
+
+  it('when shared-key access is turned back on', () => {
+    const broken = edited(sources, 'infra/app/data-storage.bicep', 'allowSharedKeyAccess: false', 'allowSharedKeyAccess: true');
+    expect(checkStorageAccountsAreLocked(broken)).toEqual([
+      'infra/app/data-storage.bicep: properties.allowSharedKeyAccess is true, expected false',
+    ]);
+  });
+});
