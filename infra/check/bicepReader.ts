@@ -153,8 +153,7 @@ function skipInterpolation(source: string, start: number, line: number): number 
 /** An expression's tokens as compact text (`union(appSettings, hostSettings)`), for comparisons and messages. */
 export function tokenText(tokens: readonly Token[]): string {
   return tokens
-    .filter((token) => token.kind !== 'newline')
-    .map((token) => (token.kind === 'string' ? token.raw : token.kind === 'newline' ? '' : token.text))
+    .flatMap((token) => (token.kind === 'newline' ? [] : [token.kind === 'string' ? token.raw : token.text]))
     .join(' ')
     .replace(/ ?([.(),\[\]]|::) ?/g, '$1')
     .replace(/,/g, ', ');
