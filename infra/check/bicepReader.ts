@@ -407,9 +407,9 @@ export function parseBicep(file: string, source: string): BicepFile {
   }
 }
 
-/** Tokens of an interpolation (`${…}`) or of any expression text. */
-export function expressionTokensOf(text: string): Token[] {
-  return tokenize(text).filter((token) => token.kind !== 'newline');
+/** Tokens of an interpolation (`${…}`), placed on the line of the string it sits in. */
+export function interpolationTokens(text: string, line: number): Token[] {
+  return tokenize(text).flatMap((token) => (token.kind === 'newline' ? [] : [{ ...token, line }]));
 }
 
 /** The object a resource or module declares, through its `if (…)` or `[for …]`. */
