@@ -42,9 +42,9 @@ describe('the compiler checks fail on a template broken', () => {
   });
 
   it('by an undeclared name inside a string interpolation', () => {
-    const broken = edited(sources, 'infra/app/api.bicep', "'ClientId=${identityClientId};", "'ClientId=${identityClientID};");
+    const broken = edited(sources, 'infra/app/api-settings.bicep', "'ClientId=${identityClientId};", "'ClientId=${identityClientID};");
     expect(checkSymbolsAreDeclared(broken)).toEqual([
-      expect.stringMatching(/^infra\/app\/api\.bicep:\d+: identityClientID is not declared$/),
+      expect.stringMatching(/^infra\/app\/api-settings\.bicep:\d+: identityClientID is not declared$/),
     ]);
   });
 

@@ -1,7 +1,7 @@
 // detour on Azure: the shape of the azd Functions templates (Azure-Samples/functions-quickstart-typescript-azd
 // and its -eventgrid-blob sibling): a subscription-scoped entry point that creates the resource group and
 // composes one module per concern under app/. Every module declares its resources directly, so each
-// least-privilege setting can be read (and checked by infra/infra.test.ts) where it is made.
+// least-privilege setting can be read (and checked by infra/check/, run by `npx vitest run infra`) where it is made.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -23,13 +23,10 @@ param principalId string = ''
 
 // ---- What the product needs from outside -------------------------------------------------------
 
-@description('Origin of the web front end (scheme://host[:port]), the only origin CORS admits on the API and on the data storage account (browsers PUT uploads straight to it).')
-param webOrigin string
-
 @description('REMOVER_URL: the FastAPI background-removal endpoint (POST { image_url }).')
 param removerUrl string
 
-@description('PUBLIC_BASE_URL: the public address of the API, used in share links. Empty: the Function App\'s default host name.')
+@description('The origin (https://host, no path) users reach the page and the API at, when a custom domain is attached to the Front Door endpoint: PUBLIC_BASE_URL, and an origin the data account\'s CORS admits besides the endpoint\'s own. Empty: the Front Door endpoint.')
 param publicBaseUrl string = ''
 
 @description('AUTH_JWKS_URL of the production identity provider (RS256/ES256). Empty: HS256 tokens signed with the generated AUTH_JWT_SECRET.')
@@ -127,14 +124,15 @@ param pendingUploadGraceHours int = 1
 @description('Memory of one Flex Consumption instance. sharp decodes up to MAX_INPUT_PIXELS images in memory.')
 param functionInstanceMemoryMB int = 2048
 
-@description('Upper bound of Flex Consumption instances (cost and database connection ceiling).')
+@description('Upper bound of Flex Consumption instances (cost, and clients of the database pooler: infra/check/productChecks.ts checks the budget).')
 param functionMaximumInstanceCount int = 40
 
-@description('PostgreSQL Flexible Server compute SKU.')
-param postgresSkuName string = 'Standard_B1ms'
+@description('PostgreSQL Flexible Server compute SKU. The built-in PgBouncer the app connects through needs General Purpose or Memory Optimized.')
+param postgresSkuName string = 'Standard_D2ds_v5'
 
-@allowed(['Burstable', 'GeneralPurpose', 'MemoryOptimized'])
-param postgresSkuTier string = 'Burstable'
+@allowed(['GeneralPurpose', 'MemoryOptimized'])
+@description('Burstable is not offered: it has no built-in PgBouncer, and its connection limit cannot carry a scaled-out app.')
+param postgresSkuTier string = 'GeneralPurpose'
 
 @description('PostgreSQL storage in GB (grows automatically).')
 param postgresStorageSizeGB int = 32
@@ -159,8 +157,12 @@ param enableMalwareScanning bool = false
 @description('Monthly cap of GB that malware scanning may scan on the data account.')
 param malwareScanningCapGBPerMonth int = 5000
 
-@description('Azure Front Door (Standard) in front of the thumbnails container.')
-param enableFrontDoor bool = false
+@description('Also route /thumbnails/* of the Front Door endpoint to the thumbnails container (the code still builds thumbnail links on the blob endpoint: docs/deploy.md).')
+param serveThumbnailsThroughFrontDoor bool = false
+
+@allowed(['centralus', 'eastasia', 'eastus2', 'westeurope', 'westus2'])
+@description('Region of the Static Web App\'s management (its content is served from Azure\'s global edge): one of the regions that offer Static Web Apps.')
+param staticWebAppLocation string = 'westeurope'
 
 @description('Key Vault purge protection. Keep it on in production; off lets `azd down --purge` free the vault name at once.')
 param enableKeyVaultPurgeProtection bool = true
@@ -169,11 +171,18 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 
 var functionAppName = 'func-api-${resourceToken}'
+var dataStorageAccountName = 'stdata${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 var eventGridDeadLetterContainerName = 'eventgrid-deadletter'
 var databaseName = 'detour'
+// detour's tables, types and migration history live in this schema of the database, never in public
+// (the product's app may share the database: prisma/README.md).
+var databaseSchema = 'detour'
 var postgresAdminLogin = 'detouradmin'
 var postgresAppLogin = 'detour_app'
+// The server's built-in PgBouncer (transaction pooling): the app connects here, migrations to 5432.
+var pgBouncerPort = 6432
+var publicOrigin = empty(publicBaseUrl) ? frontDoor.outputs.origin : publicBaseUrl
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -226,15 +235,16 @@ module hostStorage 'app/host-storage.bicep' = {
   }
 }
 
-// DataStorage: the product's originals, cut-outs and thumbnails, and its processing queue.
+// DataStorage: the product's originals, cut-outs and thumbnails, and its processing queue. Browsers PUT
+// uploads to it from the page's origin: its CORS admits that origin and no other.
 module dataStorage 'app/data-storage.bicep' = {
   name: 'dataStorage'
   scope: rg
   params: {
-    name: 'stdata${resourceToken}'
+    name: dataStorageAccountName
     location: location
     tags: tags
-    webOrigin: webOrigin
+    corsOrigins: union([frontDoor.outputs.origin], empty(publicBaseUrl) ? [] : [publicBaseUrl])
     enableMalwareScanning: enableMalwareScanning
     malwareScanningCapGBPerMonth: malwareScanningCapGBPerMonth
   }
@@ -266,8 +276,10 @@ module keyVault 'app/key-vault.bicep' = {
     location: location
     tags: tags
     enablePurgeProtection: enableKeyVaultPurgeProtection
-    // verify-full: the server presents a public CA certificate for this host name, also through the private endpoint.
-    databaseUrl: 'postgresql://${postgresAppLogin}:${postgresAppPassword}@${database.outputs.fqdn}:5432/${databaseName}?sslmode=verify-full'
+    // verify-full: the server presents a public CA certificate for this host name, also through the private
+    // endpoint and PgBouncer. `schema` tells the Prisma client where detour's tables are; raw SQL finds them
+    // through the role's search_path (infra/scripts/grant-app-role.mjs).
+    databaseUrl: 'postgresql://${postgresAppLogin}:${postgresAppPassword}@${database.outputs.fqdn}:${pgBouncerPort}/${databaseName}?sslmode=verify-full&schema=${databaseSchema}'
     postgresAdminPassword: postgresAdminPassword
     postgresAppPassword: postgresAppPassword
     authJwtSecret: authJwtSecret
@@ -284,15 +296,50 @@ module api 'app/api.bicep' = {
     location: location
     tags: tags
     identityId: identity.outputs.resourceId
-    identityClientId: identity.outputs.clientId
     hostStorageAccountName: hostStorage.outputs.name
     deploymentContainerName: deploymentContainerName
-    applicationInsightsName: monitoring.outputs.applicationInsightsName
     appSubnetId: network.outputs.appSubnetId
-    webOrigin: webOrigin
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
-    // Every variable shared/config.ts reads, except the ones infra/infra.test.ts lists as left to the code.
+  }
+}
+
+// The gallery page (web/dist), deployed by azd as the `web` service.
+module web 'app/web.bicep' = {
+  name: 'web'
+  scope: rg
+  params: {
+    name: 'stapp-${resourceToken}'
+    location: staticWebAppLocation
+    tags: tags
+  }
+}
+
+// One origin for the page and the API: /api/* goes to the Function App, everything else to the page.
+// No browser call is cross-origin, so nothing depends on platform CORS (which Flex Consumption lacks).
+module frontDoor 'app/front-door.bicep' = {
+  name: 'frontDoor'
+  scope: rg
+  params: {
+    name: 'afd-${resourceToken}'
+    tags: tags
+    functionAppHostName: api.outputs.defaultHostName
+    staticWebAppHostName: web.outputs.defaultHostName
+    dataStorageAccountName: dataStorageAccountName
+    serveThumbnails: serveThumbnailsThroughFrontDoor
+  }
+}
+
+// The app settings come last: they need the public origin (Front Door) and the data account.
+module apiSettings 'app/api-settings.bicep' = {
+  name: 'apiSettings'
+  scope: rg
+  params: {
+    functionAppName: api.outputs.name
+    identityClientId: identity.outputs.clientId
+    hostStorageAccountName: hostStorage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    // Every variable shared/config.ts reads, except the ones infra/check/productChecks.ts lists as left to the code.
     appSettings: {
       DETOUR_ENV: 'production'
       DATABASE_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.databaseUrlSecretUri})'
@@ -310,7 +357,7 @@ module api 'app/api.bicep' = {
       REMOVER_TIMEOUT_MS: string(removerTimeoutMs)
       REMOVER_RETRY_ATTEMPTS: string(removerRetryAttempts)
       REMOVER_RETRY_FIRST_INTERVAL_MS: string(removerRetryFirstIntervalMs)
-      PUBLIC_BASE_URL: empty(publicBaseUrl) ? 'https://${functionAppName}.azurewebsites.net' : publicBaseUrl
+      PUBLIC_BASE_URL: publicOrigin
       MAX_UPLOAD_BYTES: string(maxUploadBytes)
       MAX_INPUT_PIXELS: string(maxInputPixels)
       UPLOAD_SAS_TTL_MINUTES: string(uploadSasTtlMinutes)
@@ -369,16 +416,6 @@ module alerts 'app/alerts.bicep' = {
   }
 }
 
-module frontDoor 'app/front-door.bicep' = if (enableFrontDoor) {
-  name: 'frontDoor'
-  scope: rg
-  params: {
-    name: 'afd-${resourceToken}'
-    tags: tags
-    dataStorageAccountName: dataStorage.outputs.name
-  }
-}
-
 // azd stores these in the environment; the hooks read them.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
@@ -387,7 +424,8 @@ output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 // The postdeploy hook's Event Grid filter drops blobs larger than the app accepts.
 output MAX_UPLOAD_BYTES int = maxUploadBytes
 output SERVICE_API_NAME string = api.outputs.name
-output SERVICE_API_BASE_URL string = 'https://${api.outputs.defaultHostName}'
+// Where users open the page and the API (Front Door, or the custom domain attached to it).
+output PUBLIC_URL string = publicOrigin
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output DATA_STORAGE_ACCOUNT_NAME string = dataStorage.outputs.name
 output HOST_STORAGE_ACCOUNT_NAME string = hostStorage.outputs.name
@@ -396,6 +434,7 @@ output BLOB_EVENTS_SYSTEM_TOPIC_NAME string = events.outputs.name
 output POSTGRES_SERVER_NAME string = database.outputs.name
 output POSTGRES_HOST string = database.outputs.fqdn
 output POSTGRES_DATABASE string = databaseName
+output POSTGRES_SCHEMA string = databaseSchema
 output POSTGRES_ADMIN_LOGIN string = postgresAdminLogin
 output POSTGRES_APP_LOGIN string = postgresAppLogin
-output FRONT_DOOR_THUMBNAILS_ENDPOINT string = enableFrontDoor ? frontDoor.outputs.endpointHostName : ''
+output FRONT_DOOR_ENDPOINT string = frontDoor.outputs.endpointHostName

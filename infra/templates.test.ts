@@ -17,6 +17,7 @@ import {
   checkStorageAccountsAreLocked,
   DATA_ACCOUNT,
 } from './check/productChecks.js';
+import { PACKAGE_DIRECTORY } from '../scripts/package.js';
 import { codeSources, edited, migrationScripts, readSources, repositoryRoot as root } from './check/templates.js';
 
 /**
@@ -78,13 +79,29 @@ describe('infra templates', () => {
     expect(checkAlertsMatchTheCode(sources, allCode)).toEqual([]);
   });
 
-  it('has an azure.yaml that deploys the Function App and runs hooks that exist', () => {
+  it('has an azure.yaml that deploys the package built here and the page, and runs hooks that exist', () => {
     const azureYaml = readFileSync(path.join(root, 'azure.yaml'), 'utf8');
-    expect(azureYaml).toMatch(/^\s{4}host: function$/m);
-    expect(azureYaml).toMatch(/^\s{4}language: ts$/m);
-    expect(azureYaml).toMatch(/^\s{2}api:$/m);
+    // A service's block: its lines indented under `  <name>:`.
+    const service = (name: string) =>
+      [...azureYaml.matchAll(/^ {2}(\w+):\n((?: {4}.*\n)*)/gm)].find((match) => match[1] === name)?.[2] ?? '';
+    const api = service('api');
+    expect(api).toMatch(/^ {4}host: function$/m);
+    expect(api).toMatch(new RegExp(`^ {4}dist: ${PACKAGE_DIRECTORY.replace('.', '\\.')}$`, 'm'));
+    expect(api).toMatch(/^ {4}remoteBuild: false$/m);
+    expect(api).toMatch(/^ {10}run: npm run package$/m);
+    const web = service('web');
+    expect(web).toMatch(/^ {4}host: staticwebapp$/m);
+    expect(web).toMatch(/^ {4}dist: web\/dist$/m);
+    expect(web).toMatch(/^ {10}run: npm run web:build$/m);
     expect(sources['infra/app/api.bicep']).toContain("'azd-service-name': 'api'");
-    for (const [, script] of azureYaml.matchAll(/run: \.\/(\S+)/g)) expect(existsSync(path.join(root, script!)), script).toBe(true);
+    expect(sources['infra/app/web.bicep']).toContain("'azd-service-name': 'web'");
+    const hooks = [...azureYaml.matchAll(/run: \.\/(\S+)/g)].map((match) => match[1]!);
+    expect(hooks).toEqual([
+      'infra/scripts/register-providers.sh',
+      'infra/scripts/migrate-database.sh',
+      'infra/scripts/subscribe-blob-events.sh',
+    ]);
+    for (const script of hooks) expect(existsSync(path.join(root, script)), script).toBe(true);
   });
 });
 
@@ -167,7 +184,22 @@ describe('the checks fail on a broken template', () => {
       queueGrant.replace('storageQueueDataContributor)', 'storageTableDataContributor)'),
     );
     expect(checkAppRoles(weakened)).toEqual([
-      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the ${PROCESSING_QUEUE} queue and its poison queue)`,
+      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the blob trigger connection; the ${PROCESSING_QUEUE} queue and its poison queue)`,
+    ]);
+  });
+
+  it('when the blob trigger connection gets less than the Functions documentation asks', () => {
+    const ownerGrant =
+      "scope: dataStorage\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)";
+    // Storage Blob Data Contributor's id in place of Owner's.
+    const contributor = edited(
+      sources,
+      'infra/app/rbac.bicep',
+      ownerGrant,
+      ownerGrant.replace('roles.storageBlobDataOwner', "'ba92f5b4-2d11-453d-a403-e96b0029c9fe'"),
+    );
+    expect(checkAppRoles(contributor)).toEqual([
+      expect.stringMatching(/^missing storageBlobDataOwner on Microsoft\.Storage\/storageAccounts from app\/data-storage\.bicep/),
     ]);
   });
 

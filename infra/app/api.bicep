@@ -1,41 +1,21 @@
-// The Flex Consumption Function App (Node 20) that runs every function in functions/. It has one
+// The Flex Consumption Function App (Node 22) that runs every function in functions/. It has one
 // user-assigned identity, used for the host storage, the product storage, Application Insights and the
-// Key Vault references; no connection string or account key is configured anywhere.
+// Key Vault references; no connection string or account key is configured anywhere. Its app settings
+// are set by api-settings.bicep, once the public origin and the data account exist. Browsers reach it
+// only through Front Door, on the page's own origin: it has no CORS (Flex Consumption offers none).
 param name string
 param planName string
 param location string
 param tags object
 param identityId string
-param identityClientId string
 param hostStorageAccountName string
 param deploymentContainerName string
-param applicationInsightsName string
 param appSubnetId string
-param webOrigin string
 param instanceMemoryMB int
 param maximumInstanceCount int
 
-@description('The product\'s app settings (main.bicep); merged with the host settings below.')
-param appSettings object
-
 resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: hostStorageAccountName
-}
-
-resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
-  name: applicationInsightsName
-}
-
-// Identity-based AzureWebJobsStorage (blob: host and deployment; queue and table: Durable Functions)
-// and Entra-authenticated telemetry.
-var hostSettings = {
-  AzureWebJobsStorage__blobServiceUri: hostStorage.properties.primaryEndpoints.blob
-  AzureWebJobsStorage__queueServiceUri: hostStorage.properties.primaryEndpoints.queue
-  AzureWebJobsStorage__tableServiceUri: hostStorage.properties.primaryEndpoints.table
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identityClientId
-  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -73,10 +53,6 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       http20Enabled: true
-      cors: {
-        allowedOrigins: [webOrigin]
-        supportCredentials: false
-      }
     }
     functionAppConfig: {
       deployment: {
@@ -93,16 +69,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // Node 20 reached its end of life in April 2026; the package is built and tested for Node 22
+      // (package.json engines, scripts/package.mjs).
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
-  }
-
-  resource settings 'config' = {
-    name: 'appsettings'
-    properties: union(appSettings, hostSettings)
   }
 }
 

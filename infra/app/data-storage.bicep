@@ -6,8 +6,8 @@ param name string
 param location string
 param tags object
 
-@description('The web front end origin: browsers PUT uploads and GET images cross-origin.')
-param webOrigin string
+@description('Origins of the page (Front Door, and a custom domain on it): browsers PUT uploads and GET images from there.')
+param corsOrigins array
 
 param enableMalwareScanning bool
 param malwareScanningCapGBPerMonth int
@@ -50,7 +50,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
     cors: {
       corsRules: [
         {
-          allowedOrigins: [webOrigin]
+          allowedOrigins: corsOrigins
           // PUT: the direct upload; GET/HEAD: downloads and images fetched by script.
           allowedMethods: ['GET', 'HEAD', 'PUT']
           allowedHeaders: ['content-type', 'x-ms-*']

@@ -1,5 +1,5 @@
 // Every data-plane right in the deployment, each at the narrowest scope the code allows.
-// infra/infra.test.ts checks that each role the code needs is granted here, on the right resource.
+// infra/check/productChecks.ts checks that each role the code needs is granted here, on the right resource.
 @description('Principal id of the Function App\'s user-assigned identity.')
 param appPrincipalId string
 
@@ -13,8 +13,8 @@ param keyVaultName string
 
 // Built-in role definition ids.
 var roles = {
+  storageAccountContributor: '17d1049b-9a84-46fb-8f53-869881c3d3ab'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -63,22 +63,24 @@ resource postgresAppPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
 }
 
 // ---- Product data account (connection `DataStorage`) ----
+// The roles the Functions documentation asks of a blob trigger's connection ("Storage Blob Data Owner and
+// Storage Queue Data Contributor", learn.microsoft.com/azure/azure-functions/functions-bindings-storage-blob-trigger).
 
-// Read originals, write cut-outs and thumbnails, delete an image's blobs, and
-// generateUserDelegationKey for the SAS links. Contributor, not Owner: the app never changes ACLs,
-// ownership or blob tags, and blob-trigger receipts are kept in the host account.
-resource dataBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(dataStorage.id, appPrincipalId, roles.storageBlobDataContributor)
+// The blob trigger reads originals; the code writes cut-outs and thumbnails, deletes an image's blobs,
+// and calls generateUserDelegationKey for the SAS links.
+resource dataBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage.id, appPrincipalId, roles.storageBlobDataOwner)
   scope: dataStorage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
 // image-processing: the blob trigger and retries enqueue, the queue trigger receives and deletes, and
-// the host moves a message that failed 5 times to image-processing-poison.
+// the host moves a message that failed 5 times to image-processing-poison (and a blob that failed 5 times
+// to webjobs-blobtrigger-poison).
 resource dataQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(dataStorage.id, appPrincipalId, roles.storageQueueDataContributor)
   scope: dataStorage
@@ -90,9 +92,25 @@ resource dataQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
 }
 
 // ---- Host account (AzureWebJobsStorage) ----
+// What the Functions documentation requires of an identity-based AzureWebJobsStorage when the app has a
+// blob trigger ("All of: Storage Account Contributor, Storage Blob Data Owner, Storage Queue Data
+// Contributor", learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity),
+// plus Table Data Contributor for Durable Functions. Storage Account Contributor is a management role
+// (it could, for one, turn shared keys back on): it is granted on this account only, which holds host
+// state and no user content.
 
-// What the Functions documentation requires for an identity-based AzureWebJobsStorage: host locks and
-// secrets, the deployment package and the Durable task hub's lease blobs.
+// The blob trigger's host-side work (its internal queues and receipts) on this account.
+resource hostAccountContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, appPrincipalId, roles.storageAccountContributor)
+  scope: hostStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageAccountContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Host locks and secrets, the deployment package, blob-trigger receipts and the Durable task hub's leases.
 resource hostBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(hostStorage.id, appPrincipalId, roles.storageBlobDataOwner)
   scope: hostStorage

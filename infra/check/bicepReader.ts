@@ -480,3 +480,40 @@ export function declaredNames(file: BicepFile, type: string): string[] {
       return single === undefined ? [] : [single];
     });
 }
+
+/** Every name a value's expressions mention, in interpolations too (what a resource depends on, for one). */
+export function namesIn(node: Node): Set<string> {
+  const names = new Set<string>();
+  const addTokens = (tokens: readonly Token[]) => {
+    for (const token of tokens) {
+      if (token.kind === 'word') names.add(token.text);
+      if (token.kind === 'string') for (const interpolation of token.interpolations) addTokens(tokenize(interpolation));
+    }
+  };
+  const visit = (inner: Node): void => {
+    switch (inner.kind) {
+      case 'object':
+        inner.entries.forEach(visit);
+        return;
+      case 'array':
+        inner.items.forEach(visit);
+        return;
+      case 'string':
+        for (const interpolation of inner.interpolations) addTokens(tokenize(interpolation));
+        return;
+      case 'for':
+        visit(inner.source);
+        visit(inner.body);
+        return;
+      case 'if':
+        addTokens(inner.condition);
+        visit(inner.body);
+        return;
+      case 'expr':
+        addTokens(inner.tokens);
+        return;
+    }
+  };
+  visit(node);
+  return names;
+}

@@ -25,8 +25,8 @@ export const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'CURSOR_SECRE
 
 /** Built-in role definition ids (the same for every tenant). */
 export const ROLE_IDS = {
+  storageAccountContributor: '17d1049b-9a84-46fb-8f53-869881c3d3ab',
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
@@ -38,19 +38,28 @@ export const DATA_ACCOUNT = 'Microsoft.Storage/storageAccounts from app/data-sto
 export const HOST_ACCOUNT = 'Microsoft.Storage/storageAccounts from app/host-storage.bicep';
 export const APP_INSIGHTS = 'Microsoft.Insights/components from app/monitoring.bicep';
 
-/** What the Function App's identity must hold, where, and why the code needs it. */
-export const REQUIRED_APP_ROLES: { target: string; anyOf: RoleName[]; why: string }[] = [
+/**
+ * What the Function App's identity must hold, where, and why. The blob trigger's rows are the Functions
+ * documentation's own tables: its connection needs "Storage Blob Data Owner and Storage Queue Data
+ * Contributor"; an identity-based AzureWebJobsStorage of an app with a blob trigger needs "All of: Storage
+ * Account Contributor, Storage Blob Data Owner, Storage Queue Data Contributor".
+ */
+export const REQUIRED_APP_ROLES: { target: string; role: RoleName; why: string }[] = [
   {
     target: DATA_ACCOUNT,
-    // Both include blobServices/generateUserDelegationKey/action, which user delegation SAS needs.
-    anyOf: ['storageBlobDataContributor', 'storageBlobDataOwner'],
-    why: 'read originals, write processed/ and thumbnails/, delete blobs, sign user delegation SAS',
+    role: 'storageBlobDataOwner',
+    why: 'the blob trigger connection; read originals, write cut-outs and thumbnails, delete blobs, sign user delegation SAS',
   },
-  { target: DATA_ACCOUNT, anyOf: ['storageQueueDataContributor'], why: `the ${PROCESSING_QUEUE} queue and its poison queue` },
-  { target: HOST_ACCOUNT, anyOf: ['storageBlobDataOwner'], why: 'identity-based AzureWebJobsStorage' },
-  { target: HOST_ACCOUNT, anyOf: ['storageQueueDataContributor'], why: 'Durable Functions task hub queues' },
-  { target: HOST_ACCOUNT, anyOf: ['storageTableDataContributor'], why: 'Durable Functions task hub tables' },
-  { target: APP_INSIGHTS, anyOf: ['monitoringMetricsPublisher'], why: 'telemetry with local auth disabled' },
+  {
+    target: DATA_ACCOUNT,
+    role: 'storageQueueDataContributor',
+    why: `the blob trigger connection; the ${PROCESSING_QUEUE} queue and its poison queue`,
+  },
+  { target: HOST_ACCOUNT, role: 'storageAccountContributor', why: 'AzureWebJobsStorage of an app with a blob trigger' },
+  { target: HOST_ACCOUNT, role: 'storageBlobDataOwner', why: 'identity-based AzureWebJobsStorage, blob-trigger receipts' },
+  { target: HOST_ACCOUNT, role: 'storageQueueDataContributor', why: 'blob-trigger queues, Durable Functions task hub queues' },
+  { target: HOST_ACCOUNT, role: 'storageTableDataContributor', why: 'Durable Functions task hub tables' },
+  { target: APP_INSIGHTS, role: 'monitoringMetricsPublisher', why: 'telemetry with local auth disabled' },
 ];
 
 export function checkEveryConfigVariableIsSet(sources: Sources): string[] {
@@ -77,7 +86,7 @@ export function checkEveryConfigVariableIsSet(sources: Sources): string[] {
 
 /** Stand-ins for values only known at deployment, to run the loader over everything else. */
 const DEPLOYMENT_TIME_EXAMPLES: Record<string, string> = {
-  DATABASE_URL: 'postgresql://detour_app:secret@psql-example.postgres.database.azure.com:5432/detour?sslmode=verify-full',
+  DATABASE_URL: 'postgresql://detour_app:secret@psql-example.postgres.database.azure.com:6432/detour?sslmode=verify-full&schema=detour',
   DataStorage__blobServiceUri: 'https://stdataexample.blob.core.windows.net/',
   DataStorage__queueServiceUri: 'https://stdataexample.queue.core.windows.net/',
   DataStorage__credential: 'managedidentity',
@@ -85,7 +94,7 @@ const DEPLOYMENT_TIME_EXAMPLES: Record<string, string> = {
   AUTH_JWT_SECRET: 'x'.repeat(48),
   CURSOR_SECRET: 'y'.repeat(48),
   REMOVER_URL: 'https://remover.example.com/remove',
-  PUBLIC_BASE_URL: 'https://func-api-example.azurewebsites.net',
+  PUBLIC_BASE_URL: 'https://afd-example-abcdefgh.z01.azurefd.net',
 };
 
 export function checkSettingValuesPassTheLoader(sources: Sources): string[] {
@@ -122,16 +131,18 @@ export function checkBindingConnections(sources: Sources, functionSources: strin
     if (!settings.has(`${connection}__blobServiceUri`)) problems.push(`${connection}__blobServiceUri is missing`);
     if (!settings.has(`${connection}__queueServiceUri`)) problems.push(`${connection}__queueServiceUri is missing`);
   }
-  const identityClientId = textOf(settings.get('DataStorage__clientId'));
-  const apiIdentity = textOf(get(moduleOf(main, 'app/api.bicep')?.value, 'params.identityClientId'));
-  if (identityClientId !== apiIdentity) problems.push('DataStorage__clientId is not the identity the Function App runs with');
+  // The settings' identity is the one the app runs with (identity.outputs.resourceId, checkAppRoles).
+  if (textOf(settings.get('DataStorage__clientId')) !== 'identity.outputs.clientId')
+    problems.push('DataStorage__clientId is not the identity the Function App runs with');
+  if (textOf(get(moduleOf(main, 'app/api-settings.bicep')?.value, 'params.identityClientId')) !== 'identity.outputs.clientId')
+    problems.push('the host settings do not use the identity the Function App runs with');
   return problems;
 }
 
 export function checkHostSettings(sources: Sources): string[] {
-  const api = parsed(sources, 'infra/app/api.bicep');
+  const api = parsed(sources, 'infra/app/api-settings.bicep');
   const host = api.vars.get('hostSettings');
-  if (host?.kind !== 'object') return ['api.bicep has no hostSettings object'];
+  if (host?.kind !== 'object') return ['api-settings.bicep has no hostSettings object'];
   const problems: string[] = [];
   for (const service of ['blob', 'queue', 'table']) {
     if (!host.entries.has(`AzureWebJobsStorage__${service}ServiceUri`))
@@ -211,9 +222,8 @@ export function checkAppRoles(sources: Sources): string[] {
 
   const appGrants = roleGrants(sources).filter((grant) => grant.principal === 'appPrincipalId');
   for (const required of REQUIRED_APP_ROLES) {
-    const ids = required.anyOf.map((role) => ROLE_IDS[role]);
-    if (!appGrants.some((grant) => grant.target === required.target && ids.includes(grant.roleId as (typeof ids)[number]))) {
-      problems.push(`missing ${required.anyOf.join(' or ')} on ${required.target} (${required.why})`);
+    if (!appGrants.some((grant) => grant.target === required.target && grant.roleId === ROLE_IDS[required.role])) {
+      problems.push(`missing ${required.role} on ${required.target} (${required.why})`);
     }
   }
 
@@ -261,9 +271,7 @@ export function checkDataStorage(sources: Sources): string[] {
   const blobService = data.resources.find((resource) => resource.type === 'Microsoft.Storage/storageAccounts/blobServices');
   const corsRules = get(blobService?.value, 'properties.cors.corsRules');
   const cors = corsRules?.kind === 'array' ? corsRules.items[0] : undefined;
-  if (textOf(get(cors, 'allowedOrigins')) !== undefined || literalList(data, get(cors, 'allowedOrigins')).join() !== '<webOrigin>') {
-    problems.push('CORS does not admit exactly the webOrigin parameter');
-  }
+  if (textOf(get(cors, 'allowedOrigins')) !== 'corsOrigins') problems.push('CORS does not admit exactly the corsOrigins parameter');
   if (!literalList(data, get(cors, 'allowedMethods')).includes('PUT')) problems.push('CORS does not allow the direct upload (PUT)');
   return problems;
 }

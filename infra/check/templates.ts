@@ -54,11 +54,11 @@ export function edited(sources: Sources, file: string, from: string, to: string)
   return { ...sources, [file]: source.replace(from, to) };
 }
 
-/** The product settings main.bicep passes to the Function App module. */
+/** The product settings main.bicep gives the Function App (app/api-settings.bicep). */
 export function appSettings(sources: Sources): { main: BicepFile; settings: Map<string, Node> } {
   const main = parsed(sources, 'infra/main.bicep');
-  const settings = get(moduleOf(main, 'app/api.bicep')?.value, 'params.appSettings');
-  if (settings?.kind !== 'object') throw new Error('main.bicep passes no appSettings object to app/api.bicep');
+  const settings = get(moduleOf(main, 'app/api-settings.bicep')?.value, 'params.appSettings');
+  if (settings?.kind !== 'object') throw new Error('main.bicep passes no appSettings object to app/api-settings.bicep');
   return { main, settings: settings.entries };
 }
 

@@ -3,8 +3,10 @@
 #
 # The server has no public network access (only the Function App's private endpoint reaches it), so for
 # the length of this run it opens public access to this machine's address alone, applies the Prisma
-# migrations as the administrator (npm run db:migrate = prisma migrate deploy), makes sure the
-# application role has exactly the rights it needs, and closes access again, also when a step fails.
+# migrations as the administrator (npm run db:migrate = prisma migrate deploy) into detour's own schema,
+# makes sure the application role has exactly the rights it needs, and closes access again, also when a
+# step fails. It connects to PostgreSQL itself (5432), not to PgBouncer: Prisma's migration lock is a
+# session advisory lock, which transaction pooling would not keep.
 set -eu
 
 : "${RESOURCE_GROUP:?run this through azd (azd up / azd deploy): the provision outputs are missing}"
@@ -12,6 +14,7 @@ set -eu
 : "${POSTGRES_SERVER_NAME:?missing provision output}"
 : "${POSTGRES_HOST:?missing provision output}"
 : "${POSTGRES_DATABASE:?missing provision output}"
+: "${POSTGRES_SCHEMA:?missing provision output}"
 : "${POSTGRES_ADMIN_LOGIN:?missing provision output}"
 : "${POSTGRES_APP_LOGIN:?missing provision output}"
 
@@ -37,7 +40,7 @@ az postgres flexible-server firewall-rule create --resource-group "$RESOURCE_GRO
 
 admin_password="$(az keyvault secret show --vault-name "$AZURE_KEY_VAULT_NAME" --name postgres-admin-password --query value --output tsv)"
 app_password="$(az keyvault secret show --vault-name "$AZURE_KEY_VAULT_NAME" --name postgres-app-password --query value --output tsv)"
-admin_url="postgresql://${POSTGRES_ADMIN_LOGIN}:${admin_password}@${POSTGRES_HOST}:5432/${POSTGRES_DATABASE}?sslmode=verify-full"
+admin_url="postgresql://${POSTGRES_ADMIN_LOGIN}:${admin_password}@${POSTGRES_HOST}:5432/${POSTGRES_DATABASE}?sslmode=verify-full&schema=${POSTGRES_SCHEMA}"
 
 # A fresh checkout (a pipeline) has no dependencies yet; the Prisma CLI and pg come from the lockfile.
 [ -d node_modules ] || npm ci --no-audit --no-fund
