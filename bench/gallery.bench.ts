@@ -1,7 +1,7 @@
 import { encodeGalleryCursor, type GalleryPosition } from '../shared/gallery/encodeGalleryCursor.js';
 import { galleryPageSql } from '../shared/gallery/galleryPageSql.js';
 import { galleryQuerySchema } from '../shared/gallery/galleryQuerySchema.js';
-import { Prisma, type UserImage } from '../shared/db/index.js';
+import { Prisma, USER_IMAGE_COLUMNS, type UserImage } from '../shared/db/index.js';
 import { presentImages } from '../shared/images/presentImages.js';
 import { validate } from '../shared/http/parseInput.js';
 import { targetRow, type Benchmark, type ResultRow } from './support/benchmark.js';
@@ -93,8 +93,8 @@ const gallery: Benchmark = {
       );
 
       const [deepRow] = await stack.db.$queryRaw<GalleryPosition[]>`
-        SELECT "createdAt", "id" FROM "UserImage" WHERE "userId" = ${owner} AND "deletedAt" IS NULL
-        ORDER BY "createdAt" DESC, "id" DESC OFFSET ${deepRows - 1} LIMIT 1`;
+        SELECT created_at AS "createdAt", id FROM user_images WHERE user_id = ${owner} AND deleted_at IS NULL
+        ORDER BY created_at DESC, id DESC OFFSET ${deepRows - 1} LIMIT 1`;
       if (!deepRow) throw new Error(`The gallery has fewer than ${deepRows} images.`);
       // The cursor a client holds after paging through 900,000 images, signed as the API signs it.
       const deepCursor = encodeGalleryCursor(stack.config.cursorSecret, { userId: owner, sort: 'newest', filters: {} }, deepRow);
@@ -168,8 +168,8 @@ const gallery: Benchmark = {
       const baseline = [];
       for (const limit of LIMITS) {
         const keyset = galleryPageSql({ userId: owner, sort: 'newest', filters: {}, after: deepRow, limit: limit + 1 });
-        const offset = Prisma.sql`SELECT * FROM "UserImage" WHERE "userId" = ${owner} AND "deletedAt" IS NULL
-          ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit + 1} OFFSET ${deepRows}`;
+        const offset = Prisma.sql`SELECT ${USER_IMAGE_COLUMNS} FROM user_images WHERE user_id = ${owner} AND deleted_at IS NULL
+          ORDER BY created_at DESC, id DESC LIMIT ${limit + 1} OFFSET ${deepRows}`;
         const keysetMs: number[] = [];
         const offsetMs: number[] = [];
         const presentMs: number[] = [];

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applyMigrations } from '../devhost/database.js';
+import { createEmptyDatabase } from '../test/support/database.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const migrationsDir = path.join(root, 'prisma', 'migrations');
@@ -44,22 +45,17 @@ async function migrationDirectories() {
 
 describe('migrations on PostgreSQL', () => {
   let admin: pg.Client;
-  let name: string;
+  let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
   let url: string;
 
   beforeAll(async () => {
-    // An empty database (not a clone of the migrated template), named like the run's others so that
-    // the global teardown drops it whatever happens here.
-    const template = new URL(inject('databaseTemplateUrl'));
-    name = `${decodeURIComponent(template.pathname.slice(1)).replace(/template$/, '')}empty_${process.pid}`;
+    database = await createEmptyDatabase('empty');
+    url = database.url;
     admin = new pg.Client({ connectionString: inject('databaseServerUrl') });
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    template.pathname = `/${name}`;
-    url = template.toString();
   });
   afterAll(async () => {
-    await admin?.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await database?.drop();
     await admin?.end();
   });
 
@@ -95,17 +91,17 @@ describe('migrations on PostgreSQL', () => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual([
-        'ShareLink',
-        'StorageQuota',
-        'UploadRateWindow',
-        'User',
-        'UserImage',
         '_prisma_migrations',
+        'share_links',
+        'storage_quotas',
+        'upload_rate_windows',
+        'user_images',
+        'users',
       ]);
       const trigram = await client.query(
-        `SELECT indexname FROM pg_indexes WHERE tablename = 'UserImage' AND indexdef LIKE '%gin_trgm_ops%' ORDER BY indexname`,
+        `SELECT indexname FROM pg_indexes WHERE tablename = 'user_images' AND indexdef LIKE '%gin_trgm_ops%' ORDER BY indexname`,
       );
-      expect(trigram.rows.map((row) => row.indexname)).toEqual(['UserImage_originalName_idx', 'UserImage_title_idx']);
+      expect(trigram.rows.map((row) => row.indexname)).toEqual(['user_images_original_name_idx', 'user_images_title_idx']);
     } finally {
       await client.end();
     }
@@ -127,7 +123,7 @@ describe('migrations on PostgreSQL', () => {
       ]);
       expect(clean.output).toMatch(/No difference detected/);
       expect(clean.code).toBe(0);
-      expect(drift.output).toMatch(/Changed the `User` table[\s\S]*Added column `nickname`/);
+      expect(drift.output).toMatch(/Changed the `users` table[\s\S]*Added column `nickname`/);
       expect(drift.code).toBe(2);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { columnOf } from '../../shared/db/userImageColumns.js';
 import { newImageId } from '../../shared/images/newImageId.js';
 
 /**
  * Galleries of the gallery benchmark's size, loaded with PostgreSQL's COPY from a generated stream.
- * The secondary indexes of "UserImage" are dropped first and rebuilt afterwards from their own
+ * The secondary indexes of user_images are dropped first and rebuilt afterwards from their own
  * definitions (as read from the catalogue), the usual way to bulk-load: maintaining three GIN indexes
  * row by row would take most of the run. Then ANALYZE, as autovacuum would after such a load.
  *
@@ -181,15 +182,15 @@ export async function seedGalleries(options: SeedGalleriesOptions): Promise<Seed
   try {
     await client.query(`SET maintenance_work_mem = '256MB'`);
     const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
-      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'UserImage' AND indexname <> 'UserImage_pkey'`,
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'user_images' AND indexname <> 'user_images_pkey'`,
     );
     for (const index of indexes) await client.query(`DROP INDEX "${index.indexname}"`);
 
     // The owners first (the images refer to them); their stored bytes once the images are counted.
     for (const owner of options.owners) {
-      await client.query(`INSERT INTO "User" ("id", "updatedAt") VALUES ($1, now())`, [owner.userId]);
+      await client.query(`INSERT INTO users (id, updated_at) VALUES ($1, now())`, [owner.userId]);
       await client.query(
-        `INSERT INTO "StorageQuota" ("userId", "storageLimit", "imageLimit", "imageCount", "updatedAt") VALUES ($1, $2, $3, $4, now())`,
+        `INSERT INTO storage_quotas (user_id, storage_limit, image_limit, image_count, updated_at) VALUES ($1, $2, $3, $4, now())`,
         [owner.userId, 1n << 50n, owner.images * 2, owner.images],
       );
     }
@@ -197,7 +198,7 @@ export async function seedGalleries(options: SeedGalleriesOptions): Promise<Seed
     let started = performance.now();
     await pipeline(
       galleryRows(options, storedBytes),
-      client.query(copyFrom(`COPY "UserImage" (${COLUMNS.map((column) => `"${column}"`).join(', ')}) FROM STDIN`)),
+      client.query(copyFrom(`COPY user_images (${COLUMNS.map(columnOf).join(', ')}) FROM STDIN`)),
     );
     const copySeconds = (performance.now() - started) / 1000;
 
@@ -209,7 +210,7 @@ export async function seedGalleries(options: SeedGalleriesOptions): Promise<Seed
     const indexSeconds = (performance.now() - started) / 1000;
 
     for (const owner of options.owners) {
-      await client.query(`UPDATE "User" SET "storageUsed" = $2 WHERE "id" = $1`, [owner.userId, storedBytes.get(owner.userId) ?? 0n]);
+      await client.query(`UPDATE users SET storage_used = $2 WHERE id = $1`, [owner.userId, storedBytes.get(owner.userId) ?? 0n]);
     }
     started = performance.now();
     await client.query('ANALYZE');

@@ -21,6 +21,7 @@
 //   4. A fresh engine instance per RPC call, primed with diagnoseMigrationHistory for the calls
 //      that need the shadow database (createMigration, evaluateDataLoss).
 //   5. A user-supplied shadowDatabaseUrl is emptied before use.
+//   6. The url's `schema` parameter places the migrations and their history in that schema.
 // With no datasource url at all, a `migrate diff` that needs a shadow database (e.g. the
 // `db:check` drift check) gets an in-memory PGlite instead, so it needs no server.
 //
@@ -320,8 +321,13 @@ class MigrationAdapterFactory {
 
   async open(connectionString) {
     const { PrismaPg } = adapterLib();
+    // The url's `schema` (Prisma's own parameter) is where the migrations and their history go, as with
+    // the native engine: the engine is told it, and the session's search_path starts with it, so the
+    // migration scripts' unqualified names land there. public follows, for extensions kept there.
+    const schema = new URL(connectionString).searchParams.get('schema') || undefined;
+    const searchPath = schema ? { options: `-c search_path=${quoteIdent(schema)},public` } : {};
     // One connection, like the native engine: the advisory lock and everything after it share it.
-    const factory = new PrismaPg({ connectionString, max: 1 });
+    const factory = new PrismaPg({ connectionString, max: 1, ...searchPath }, { schema });
     const adapter = patchAdapter(await factory.connect());
     const dispose = adapter.dispose.bind(adapter);
     let disposed = false;

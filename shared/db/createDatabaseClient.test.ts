@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { createDatabaseClient, ImageStatus, Prisma, type Database } from './index.js';
+import { createDatabaseClient, ImageStatus, Prisma, USER_IMAGE_COLUMNS, type Database, type UserImage } from './index.js';
 
 describe('createDatabaseClient against a cloned database', () => {
   let database: TestDatabase;
@@ -54,6 +54,13 @@ describe('createDatabaseClient against a cloned database', () => {
         where: { OR: [{ title: { contains: 'CHAT', mode: 'insensitive' } }, { originalName: { contains: 'CHAT', mode: 'insensitive' } }] },
       }),
     ).toBe(1);
+  });
+
+  it('reads a whole image row in raw SQL exactly as the client reads it (snake_case columns, camelCase fields)', async () => {
+    const image = await db.userImage.findFirstOrThrow({ where: { userId: 'user-1' } });
+    await db.userImage.update({ where: { id: image.id }, data: { width: 640, height: 480, quality: 'good', processedAt: new Date() } });
+    const [raw] = await db.$queryRaw<UserImage[]>`SELECT ${USER_IMAGE_COLUMNS} FROM user_images WHERE id = ${image.id}`;
+    expect(raw).toEqual(await db.userImage.findUniqueOrThrow({ where: { id: image.id } }));
   });
 
   it('increments BigInt counters atomically, inside a transaction too', async () => {

@@ -27,13 +27,28 @@ export interface DatabaseClientOptions {
 
 export const DEFAULT_POOL_SIZE = 5;
 
+/**
+ * The PostgreSQL schema detour's tables live in: the `schema` parameter of the connection string
+ * (Prisma's own, `?schema=detour` in production), `public` without one. The Prisma client qualifies its
+ * queries with it; raw SQL names tables unqualified and finds them through the role's search_path, set
+ * to the same schema (infra/scripts/grant-app-role.mjs), which PgBouncer's transaction pooling keeps.
+ */
+function databaseSchema(databaseUrl: string): string {
+  return new URL(databaseUrl).searchParams.get('schema') || 'public';
+}
+
 export function createDatabaseClient(databaseUrl: string, options: DatabaseClientOptions = {}): Database {
   if (!databaseUrl) throw new Error('createDatabaseClient: a PostgreSQL connection string is required');
-  const adapter = new PrismaPg({
-    connectionString: databaseUrl,
-    max: options.poolSize ?? DEFAULT_POOL_SIZE,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
-    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
-  });
+  const adapter = new PrismaPg(
+    {
+      connectionString: databaseUrl,
+      max: options.poolSize ?? DEFAULT_POOL_SIZE,
+      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    },
+    // Unnamed prepared statements only (no statementNameGenerator): they work through PgBouncer in
+    // transaction mode, where a named statement would meet a server connection that never saw it.
+    { schema: databaseSchema(databaseUrl) },
+  );
   return new PrismaClient({ adapter, log: options.log ?? [] }) as Database;
 }

@@ -8,4 +8,5 @@ export {
   type DatabaseTransaction,
 } from './createDatabaseClient.js';
 export { ImageQuality, ImageStatus, Prisma } from './generated/client.js';
+export { USER_IMAGE_COLUMNS } from './userImageColumns.js';
 export type { ShareLink, StorageQuota, UploadRateWindow, User, UserImage } from './generated/client.js';

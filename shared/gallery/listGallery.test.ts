@@ -21,12 +21,12 @@ const SEED_START = Date.UTC(2025, 0, 1);
  */
 async function seedGallery(db: Database, userId: string, count: number): Promise<void> {
   await db.$executeRaw`
-    INSERT INTO "UserImage" ("id", "userId", "title", "status", "originalName", "fileType", "fileSize", "originalPath",
-                             "tags", "isFavorite", "createdAt", "updatedAt")
+    INSERT INTO user_images (id, user_id, title, status, original_name, file_type, file_size, original_path,
+                             tags, is_favorite, created_at, updated_at)
     SELECT 'c' || substr(md5(${userId} || i), 1, 24),
            ${userId},
            CASE WHEN i % 10 = 0 THEN 'Mon CHAT n°' || i WHEN i % 37 = 0 THEN '50% off_' || i ELSE 'Photo ' || i END,
-           (CASE WHEN i % 13 = 0 THEN 'failed' WHEN i % 11 = 0 THEN 'queued' ELSE 'ready' END)::"ImageStatus",
+           (CASE WHEN i % 13 = 0 THEN 'failed' WHEN i % 11 = 0 THEN 'queued' ELSE 'ready' END)::image_status,
            CASE WHEN i % 7 = 0 THEN 'cat_' || i || '.jpg' ELSE 'IMG' || i || '.png' END,
            'image/png', 1000, ${userId} || '/x_original.png',
            array_remove(ARRAY[CASE WHEN i % 2 = 0 THEN 'even' END, CASE WHEN i % 3 = 0 THEN 'three' END, CASE WHEN i % 4 = 0 THEN 'four' END], NULL),
@@ -76,7 +76,7 @@ describe('gallery keyset paging against PostgreSQL', () => {
     await seedUser(db, BOB);
     await seedGallery(db, ALICE, 1000);
     await seedGallery(db, BOB, 3000);
-    await db.$executeRaw`ANALYZE "UserImage"`;
+    await db.$executeRaw`ANALYZE user_images`;
     aliceImages = await db.userImage.findMany({ where: { userId: ALICE } });
   });
   afterAll(() => close?.());
@@ -214,12 +214,12 @@ describe('gallery keyset paging against PostgreSQL', () => {
     for (const sort of ['newest', 'oldest'] as const) {
       const nodes = await explain({ userId: ALICE, sort, filters: {}, after, limit: 25 });
       expect(nodes[0]!.type).toBe('Limit');
-      expect(nodes[1]).toMatchObject({ type: expect.stringMatching(/^Index Scan/), index: 'UserImage_userId_createdAt_id_idx' });
-      expect(nodes[1]!.cond).toContain('ROW("createdAt", id)');
+      expect(nodes[1]).toMatchObject({ type: expect.stringMatching(/^Index Scan/), index: 'user_images_user_id_created_at_id_idx' });
+      expect(nodes[1]!.cond).toContain('ROW(created_at, id)');
       expect(nodes.some((node) => node.type.includes('Sort'))).toBe(false);
     }
     const favourites = await explain({ userId: ALICE, sort: 'newest', filters: { favorite: true }, after, limit: 25 });
     expect(favourites.map((node) => node.type)).toEqual(['Limit', 'Index Scan']);
-    expect(favourites[1]!.index).toBe('UserImage_userId_isFavorite_createdAt_id_idx');
+    expect(favourites[1]!.index).toBe('user_images_user_id_is_favorite_created_at_id_idx');
   });
 });

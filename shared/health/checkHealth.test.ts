@@ -42,6 +42,16 @@ describe('health checks against PostgreSQL and Azurite', () => {
     expect(events.map(({ fields }) => fields.check)).toEqual(['storage', 'database']);
   });
 
+  it("fails the database when detour's tables are not on the connection's search path", async () => {
+    const elsewhere = createDatabaseClient(`${database.url}?options=${encodeURIComponent('-c search_path=pg_catalog')}`);
+    try {
+      expect(await checkHealth({ db: elsewhere, blobs, log })).toEqual({ status: 'error', checks: { database: 'error', storage: 'ok' } });
+    } finally {
+      await elsewhere.$disconnect();
+    }
+    expect(events.at(-1)?.fields).toMatchObject({ check: 'database', reason: expect.stringContaining('users') });
+  });
+
   it('gives up on a dependency that does not answer in time', async () => {
     // A server that accepts connections and never says a word.
     const silent = net.createServer(() => {});

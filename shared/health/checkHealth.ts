@@ -11,7 +11,11 @@ export interface CheckHealthOptions {
   timeoutMs?: number;
 }
 
-/** `GET /api/health`: one cheap round trip to PostgreSQL and to Blob Storage, side by side. */
+/**
+ * `GET /api/health`: one cheap round trip to PostgreSQL and to Blob Storage, side by side. The database
+ * probe reads detour's own table unqualified, as every raw query does: a role whose search_path does not
+ * reach detour's schema (prisma/README.md) fails here, not on a user's first request.
+ */
 export async function checkHealth(options: CheckHealthOptions): Promise<Health> {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const probe = async (check: keyof Health['checks'], attempt: () => Promise<unknown>) => {
@@ -31,7 +35,7 @@ export async function checkHealth(options: CheckHealthOptions): Promise<Health> 
     }
   };
   const [database, storage] = await Promise.all([
-    probe('database', () => options.db.$queryRaw`SELECT 1`),
+    probe('database', () => options.db.$queryRaw`SELECT 1 FROM users LIMIT 1`),
     probe('storage', () => options.blobs.ping()),
   ]);
   return { status: database === 'ok' && storage === 'ok' ? 'ok' : 'error', checks: { database, storage } };

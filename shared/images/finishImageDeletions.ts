@@ -70,9 +70,9 @@ async function deleteRows(db: Database, userId: string, ids: string[]): Promise<
     // DELETE … RETURNING reads each row's bytes as it removes it, so a concurrent finalisation that
     // changed them is given back exactly; a row another call already removed is simply not returned.
     const removed = await tx.$queryRaw<RemovedImage[]>`
-      DELETE FROM "UserImage"
-      WHERE "id" = ANY(${ids}::text[]) AND "userId" = ${userId} AND "deletedAt" IS NOT NULL
-      RETURNING "id", "userId", "storageBytes", "status", "errorCode"`;
+      DELETE FROM user_images
+      WHERE id = ANY(${ids}::text[]) AND user_id = ${userId} AND deleted_at IS NOT NULL
+      RETURNING id, user_id AS "userId", storage_bytes AS "storageBytes", status, error_code AS "errorCode"`;
     for (const image of removed) await releaseImageQuota(tx, image);
     return removed.map((image) => image.id);
   });

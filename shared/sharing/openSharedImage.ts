@@ -32,16 +32,17 @@ const SHARED_URL_TTL_MINUTES = 15;
 export async function openSharedImage(options: OpenSharedImageOptions): Promise<SharedImage> {
   const now = options.now ?? new Date();
   const [shared] = await options.db.$queryRaw<SharedRow[]>`
-    UPDATE "ShareLink" AS link SET "viewCount" = link."viewCount" + 1
-    FROM "UserImage" AS image
-    WHERE link."tokenHash" = ${hashShareToken(options.token)}
-      AND link."revokedAt" IS NULL
-      AND link."expiresAt" > ${now}
-      AND image."id" = link."imageId"
-      AND image."deletedAt" IS NULL
-      AND image."processedPath" IS NOT NULL
-      AND image."thumbnailPath" IS NOT NULL
-    RETURNING link."expiresAt", image."title", image."width", image."height", image."processedPath", image."thumbnailPath"`;
+    UPDATE share_links AS link SET view_count = link.view_count + 1
+    FROM user_images AS image
+    WHERE link.token_hash = ${hashShareToken(options.token)}
+      AND link.revoked_at IS NULL
+      AND link.expires_at > ${now}
+      AND image.id = link.image_id
+      AND image.deleted_at IS NULL
+      AND image.processed_path IS NOT NULL
+      AND image.thumbnail_path IS NOT NULL
+    RETURNING link.expires_at AS "expiresAt", image.title, image.width, image.height,
+              image.processed_path AS "processedPath", image.thumbnail_path AS "thumbnailPath"`;
   if (!shared) throw new AppError('not_found', 'This share link does not exist, has expired or was revoked.');
 
   const sign = (container: typeof CONTAINERS.processed | typeof CONTAINERS.thumbnails, name: string) =>

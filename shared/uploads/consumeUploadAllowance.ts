@@ -18,10 +18,10 @@ export async function consumeUploadAllowance(options: ConsumeUploadAllowanceOpti
   const now = options.now ?? new Date();
   const windowStart = new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
   const [row] = await options.db.$queryRaw<{ count: number }[]>`
-    INSERT INTO "UploadRateWindow" ("userId", "windowStart", "count")
+    INSERT INTO upload_rate_windows (user_id, window_start, count)
     VALUES (${options.userId}, ${windowStart}, 1)
-    ON CONFLICT ("userId", "windowStart") DO UPDATE SET "count" = "UploadRateWindow"."count" + 1
-    RETURNING "count"`;
+    ON CONFLICT (user_id, window_start) DO UPDATE SET count = upload_rate_windows.count + 1
+    RETURNING count`;
   if (row && row.count > options.perMinute) {
     const retryAfterSeconds = (windowStart.getTime() + WINDOW_MS - now.getTime()) / 1000;
     throw new AppError('rate_limited', `Too many uploads: at most ${options.perMinute} a minute. Try again shortly.`, {

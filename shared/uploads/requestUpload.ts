@@ -58,11 +58,11 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
   const { image, quota } = await db.$transaction(async (tx) => {
     // Locking the user's row, then their quota's, serialises concurrent reservations of one user. Every
     // writer takes them in this order (image, then user, then quota), so none can deadlock another.
-    await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+    await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`;
     const [quota] = await tx.$queryRaw<QuotaRow[]>`
-      SELECT u."storageUsed", q."storageLimit", q."imageCount", q."imageLimit"
-      FROM "StorageQuota" q JOIN "User" u ON u."id" = q."userId"
-      WHERE q."userId" = ${userId}
+      SELECT u.storage_used AS "storageUsed", q.storage_limit AS "storageLimit", q.image_count AS "imageCount", q.image_limit AS "imageLimit"
+      FROM storage_quotas q JOIN users u ON u.id = q.user_id
+      WHERE q.user_id = ${userId}
       FOR UPDATE OF q`;
     if (!quota) throw new Error(`User ${userId} has no quota row.`);
     if (quota.imageCount + 1 > quota.imageLimit) {

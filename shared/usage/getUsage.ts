@@ -32,21 +32,21 @@ export async function getUsage(options: GetUsageOptions): Promise<Usage> {
   const { db, userId } = options;
   const [quotaRows, groups, timings] = await Promise.all([
     db.$queryRaw<QuotaRow[]>`
-      SELECT u."storageUsed", q."storageLimit", q."imageCount", q."imageLimit"
-      FROM "User" u JOIN "StorageQuota" q ON q."userId" = u."id"
-      WHERE u."id" = ${userId}`,
+      SELECT u.storage_used AS "storageUsed", q.storage_limit AS "storageLimit", q.image_count AS "imageCount", q.image_limit AS "imageLimit"
+      FROM users u JOIN storage_quotas q ON q.user_id = u.id
+      WHERE u.id = ${userId}`,
     db.$queryRaw<GroupRow[]>`
-      SELECT CASE WHEN GROUPING("fileType") = 0 THEN 'type' WHEN GROUPING("status") = 0 THEN 'status' ELSE 'quality' END AS "dimension",
-             COALESCE("fileType", "status"::text, "quality"::text) AS "key",
+      SELECT CASE WHEN GROUPING(file_type) = 0 THEN 'type' WHEN GROUPING(status) = 0 THEN 'status' ELSE 'quality' END AS "dimension",
+             COALESCE(file_type, status::text, quality::text) AS "key",
              count(*)::int AS "images"
-      FROM "UserImage"
-      WHERE "userId" = ${userId} AND "deletedAt" IS NULL
-      GROUP BY GROUPING SETS (("fileType"), ("status"), ("quality"))`,
+      FROM user_images
+      WHERE user_id = ${userId} AND deleted_at IS NULL
+      GROUP BY GROUPING SETS ((file_type), (status), (quality))`,
     db.$queryRaw<TimingRow[]>`
-      SELECT round(avg("processingTime"))::int AS "avgMs",
-             round((percentile_cont(0.95) WITHIN GROUP (ORDER BY "processingTime"))::numeric)::int AS "p95Ms"
-      FROM "UserImage"
-      WHERE "userId" = ${userId} AND "deletedAt" IS NULL AND "status" = 'ready' AND "processingTime" IS NOT NULL`,
+      SELECT round(avg(processing_time))::int AS "avgMs",
+             round((percentile_cont(0.95) WITHIN GROUP (ORDER BY processing_time))::numeric)::int AS "p95Ms"
+      FROM user_images
+      WHERE user_id = ${userId} AND deleted_at IS NULL AND status = 'ready' AND processing_time IS NOT NULL`,
   ]);
   const quota = quotaRows[0];
   if (!quota) throw new Error(`User ${userId} has no quota row.`);

@@ -17,13 +17,13 @@ export async function ensureUser(db: Database, identity: TokenIdentity, defaults
   if (knownUsers.has(identity.userId)) return;
   await db.$transaction([
     db.$executeRaw`
-      INSERT INTO "User" ("id", "email", "name", "updatedAt")
+      INSERT INTO users (id, email, name, updated_at)
       VALUES (${identity.userId}, ${identity.email ?? null}, ${identity.name ?? null}, now())
-      ON CONFLICT ("id") DO NOTHING`,
+      ON CONFLICT (id) DO NOTHING`,
     db.$executeRaw`
-      INSERT INTO "StorageQuota" ("userId", "storageLimit", "imageLimit", "updatedAt")
+      INSERT INTO storage_quotas (user_id, storage_limit, image_limit, updated_at)
       VALUES (${identity.userId}, ${BigInt(defaults.storageLimitBytes)}, ${defaults.imageLimit}, now())
-      ON CONFLICT ("userId") DO NOTHING`,
+      ON CONFLICT (user_id) DO NOTHING`,
   ]);
   knownUsers.add(identity.userId);
 }

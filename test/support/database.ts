@@ -51,7 +51,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function withMaintenanceClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/**
+ * An empty database (no migration applied), named like the run's others so that the global teardown
+ * drops it whatever happens. `url` connects as the server's administrator.
+ */
+export async function createEmptyDatabase(label: string): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const template = new URL(inject('databaseTemplateUrl'));
+  const name = `${decodeURIComponent(template.pathname.slice(1)).replace(/template$/, '')}${label}_${randomBytes(4).toString('hex')}`;
+  await withMaintenanceClient((admin) => admin.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  template.pathname = `/${encodeURIComponent(name)}`;
+  return {
+    name,
+    url: template.toString(),
+    drop: () =>
+      withMaintenanceClient((admin) => admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** Runs `fn` with a client on the server's maintenance database (creating and dropping databases and roles). */
+export async function withMaintenanceClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: inject('databaseServerUrl') });
   await client.connect();
   try {

@@ -7,7 +7,7 @@ import { signLocalToken } from '../../shared/auth/signLocalToken.js';
 import { loadConfig, type Config } from '../../shared/config.js';
 import type { Database } from '../../shared/db/index.js';
 import { BlobStore } from '../../shared/storage/blobStore.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 import { startFlakyRemover, type FlakyRemover } from './flakyRemover.js';
 
 /**
@@ -42,11 +42,13 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export interface StartTestAppOptions {
   /** Extra app settings (e.g. smaller limits for quota tests). */
   env?: Record<string, string>;
+  /** The app's database, when not a fresh clone of the run's template; `stop()` calls its `drop()`. */
+  database?: TestDatabase;
 }
 
 export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
   const azurite = await startAzurite();
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const realRemover = await startRemoverServer({ port: 0 });
   const remover = await startFlakyRemover(`${realRemover.url}/remove-background`);
   const env: Record<string, string> = {
