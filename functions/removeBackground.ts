@@ -9,7 +9,7 @@ df.app.activity('removeBackground', {
   handler: (input: ImageStep, context) => {
     const { db, blobs, config } = getServices();
     return timePipelineStep(eventLogFor(context), { step: 'removeBackground', ...input }, () =>
-      removeBackground({ db, blobs, remover: config.remover, ...input }),
+      removeBackground({ db, blobs, remover: config.remover, readLinkTtlMinutes: config.sas.removerTtlMinutes, ...input }),
     );
   },
 });

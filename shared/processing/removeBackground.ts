@@ -8,14 +8,13 @@ export interface RemoveBackgroundOptions {
   db: Database;
   blobs: BlobStore;
   remover: Config['remover'];
+  /** Life of the original's read link the remover fetches (`REMOVER_SAS_TTL_MINUTES`). */
+  readLinkTtlMinutes: number;
   imageId: string;
   userId: string;
 }
 
 export type RemoveBackgroundResult = { ok: true; quality: CutoutQuality | null } | { ok: false; message: string };
-
-/** The remover reads the original through this link: read-only, one blob, 15 minutes at most. */
-const REMOVER_READ_TTL_MINUTES = 15;
 
 /**
  * Sends the original to the background-removal service and streams the PNG it returns into
@@ -29,7 +28,7 @@ export async function removeBackground(options: RemoveBackgroundOptions): Promis
 
   const readLink = await options.blobs.createReadUrl(
     { container: CONTAINERS.originals, name: image.originalPath },
-    { ttlMinutes: REMOVER_READ_TTL_MINUTES },
+    { ttlMinutes: options.readLinkTtlMinutes },
   );
   try {
     const cutout = await requestCutout({ removerUrl: options.remover.url, imageUrl: readLink.url, timeoutMs: options.remover.timeoutMs });

@@ -18,7 +18,7 @@ const config = {
     defaultImageLimit: 100,
     pendingUploadGraceHours: 1,
   },
-  sas: { uploadTtlMinutes: 10, readTtlMinutes: 60 },
+  sas: { uploadTtlMinutes: 10 },
 };
 const events: { event: string; fields: Record<string, unknown> }[] = [];
 const log = (event: string, fields: Record<string, unknown>) => events.push({ event, fields });

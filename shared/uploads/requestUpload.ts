@@ -14,7 +14,7 @@ import type { UploadRequest } from './uploadRequestSchema.js';
 export interface RequestUploadOptions {
   db: Database;
   blobs: BlobStore;
-  config: Pick<Config, 'limits' | 'sas'>;
+  config: { limits: Config['limits']; sas: Pick<Config['sas'], 'uploadTtlMinutes'> };
   log: EventLog;
   userId: string;
   request: UploadRequest;
