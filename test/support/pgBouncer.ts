@@ -6,11 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { freePort } from './freePort.js';
 
 /**
  * A PgBouncer of the test's own in front of the tests' PostgreSQL, in transaction pooling as Azure's
  * built-in one runs: a server connection belongs to a client for one transaction only. Debian's
- * pgbouncer (scripts/ensure-pgbouncer.sh installs it; `npm test` runs that first).
+ * pgbouncer (scripts/ensure-test-tools.sh installs it; `npm test` runs that first).
  */
 export interface RunningPgBouncer {
   port: number;
@@ -29,7 +30,7 @@ export interface StartPgBouncerOptions {
 const BINARY = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer'].find((candidate) => existsSync(candidate));
 
 export async function startPgBouncer(options: StartPgBouncerOptions): Promise<RunningPgBouncer> {
-  if (!BINARY) throw new Error('pgbouncer is not installed: run scripts/ensure-pgbouncer.sh (npm test does).');
+  if (!BINARY) throw new Error('pgbouncer is not installed: run scripts/ensure-test-tools.sh (npm test does).');
   const server = new URL(inject('databaseServerUrl'));
   const folder = await mkdtemp(path.join(os.tmpdir(), 'detour-pgbouncer-'));
   const port = await freePort();
@@ -101,17 +102,6 @@ async function waitUntilListening(port: number, exited: () => boolean, log: () =
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`pgbouncer did not listen on ${port}:\n${log()}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Server connections open to a database right now (as the server sees them). */

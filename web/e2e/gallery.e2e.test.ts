@@ -2,13 +2,13 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { discOnPlainBackground } from '../../test/support/sampleImages.js';
+import { freePort } from '../../test/support/freePort.js';
 
 /**
  * The whole product as a person uses it: what `npm start` runs (the API, the pipeline, the page) on a
@@ -38,17 +38,6 @@ const screenshotFolder = fileURLToPath(new URL('./screenshots', import.meta.url)
 /** Azurite, migrations, the remover and the host on a busy 2-core machine. */
 const PRODUCT_START_TIMEOUT_MS = 120_000;
 const PIPELINE_TIMEOUT_MS = 90_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface RunningProduct {
   baseUrl: string;
