@@ -172,27 +172,24 @@ function scanTokens(scan: Scan, tokens: Token[], scope: ReadonlySet<string>): vo
   }
 }
 
-function textOf(token: Token): string {
-  return token.kind === 'word' || token.kind === 'punct' ? token.text : '';
+function textOf(token: Token | undefined): string {
+  return token?.kind === 'word' || token?.kind === 'punct' ? token.text : '';
 }
 
 /** `parent::child::grandchild` names a nested resource; `module.outputs.name` names an output the module declares. */
 function checkAccessors(scan: Scan, tokens: Token[], index: number, at: string): void {
-  const symbol = textOf(tokens[index]!);
+  const symbol = textOf(tokens[index]);
   let path = symbol;
-  let cursor = index + 1;
-  while (textOf(tokens[cursor] ?? tokens[index]!) === '::' && tokens[cursor + 1]?.kind === 'word') {
-    path = `${path}::${textOf(tokens[cursor + 1]!)}`;
+  for (let cursor = index + 1; textOf(tokens[cursor]) === '::' && tokens[cursor + 1]?.kind === 'word'; cursor += 2) {
+    path = `${path}::${textOf(tokens[cursor + 1])}`;
     if (!scan.file.resources.some((resource) => resource.symbol === path)) scan.problems.push(`${at}: ${path} is not declared`);
-    cursor += 2;
   }
   const module = scan.file.modules.get(symbol);
-  if (!module || textOf(tokens[index + 1] ?? tokens[index]!) !== '.' || textOf(tokens[index + 2] ?? tokens[index]!) !== 'outputs') return;
-  const output = tokens[index + 4];
-  if (textOf(tokens[index + 3] ?? tokens[index]!) !== '.' || output?.kind !== 'word') return;
+  const [dot, outputs, secondDot, output] = tokens.slice(index + 1, index + 5).map(textOf);
+  if (!module || dot !== '.' || outputs !== 'outputs' || secondDot !== '.' || !output) return;
   const target = modulePath(scan.file.file, module);
   if (!(target in scan.sources)) return;
-  if (!parsed(scan.sources, target).outputs.has(output.text)) scan.problems.push(`${at}: ${target} has no output ${output.text}`);
+  if (!parsed(scan.sources, target).outputs.has(output)) scan.problems.push(`${at}: ${target} has no output ${output}`);
 }
 
 export function checkModuleParameters(sources: Sources): string[] {

@@ -1,5 +1,5 @@
 import { DEFAULT_POOL_SIZE } from '../../shared/db/index.js';
-import { get, literal, namesIn, textOf, unwrap, type BicepFile, type ResourceDeclaration } from './bicepReader.js';
+import { get, literal, namesIn, textOf, unwrap, type BicepFile, type Node, type ResourceDeclaration } from './bicepReader.js';
 import { appSettings, moduleOf, parsed, type Sources } from './templates.js';
 
 /**
@@ -219,7 +219,7 @@ export function checkProvidersAreRegistered(sources: Sources, registrationScript
 /** Service names of subnet delegations (`Microsoft.App/environments`): literal strings under `serviceName`. */
 function delegatedServices(file: BicepFile, resource: ResourceDeclaration): string[] {
   const found: string[] = [];
-  const visit = (node: ReturnType<typeof unwrap>): void => {
+  const visit = (node: Node | undefined): void => {
     if (!node) return;
     if (node.kind === 'object') {
       for (const [key, inner] of node.entries) {
