@@ -35,6 +35,27 @@ export interface ApiResponse {
   body: any;
 }
 
+export type ApiCall = TestApp['api'];
+
+/** JSON requests to the API at `baseUrl`, with a bearer token when given; JSON replies parsed. */
+export function apiClient(baseUrl: string): ApiCall {
+  return async (method, route, { token, body, headers = {} } = {}) => {
+    const response = await fetch(`${baseUrl}${route}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    const isJson = response.headers.get('content-type')?.includes('application/json');
+    return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
+  };
+}
+
 export const TEST_JWT_SECRET = 'detour-tests-jwt-secret-0123456789abcdef';
 
 const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -78,21 +99,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     remover,
     logs,
     tokenFor: (userId) => signLocalToken({ userId, secret: TEST_JWT_SECRET }),
-    async api(method, route, { token, body, headers = {} } = {}) {
-      const response = await fetch(`${host.url}${route}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: 'manual',
-      });
-      const text = await response.text();
-      const isJson = response.headers.get('content-type')?.includes('application/json');
-      return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
-    },
+    api: apiClient(host.url),
     async stop() {
       await host.stop();
       await remover.close();
