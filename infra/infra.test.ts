@@ -24,6 +24,8 @@ const LEFT_TO_THE_CODE: ReadonlyMap<string, string> = new Map([
   // Defaults to the instance's core count (os.availableParallelism()), which follows the Flex
   // Consumption instance size; any fixed number would be wrong for the other sizes.
   ['SHARP_CONCURRENCY', 'the default follows the instance size'],
+  // Five connections per instance: the default keeps the maximum instance count well under the server's limit.
+  ['DATABASE_POOL_SIZE', 'the default suits one Flex Consumption instance'],
 ]);
 
 /** Settings whose value is a secret: Key Vault references only, never a literal or a plain parameter. */
