@@ -75,7 +75,7 @@ describe('devhost blob triggers', () => {
     expect(delivered.map((delivery) => delivery.text)).toEqual(['first version', 'other', 'second version']);
   });
 
-  it('tries a failing blob 5 times, then reports it on webjobs-blobtrigger-poison and leaves it alone', async () => {
+  it('tries a failing blob poisonBlobThreshold (3, from host.json) times, then reports it on webjobs-blobtrigger-poison and leaves it alone', async () => {
     const { env, names } = fixtureSettings(connectionString, ['onUpload']);
     const logs = logCollector();
     host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: logs.log });
@@ -94,7 +94,91 @@ describe('devhost blob triggers', () => {
 
     await upload(names.uploads, 'fine.txt', 'fine');
     await deliveriesUntil(names.deliveries, (all) => all.some((delivery) => delivery.name === 'fine.txt'));
-    expect(logs.lines.filter((line) => line.includes('refusing will-fail.txt'))).toHaveLength(5);
+    expect(logs.lines.filter((line) => line.includes('refusing will-fail.txt'))).toHaveLength(3);
+  });
+
+  it('runs at most maxDegreeOfParallelism (2, from host.json) blob invocations at once', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onUpload']);
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: () => {} });
+    await Promise.all(['slow-1.txt', 'slow-2.txt', 'slow-3.txt', 'slow-4.txt'].map((name) => upload(names.uploads, name, name)));
+    const delivered = await deliveriesUntil(names.deliveries, (all) => all.length === 4);
+    expect(Math.max(...delivered.map((delivery) => Number(delivery.active)))).toBe(2);
+  });
+
+  it('takes Event Grid deliveries at the blobs extension webhook: the validation handshake, then BlobCreated events', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onUpload']);
+    // Polled once at start-up and not again during the test: only the webhook can deliver.
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 600_000, log: () => {} });
+    const key = host.keys.systemKey('blobs_extension')!;
+    const webhook = (
+      eventType: string,
+      events: unknown[],
+      query = `functionName=Host.Functions.onUpload&code=${encodeURIComponent(key)}`,
+    ) =>
+      fetch(`${host!.url}/runtime/webhooks/blobs?${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'aeg-event-type': eventType, 'aeg-subscription-name': 'ORIGINALS-BLOB-CREATED' },
+        body: JSON.stringify(events),
+      });
+
+    const validation = await webhook('SubscriptionValidation', [
+      {
+        id: '2d1781af-3a4c-4d7c-bd0c-e34b19da4e66',
+        topic:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1',
+        subject: '',
+        data: { validationCode: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6', validationUrl: 'https://rp-eastus2.eventgrid.azure.net/validate' },
+        eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        eventTime: '2026-03-01T00:00:00.000Z',
+        metadataVersion: '1',
+        dataVersion: '2',
+      },
+    ]);
+    expect(validation.status).toBe(200);
+    expect(await validation.json()).toEqual({ validationResponse: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6' });
+
+    await upload(names.uploads, 'by-event.txt', 'from Event Grid');
+    const container = blobs.getContainerClient(names.uploads);
+    const properties = await container.getBlobClient('by-event.txt').getProperties();
+    const blobCreated = {
+      topic:
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1',
+      subject: `/blobServices/default/containers/${names.uploads}/blobs/by-event.txt`,
+      eventType: 'Microsoft.Storage.BlobCreated',
+      id: '831e1650-001e-001b-66ab-eeb76e069631',
+      data: {
+        api: 'PutBlob',
+        clientRequestId: '6d79dbfb-0e37-4fc4-981f-442c9ca89d60',
+        requestId: '831e1650-001e-001b-66ab-eeb76e000000',
+        eTag: properties.etag!.replaceAll('"', ''),
+        contentType: 'text/plain',
+        contentLength: 15,
+        blobType: 'BlockBlob',
+        url: container.getBlobClient('by-event.txt').url,
+        sequencer: '00000000000004420000000000028963',
+        storageDiagnostics: { batchId: 'b68529f3-68cd-4744-baa4-3c0498ec19f0' },
+      },
+      dataVersion: '',
+      metadataVersion: '1',
+      eventTime: '2026-03-01T00:00:01.000Z',
+    };
+
+    expect((await webhook('Notification', [blobCreated], 'functionName=Host.Functions.onUpload&code=wrong')).status).toBe(401);
+    expect((await webhook('Notification', [blobCreated], `functionName=Host.Functions.nothing&code=${key}`)).status).toBe(404);
+    expect((await webhook('Notification', [blobCreated])).status).toBe(202);
+    const [delivery] = await deliveriesUntil(names.deliveries, (all) => all.length === 1);
+    expect(delivery).toMatchObject({ name: 'by-event.txt', text: 'from Event Grid' });
+
+    // Event Grid delivers at least once: the same event again, or one for a version since replaced, runs nothing.
+    expect((await webhook('Notification', [blobCreated])).status).toBe(202);
+    await upload(names.uploads, 'by-event.txt', 'second version');
+    expect((await webhook('Notification', [blobCreated])).status).toBe(202);
+    await upload(names.uploads, 'marker.txt', 'marker');
+    const markerETag = (await container.getBlobClient('marker.txt').getProperties()).etag!;
+    const marker = { ...blobCreated, data: { ...blobCreated.data, eTag: markerETag, url: container.getBlobClient('marker.txt').url } };
+    expect((await webhook('Notification', [marker])).status).toBe(202);
+    const all = await deliveriesUntil(names.deliveries, (found) => found.some((one) => one.name === 'marker.txt'), [delivery!]);
+    expect(all.map((one) => one.text)).toEqual(['from Event Grid', 'marker']);
   });
 
   it('gives an SDK-type binding (sdkBinding: true) the client its registered factory makes', async () => {

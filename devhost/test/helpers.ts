@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueClient } from '@azure/storage-queue';
 
@@ -16,6 +19,9 @@ const FIXTURE_FUNCTIONS = [
   'onJob',
   'double',
   'doubleTwice',
+  'track',
+  'fanOut',
+  'callsMissing',
   'startOrchestration',
   'startFromQueue',
 ] as const;
@@ -89,4 +95,26 @@ export async function drainQueue(queue: QueueClient): Promise<string[]> {
 export function logCollector(): { lines: string[]; log: (line: string) => void } {
   const lines: string[] = [];
   return { lines, log: (line) => lines.push(line) };
+}
+
+/** The file URL of an installed package's entry, for apps written outside this repository. */
+export function packageUrl(name: string): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
+}
+
+/**
+ * A function app in a temporary folder: package.json (main: `functions/*.js`), the given host.json
+ * and function files. Function files import packages by `packageUrl`, so that they load the same
+ * copies the devhost uses.
+ */
+export async function writeApp(options: {
+  hostJson?: unknown;
+  functions: Record<string, string>;
+}): Promise<{ root: string; remove(): Promise<void> }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'devhost-app-'));
+  await mkdir(path.join(root, 'functions'));
+  await writeFile(path.join(root, 'package.json'), JSON.stringify({ name: 'devhost-test-app', type: 'module', main: 'functions/*.js' }));
+  if (options.hostJson !== undefined) await writeFile(path.join(root, 'host.json'), JSON.stringify(options.hostJson));
+  for (const [name, source] of Object.entries(options.functions)) await writeFile(path.join(root, 'functions', name), source);
+  return { root, remove: () => rm(root, { recursive: true, force: true }) };
 }
