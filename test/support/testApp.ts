@@ -25,6 +25,8 @@ export interface TestApp {
   /** Everything the host and the functions logged (printed live with DETOUR_TEST_LOGS=1). */
   logs: string[];
   tokenFor(userId: string): Promise<string>;
+  /** A system key of the host (e.g. `blobs_extension`, which Event Grid's subscription URL carries). */
+  systemKey(name: string): string | undefined;
   api(method: string, route: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
@@ -63,6 +65,8 @@ const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url))
 export interface StartTestAppOptions {
   /** Extra app settings (e.g. smaller limits for quota tests). */
   env?: Record<string, string>;
+  /** How often the host lists blob containers (and first polls queues); default 100 ms. */
+  pollIntervalMs?: number;
 }
 
 export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
@@ -87,7 +91,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     logs.push(line);
     if (process.env.DETOUR_TEST_LOGS === '1') console.log(line);
   };
-  const host = await startHost({ appRoot: repositoryRoot, port: 0, env, pollIntervalMs: 100, log });
+  const host = await startHost({ appRoot: repositoryRoot, port: 0, env, pollIntervalMs: options.pollIntervalMs ?? 100, log });
   const config = loadConfig(env);
   const blobs = BlobStore.fromSettings(config.storage);
 
@@ -99,6 +103,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     remover,
     logs,
     tokenFor: (userId) => signLocalToken({ userId, secret: TEST_JWT_SECRET }),
+    systemKey: (name) => host.keys.systemKey(name),
     api: apiClient(host.url),
     async stop() {
       await host.stop();
