@@ -1,3 +1,4 @@
+import { PIPELINE_STEPS } from '../shared/pipeline/pipelineContract.js';
 import type { Benchmark, ResultRow } from './support/benchmark.js';
 import { targetRow } from './support/benchmark.js';
 import { HttpClient } from './support/httpClient.js';
@@ -16,7 +17,7 @@ import { median, percentile, round } from './support/stats.js';
  *   blob check           the onOriginalUploaded invocation (sniff, decode check, row → queued)
  *   queue delay          from its end (the message is written then) until startImageProcessing starts
  *   remover              the remover's own time for the request (fetch original, cut out, answer)
- *   cut-out transfer     the rest of the removeBackground activity (streaming the PNG into processed/)
+ *   cut-out transfer     the rest of the cutOutBackground activity (streaming the PNG into processed/)
  *   thumbnail            the makeThumbnail activity
  *   database steps       markProcessing and finalizeImage
  *   orchestration        everything else from startImageProcessing to the end of finalizeImage
@@ -66,9 +67,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function timeline(log: PipelineLog, imageId: string, putEndedAt: number): Omit<ImageTimeline, 'observedMs' | 'requestMs' | 'putMs'> {
   const blob = log.blobInvocation(imageId);
   const blobDone = blob && log.finished.get(blob.invocationId);
-  const start = log.step(imageId, 'startOrchestration');
+  const start = log.step(imageId, PIPELINE_STEPS.startOrchestration);
   const queueStarted = start && log.started.get(start.invocationId);
-  const steps = ['markProcessing', 'removeBackground', 'makeThumbnail', 'finalizeImage'].map((name) => log.step(imageId, name));
+  const steps = [
+    PIPELINE_STEPS.markProcessing,
+    PIPELINE_STEPS.cutOutBackground,
+    PIPELINE_STEPS.makeThumbnail,
+    PIPELINE_STEPS.finalizeImage,
+  ].map((name) => log.step(imageId, name));
   const removerMs = log.removerMs.get(imageId);
   const [mark, remove, thumbnail, finalize] = steps;
   if (!blob || !blobDone || !queueStarted || !mark || !remove || !thumbnail || !finalize || removerMs === undefined) {
@@ -140,7 +146,7 @@ const pipeline: Benchmark = {
         }
         const observedMs = Date.now() - putEndedAt;
         // The last step's line may trail the API's answer by a moment.
-        for (let wait = 0; !log.step(image.id, 'finalizeImage') && wait < 2000; wait += POLL_MS) await sleep(POLL_MS);
+        for (let wait = 0; !log.step(image.id, PIPELINE_STEPS.finalizeImage) && wait < 2000; wait += POLL_MS) await sleep(POLL_MS);
         return { ...timeline(log, image.id, putEndedAt), observedMs, requestMs: requested.ms, putMs };
       };
 

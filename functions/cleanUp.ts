@@ -1,28 +1,30 @@
 import { app } from '@azure/functions';
 import { purgeDeletedImages } from '../shared/images/purgeDeletedImages.js';
 import { eventLogFor } from '../shared/observability/eventLog.js';
-import { timePipelineStep } from '../shared/observability/timePipelineStep.js';
+import { timeEvent } from '../shared/observability/timeEvent.js';
 import { getServices } from '../shared/services.js';
 import { removeDeadShareLinks } from '../shared/sharing/removeDeadShareLinks.js';
 import { removeStalePendingUploads } from '../shared/uploads/removeStalePendingUploads.js';
 
 /**
  * Every 15 minutes: abandoned uploads give their reservation back, deletions that a failure left half
- * done are finished, and share links long dead are dropped.
+ * done are finished, and share links long dead are dropped. Each task logs a `clean_up_task` event.
  */
 app.timer('cleanUp', {
   schedule: '0 */15 * * * *',
   handler: async (_timer, context) => {
     const { db, blobs, config } = getServices();
     const log = eventLogFor(context);
-    await timePipelineStep(log, { step: 'cleanUpStaleUploads' }, () =>
+    await timeEvent(log, 'clean_up_task', { task: 'removeStalePendingUploads' }, () =>
       removeStalePendingUploads({ db, blobs, graceHours: config.limits.pendingUploadGraceHours }),
     );
-    const { finished, pending } = await timePipelineStep(log, { step: 'purgeDeletedImages' }, () => purgeDeletedImages({ db, blobs }));
+    const { finished, pending } = await timeEvent(log, 'clean_up_task', { task: 'purgeDeletedImages' }, () =>
+      purgeDeletedImages({ db, blobs }),
+    );
     for (const { id, error } of pending) {
       context.warn(`Image ${id} is still being deleted: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (finished.length > 0) context.log(`Finished ${finished.length} interrupted image deletions.`);
-    await timePipelineStep(log, { step: 'removeDeadShareLinks' }, () => removeDeadShareLinks({ db }));
+    await timeEvent(log, 'clean_up_task', { task: 'removeDeadShareLinks' }, () => removeDeadShareLinks({ db }));
   },
 });

@@ -8,10 +8,17 @@ import { imageIdParamsSchema } from '../shared/images/imageIdParamsSchema.js';
 app.http('downloadImage', {
   route: 'images/{id}/download',
   methods: ['GET'],
-  handler: authenticatedRoute(async (request, { services: { db, blobs }, user }) => {
+  handler: authenticatedRoute(async (request, { services: { db, blobs, config }, user }) => {
     const { id } = parseParams(request, imageIdParamsSchema);
     const { variant } = parseQuery(request, imageDownloadQuerySchema);
-    const link = await createImageDownloadLink({ db, blobs, userId: user.userId, imageId: id, variant });
+    const link = await createImageDownloadLink({
+      db,
+      blobs,
+      userId: user.userId,
+      imageId: id,
+      variant,
+      ttlMinutes: config.sas.downloadTtlMinutes,
+    });
     return { status: 302, headers: { location: link.url, 'cache-control': 'no-store' } };
   }),
 });

@@ -9,8 +9,8 @@ import { sharedTokenParamsSchema } from '../shared/sharing/shareSchemas.js';
 app.http('getSharedImage', {
   route: 'shared/{token}',
   methods: ['GET'],
-  handler: publicRoute(async (request, { services: { db, blobs } }) => {
+  handler: publicRoute(async (request, { services: { db, blobs, config } }) => {
     const { token } = parseParams(request, sharedTokenParamsSchema);
-    return json(200, await openSharedImage({ db, blobs, token }));
+    return json(200, await openSharedImage({ db, blobs, token, ttlMinutes: config.sas.shareTtlMinutes }));
   }),
 });

@@ -1,7 +1,8 @@
 import { app, output } from '@azure/functions';
-import { getServices } from '../shared/services.js';
 import { eventLogFor } from '../shared/observability/eventLog.js';
-import { timePipelineStep } from '../shared/observability/timePipelineStep.js';
+import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
+import { PIPELINE_STEPS, processingMessage } from '../shared/pipeline/pipelineContract.js';
+import { getServices } from '../shared/services.js';
 import { CONTAINERS, parseOriginalBlobName, PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
 import { checkUploadedOriginal } from '../shared/uploads/checkUploadedOriginal.js';
 
@@ -17,9 +18,9 @@ app.storageBlob('onOriginalUploaded', {
   handler: async (content, context) => {
     const { db, blobs, config } = getServices();
     const blobName = String(context.triggerMetadata?.name ?? '');
-    const result = await timePipelineStep(eventLogFor(context), { step: 'checkOriginal', ...parseOriginalBlobName(blobName) }, () =>
+    const result = await timePipelineStep(eventLogFor(context), PIPELINE_STEPS.checkOriginal, parseOriginalBlobName(blobName) ?? {}, () =>
       checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName, content: content as Buffer }),
     );
-    if (result.outcome === 'queued') context.extraOutputs.set(processingQueue, { imageId: result.image.id });
+    if (result.outcome === 'ok') context.extraOutputs.set(processingQueue, processingMessage(result.image.id));
   },
 });

@@ -1,12 +1,19 @@
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { getConfig } from '../shared/config.js';
-import { describeStepFailure } from '../shared/processing/describeStepFailure.js';
-import type { FinalizeResult } from '../shared/processing/finalizeImage.js';
-import type { MakeThumbnailResult } from '../shared/processing/makeThumbnail.js';
-import type { ProcessingStart } from '../shared/processing/markProcessing.js';
-import type { RemoveBackgroundResult } from '../shared/processing/removeBackground.js';
-import { PROCESS_IMAGE_ORCHESTRATION, type ProcessImageInput } from '../shared/processing/startProcessingOnce.js';
+import { describeStepFailure } from '../shared/pipeline/describeStepFailure.js';
+import {
+  PIPELINE_STEPS as STEP,
+  PROCESS_IMAGE_ORCHESTRATION,
+  thrownStepFailure,
+  type ActivityName,
+  type ImageRef,
+  type ProcessImageInput,
+  type ProducingStep,
+  type StepInput,
+  type StepOutcome,
+  type StepResult,
+} from '../shared/pipeline/pipelineContract.js';
 
 // Read once when the app loads, never inside the orchestrator: replays must see the same values.
 const { remover } = getConfig();
@@ -21,36 +28,48 @@ const stepRetry = new df.RetryOptions(Math.min(remover.retryFirstIntervalMs, 2_0
 stepRetry.backoffCoefficient = 2;
 
 /**
- * upload accepted → markProcessing → removeBackground → makeThumbnail → finalizeImage (ready);
- * any exhausted or permanent failure → markImageFailed (the original is kept for a retry).
+ * markProcessing → cutOutBackground → makeThumbnail → finalizeImage (ready); a step that is skipped,
+ * fails, or keeps throwing ends the run in markImageFailed, which cleans up and, unless the image is
+ * gone or `ready`, marks it failed (the original is kept for a retry).
  * Deterministic: only `context.df` calls, no clock, no I/O.
  */
 const processImage: OrchestrationHandler = function* (context: OrchestrationContext) {
   const { imageId } = context.df.getInput<ProcessImageInput>();
-  const start: ProcessingStart = yield context.df.callActivity('markProcessing', imageId);
-  if (!start.started) return { imageId, outcome: 'skipped', reason: start.reason };
+  const start = yield* callStep(context, STEP.markProcessing, { imageId });
+  if (start.outcome !== 'ok') return start;
 
-  const step = { imageId, userId: start.userId };
-  let failure: string;
-  try {
-    const cutout: RemoveBackgroundResult = yield context.df.callActivityWithRetry('removeBackground', removerRetry, step);
-    if (!cutout.ok) {
-      failure = cutout.message;
-    } else {
-      const thumbnail: MakeThumbnailResult = yield context.df.callActivityWithRetry('makeThumbnail', stepRetry, step);
-      if (!thumbnail.ok) {
-        failure = thumbnail.message;
-      } else {
-        const quality = cutout.quality ?? thumbnail.estimatedQuality;
-        const done: FinalizeResult = yield context.df.callActivityWithRetry('finalizeImage', stepRetry, { ...step, quality });
-        return { imageId, outcome: done.ready ? 'ready' : 'skipped' };
-      }
-    }
-  } catch (error) {
-    failure = describeStepFailure(error);
-  }
-  yield context.df.callActivity('markImageFailed', { ...step, message: failure });
-  return { imageId, outcome: 'failed', reason: failure };
+  const image: ImageRef = { imageId, userId: start.userId };
+  const end = yield* produceImage(context, image);
+  if (end.outcome === 'ok') return end;
+  yield* callStep(context, STEP.markImageFailed, { ...image, stop: end });
+  return end;
 };
+
+/** The steps that make the outputs and record them; the first that does not succeed ends the run. */
+function* produceImage(context: OrchestrationContext, image: ImageRef): Generator<Task, StepOutcome, unknown> {
+  let step: ProducingStep = STEP.cutOutBackground;
+  try {
+    const cutout = yield* callStep(context, step, image, removerRetry);
+    if (cutout.outcome !== 'ok') return cutout;
+    step = STEP.makeThumbnail;
+    const thumbnail = yield* callStep(context, step, image, stepRetry);
+    if (thumbnail.outcome !== 'ok') return thumbnail;
+    step = STEP.finalizeImage;
+    return yield* callStep(context, step, { ...image, quality: cutout.quality ?? thumbnail.estimatedQuality }, stepRetry);
+  } catch (error) {
+    return thrownStepFailure(step, describeStepFailure(error));
+  }
+}
+
+/** One activity, typed by the contract. */
+function* callStep<Step extends ActivityName>(
+  context: OrchestrationContext,
+  step: Step,
+  input: StepInput<Step>,
+  retry?: df.RetryOptions,
+): Generator<Task, StepResult<Step>, unknown> {
+  const task = retry ? context.df.callActivityWithRetry(step, retry, input) : context.df.callActivity(step, input);
+  return (yield task) as StepResult<Step>;
+}
 
 df.app.orchestration(PROCESS_IMAGE_ORCHESTRATION, processImage);

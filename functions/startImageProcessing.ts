@@ -1,14 +1,11 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { z } from 'zod';
 import { validate } from '../shared/http/parseInput.js';
 import { eventLogFor } from '../shared/observability/eventLog.js';
-import { timePipelineStep } from '../shared/observability/timePipelineStep.js';
-import { startProcessingOnce } from '../shared/processing/startProcessingOnce.js';
+import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
+import { PIPELINE_STEPS, processingMessageSchema } from '../shared/pipeline/pipelineContract.js';
+import { startProcessingOnce } from '../shared/pipeline/startProcessingOnce.js';
 import { PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
-import { imageIdSchema } from '../shared/images/imageSchemas.js';
-
-const processingMessageSchema = z.object({ imageId: imageIdSchema });
 
 /** One message per accepted upload (or retry): start its orchestration, once. */
 app.storageQueue('startImageProcessing', {
@@ -17,8 +14,8 @@ app.storageQueue('startImageProcessing', {
   extraInputs: [df.input.durableClient()],
   handler: async (message, context) => {
     const { imageId } = validate(processingMessageSchema, message, 'processing message');
-    await timePipelineStep(eventLogFor(context), { step: 'startOrchestration', imageId }, async () => ({
-      outcome: await startProcessingOnce(df.getClient(context), { imageId }),
-    }));
+    await timePipelineStep(eventLogFor(context), PIPELINE_STEPS.startOrchestration, { imageId }, () =>
+      startProcessingOnce(df.getClient(context), { imageId }),
+    );
   },
 });

@@ -109,6 +109,15 @@ param uploadSasTtlMinutes int = 10
 @description('READ_SAS_TTL_MINUTES: lifetime of a read link in API responses (at most 60).')
 param readSasTtlMinutes int = 60
 
+@description('DOWNLOAD_SAS_TTL_MINUTES: lifetime of the link a download redirects to (at most 60).')
+param downloadSasTtlMinutes int = 5
+
+@description('REMOVER_SAS_TTL_MINUTES: lifetime of the read link the remover fetches an original through (at most 60).')
+param removerSasTtlMinutes int = 15
+
+@description('SHARE_SAS_TTL_MINUTES: lifetime of the links a share visitor gets (at most 60).')
+param shareSasTtlMinutes int = 15
+
 @description('UPLOAD_RATE_LIMIT_PER_MINUTE: upload requests per user per minute.')
 param uploadRateLimitPerMinute int = 30
 
@@ -315,6 +324,9 @@ module api 'app/api.bicep' = {
       MAX_INPUT_PIXELS: string(maxInputPixels)
       UPLOAD_SAS_TTL_MINUTES: string(uploadSasTtlMinutes)
       READ_SAS_TTL_MINUTES: string(readSasTtlMinutes)
+      DOWNLOAD_SAS_TTL_MINUTES: string(downloadSasTtlMinutes)
+      REMOVER_SAS_TTL_MINUTES: string(removerSasTtlMinutes)
+      SHARE_SAS_TTL_MINUTES: string(shareSasTtlMinutes)
       UPLOAD_RATE_LIMIT_PER_MINUTE: string(uploadRateLimitPerMinute)
       DEFAULT_STORAGE_LIMIT_BYTES: string(defaultStorageLimitBytes)
       DEFAULT_IMAGE_LIMIT: string(defaultImageLimit)

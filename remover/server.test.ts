@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PermanentRemoverError, requestCutout, TransientRemoverError } from '../shared/processing/requestCutout.js';
+import { PermanentRemoverError, requestCutout, TransientRemoverError } from '../shared/pipeline/requestCutout.js';
 import { startRemoverServer, type RunningRemoverServer } from './server.js';
 import { redDiscOnNoisyLight, scoreCutout, type Scene } from './testScenes.js';
 

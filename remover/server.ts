@@ -1,12 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  DEFAULT_MAX_INPUT_PIXELS,
-  removeBackground,
-  TooManyPixelsError,
-  UndecodableImageError,
-  type CutoutResult,
-} from './removeBackground.js';
+import { TooManyPixelsError, UndecodableImageError } from './imageIo.js';
+import { DEFAULT_MAX_INPUT_PIXELS, segmentForeground, type CutoutResult } from './segmentForeground.js';
 
 /**
  * The local background-removal service, with the contract of the production FastAPI service:
@@ -120,7 +115,7 @@ export async function startRemoverServer(options: RemoverServerOptions = {}): Pr
     const release = await slots.acquire();
     let cutout: CutoutResult;
     try {
-      cutout = await removeBackground(image, { maxInputPixels: settings.maxInputPixels });
+      cutout = await segmentForeground(image, { maxInputPixels: settings.maxInputPixels });
     } catch (error) {
       if (error instanceof UndecodableImageError)
         throw new HttpError(400, 'invalid_image', `${error.message} Supported: JPEG, PNG, WebP, AVIF, GIF, TIFF.`);

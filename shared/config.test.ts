@@ -29,7 +29,13 @@ describe('loadConfig', () => {
     expect(config.isProduction).toBe(false);
     expect(config.storage.connectionString).toBe('UseDevelopmentStorage=true');
     expect(config.limits.maxUploadBytes).toBe(25 * 1024 * 1024);
-    expect(config.sas).toEqual({ uploadTtlMinutes: 10, readTtlMinutes: 60 });
+    expect(config.sas).toEqual({
+      uploadTtlMinutes: 10,
+      readTtlMinutes: 60,
+      downloadTtlMinutes: 5,
+      removerTtlMinutes: 15,
+      shareTtlMinutes: 15,
+    });
     expect(config.auth.jwtSecret).toBeDefined();
   });
 
@@ -53,6 +59,10 @@ describe('loadConfig', () => {
     expect(errorOf({ MAX_UPLOAD_BYTES: 'lots' })).toContain('MAX_UPLOAD_BYTES');
     expect(errorOf({ DATABASE_URL: 'mysql://nope' })).toContain('DATABASE_URL');
     expect(errorOf({ UPLOAD_SAS_TTL_MINUTES: '60' })).toContain('UPLOAD_SAS_TTL_MINUTES');
+    for (const name of ['DOWNLOAD_SAS_TTL_MINUTES', 'REMOVER_SAS_TTL_MINUTES', 'SHARE_SAS_TTL_MINUTES']) {
+      expect(errorOf({ [name]: '0' })).toContain(name);
+      expect(errorOf({ [name]: '61' })).toContain(name);
+    }
     expect(errorOf({ AUTH_JWT_SECRET: 'short' })).toMatch(/AUTH_JWT_SECRET: must be at least 32 characters/);
     expect(errorOf({ DETOUR_ENV: 'staging' })).toContain('DETOUR_ENV');
   });

@@ -55,6 +55,11 @@ const environmentSchema = z.object({
   MAX_INPUT_PIXELS: integer(50_000_000, 1, 1_000_000_000),
   UPLOAD_SAS_TTL_MINUTES: integer(10, 1, 15),
   READ_SAS_TTL_MINUTES: integer(60, 1, 60),
+  // Links the product hands on for one use: a download redirect is followed at once; the remover
+  // fetches the original as its call starts; a share visitor's links are re-signed on every visit.
+  DOWNLOAD_SAS_TTL_MINUTES: integer(5, 1, 60),
+  REMOVER_SAS_TTL_MINUTES: integer(15, 1, 60),
+  SHARE_SAS_TTL_MINUTES: integer(15, 1, 60),
   UPLOAD_RATE_LIMIT_PER_MINUTE: integer(30, 1, 100_000),
   DEFAULT_STORAGE_LIMIT_BYTES: integer(GiB, 0, Number.MAX_SAFE_INTEGER),
   DEFAULT_IMAGE_LIMIT: integer(100, 0, 100_000_000),
@@ -91,7 +96,7 @@ export interface Config {
     defaultImageLimit: number;
     pendingUploadGraceHours: number;
   };
-  sas: { uploadTtlMinutes: number; readTtlMinutes: number };
+  sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number; shareTtlMinutes: number };
   sharpConcurrency: number;
 }
 
@@ -174,7 +179,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       defaultImageLimit: env.DEFAULT_IMAGE_LIMIT,
       pendingUploadGraceHours: env.PENDING_UPLOAD_GRACE_HOURS,
     },
-    sas: { uploadTtlMinutes: env.UPLOAD_SAS_TTL_MINUTES, readTtlMinutes: env.READ_SAS_TTL_MINUTES },
+    sas: {
+      uploadTtlMinutes: env.UPLOAD_SAS_TTL_MINUTES,
+      readTtlMinutes: env.READ_SAS_TTL_MINUTES,
+      downloadTtlMinutes: env.DOWNLOAD_SAS_TTL_MINUTES,
+      removerTtlMinutes: env.REMOVER_SAS_TTL_MINUTES,
+      shareTtlMinutes: env.SHARE_SAS_TTL_MINUTES,
+    },
     sharpConcurrency: env.SHARP_CONCURRENCY,
   });
 }

@@ -1,4 +1,4 @@
-import { makeThumbnail } from '../../shared/processing/makeThumbnail.js';
+import { makeThumbnail } from '../../shared/pipeline/makeThumbnail.js';
 import { getServices } from '../../shared/services.js';
 import { markMemory, peakSince } from './memory.js';
 import { closeChannel, sendToParent, workerInput } from './workerChannel.js';
@@ -29,12 +29,12 @@ const { db, blobs, config } = getServices();
 const step = (imageId: string) => makeThumbnail({ db, blobs, maxInputPixels: config.limits.maxInputPixels, userId: input.userId, imageId });
 
 const warmup = await step(input.warmupImageId);
-if (!warmup.ok) throw new Error(`The warm-up thumbnail failed: ${warmup.message}`);
+if (warmup.outcome !== 'ok') throw new Error(`The warm-up thumbnail did not run: ${JSON.stringify(warmup)}`);
 const mark = markMemory();
 const started = performance.now();
 const result = await step(input.imageId);
 const durationMs = performance.now() - started;
-if (!result.ok) throw new Error(`The thumbnail step failed: ${result.message}`);
+if (result.outcome !== 'ok') throw new Error(`The thumbnail step did not run: ${JSON.stringify(result)}`);
 await sendToParent({ ...peakSince(mark), baselineMiB: mark.baselineMiB, durationMs } satisfies ThumbnailStepMessage);
 await db.$disconnect();
 closeChannel();

@@ -43,7 +43,7 @@ traces
 | summarize users = dcount(tostring(fields.userId)) by quotaLimit = tostring(fields.limit)
 '''
 
-// shared/observability/timePipelineStep.ts: { event: 'pipeline_step', step, imageId, outcome, durationMs }.
+// shared/pipeline/timePipelineStep.ts: { event: 'pipeline_step', step, imageId, outcome, durationMs }.
 // functions/processImage.ts ends every image in exactly one of two steps: finalizeImage (ready) or
 // markImageFailed (failed, after retries). The failure rate is failed / finished over the window.
 var failureRateQuery = '''

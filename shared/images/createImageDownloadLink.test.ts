@@ -24,8 +24,9 @@ describe('download links against PostgreSQL and Azurite', () => {
       ['processed', seeded.processed!, 'Ete-a-la-plage.png'],
       ['original', seeded.original, 'Ete-a-la-plage.png'],
     ] as const) {
-      const link = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: seeded.image.id, variant });
-      expect(link.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(5 * 60_000);
+      const now = new Date();
+      const link = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: seeded.image.id, variant, ttlMinutes: 7, now });
+      expect(link.expiresAt.getTime() - now.getTime()).toBe(7 * 60_000);
       const response = await fetch(link.url);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${name}"; filename*=UTF-8''${name}`);
@@ -35,18 +36,30 @@ describe('download links against PostgreSQL and Azurite', () => {
 
   it('is a conflict while the asked file does not exist yet', async () => {
     const { image } = await seedStoredImage(db, blobs, 'dl-ann', { status: 'queued' });
-    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'processed' }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await createImageDownloadLink({
+      db,
+      blobs,
+      userId: 'dl-ann',
+      imageId: image.id,
+      variant: 'processed',
+      ttlMinutes: 5,
+    }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'conflict' });
-    expect(await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original' })).toHaveProperty('url');
+    expect(
+      await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original', ttlMinutes: 5 }),
+    ).toHaveProperty('url');
   });
 
   it('treats another user’s image as missing', async () => {
     const { image } = await seedStoredImage(db, blobs, 'dl-ben');
-    const error = await createImageDownloadLink({ db, blobs, userId: 'dl-ann', imageId: image.id, variant: 'original' }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await createImageDownloadLink({
+      db,
+      blobs,
+      userId: 'dl-ann',
+      imageId: image.id,
+      variant: 'original',
+      ttlMinutes: 5,
+    }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'not_found' });
   });
 });

@@ -12,11 +12,10 @@ export interface CreateImageDownloadLinkOptions {
   userId: string;
   imageId: string;
   variant: ImageVariant;
+  /** The redirect is followed at once: the link needs to live only minutes (`DOWNLOAD_SAS_TTL_MINUTES`). */
+  ttlMinutes: number;
   now?: Date;
 }
-
-/** The link is followed at once by the redirect: it needs to live only minutes. */
-const DOWNLOAD_LINK_TTL_MINUTES = 5;
 
 /**
  * `GET /api/images/{id}/download`: a read-only link to one file of the caller's image that the blob
@@ -29,5 +28,5 @@ export async function createImageDownloadLink(options: CreateImageDownloadLinkOp
     throw new AppError('conflict', `This image has no ${options.variant} file to download while it is ${image.status}.`);
   }
   const attachmentFileName = `${safeFileStem(image.title)}.${file.extension}`;
-  return options.blobs.createReadUrl(file.location, { ttlMinutes: DOWNLOAD_LINK_TTL_MINUTES, attachmentFileName }, options.now);
+  return options.blobs.createReadUrl(file.location, { ttlMinutes: options.ttlMinutes, attachmentFileName }, options.now);
 }

@@ -6,12 +6,12 @@ import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { listGallery } from '../gallery/listGallery.js';
-import { countsTowardImageLimit } from '../quota/releaseImageQuota.js';
 import { CONTAINERS, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
 import { BlobStore } from '../storage/blobStore.js';
 import { sharedKeySigner } from '../storage/sasSigner.js';
 import { deleteImage } from './deleteImage.js';
 import { deleteImages } from './deleteImages.js';
+import { holdsImageSlot } from './imageLifecycle.js';
 import { purgeDeletedImages } from './purgeDeletedImages.js';
 
 describe('deleting images against PostgreSQL and Azurite', () => {
@@ -48,7 +48,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     const rows = await db.userImage.findMany({ where: { userId } });
     expect(Number(user.storageUsed)).toBe(rows.reduce((sum, row) => sum + Number(row.storageBytes), 0));
     expect(Number(user.storageUsed)).toBe(await storedBlobBytes(blobs, userId));
-    expect(user.quota!.imageCount).toBe(rows.filter(countsTowardImageLimit).length);
+    expect(user.quota!.imageCount).toBe(rows.filter(holdsImageSlot).length);
   }
 
   it('removes the three blobs and the row, and gives the bytes back', async () => {

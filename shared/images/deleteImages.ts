@@ -2,6 +2,7 @@ import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import { finishImageDeletions } from './finishImageDeletions.js';
+import { markDeleted } from './imageLifecycle.js';
 
 export interface DeleteImagesOptions {
   db: Database;
@@ -26,11 +27,7 @@ export interface DeletedImages {
 export async function deleteImages(options: DeleteImagesOptions): Promise<DeletedImages> {
   const { db, blobs, userId } = options;
   const requested = [...new Set(options.imageIds)];
-  const marked = await db.userImage.updateManyAndReturn({
-    where: { userId, id: { in: requested } },
-    data: { deletedAt: options.now ?? new Date() },
-    select: { id: true, userId: true, originalPath: true },
-  });
+  const marked = await markDeleted(db, { userId, imageIds: requested, now: options.now ?? new Date() });
 
   const { pending } = await finishImageDeletions({ db, blobs, images: marked });
   if (pending.length > 0) {

@@ -1,7 +1,8 @@
-import type { Database, ImageStatus, UserImage } from '../db/index.js';
-import { releaseImageQuota } from '../quota/releaseImageQuota.js';
-import { CONTAINERS, processedBlob, thumbnailBlob, type BlobLocation } from '../storage/blobPaths.js';
+import type { Database, UserImage } from '../db/index.js';
+import { CONTAINERS, type BlobLocation } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
+import { removeDeletedImages } from './imageLifecycle.js';
+import { outputLocations } from './imageOutputs.js';
 
 export interface FinishImageDeletionsOptions {
   db: Database;
@@ -17,15 +18,7 @@ export interface FinishedImageDeletions {
   pending: { id: string; error: unknown }[];
 }
 
-interface RemovedImage {
-  id: string;
-  userId: string;
-  storageBytes: bigint;
-  status: ImageStatus;
-  errorCode: string | null;
-}
-
-/** Images whose blobs are deleted at the same time; each has three. */
+/** Images whose blobs are deleted at the same time; each has its original and its outputs. */
 const CONCURRENT_IMAGES = 8;
 
 /**
@@ -48,34 +41,14 @@ export async function finishImageDeletions(options: FinishImageDeletionsOptions)
 
   const finished: string[] = [];
   for (const [userId, ids] of groupIdsByUser(blobsDeleted)) {
-    finished.push(...(await deleteRows(options.db, userId, ids)));
+    finished.push(...(await removeDeletedImages(options.db, userId, ids)));
   }
   return { finished, pending };
 }
 
-/**
- * Every blob the image can have. The cut-out and thumbnail paths are derived, not read from the row,
- * so a blob that processing wrote but had not recorded yet goes too.
- */
+/** Every blob the image can have: its original and every output, including one not recorded yet. */
 function blobsOf(image: Pick<UserImage, 'id' | 'userId' | 'originalPath'>): BlobLocation[] {
-  return [
-    { container: CONTAINERS.originals, name: image.originalPath },
-    processedBlob(image.userId, image.id),
-    thumbnailBlob(image.userId, image.id),
-  ];
-}
-
-async function deleteRows(db: Database, userId: string, ids: string[]): Promise<string[]> {
-  return db.$transaction(async (tx) => {
-    // DELETE … RETURNING reads each row's bytes as it removes it, so a concurrent finalisation that
-    // changed them is given back exactly; a row another call already removed is simply not returned.
-    const removed = await tx.$queryRaw<RemovedImage[]>`
-      DELETE FROM "UserImage"
-      WHERE "id" = ANY(${ids}::text[]) AND "userId" = ${userId} AND "deletedAt" IS NOT NULL
-      RETURNING "id", "userId", "storageBytes", "status", "errorCode"`;
-    for (const image of removed) await releaseImageQuota(tx, image);
-    return removed.map((image) => image.id);
-  });
+  return [{ container: CONTAINERS.originals, name: image.originalPath }, ...outputLocations(image.userId, image.id)];
 }
 
 function groupIdsByUser(images: readonly Pick<UserImage, 'id' | 'userId'>[]): Map<string, string[]> {

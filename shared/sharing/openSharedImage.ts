@@ -9,6 +9,8 @@ export interface OpenSharedImageOptions {
   db: Database;
   blobs: BlobStore;
   token: string;
+  /** A visitor's links are short-lived: they may be copied, and the owner may revoke the share (`SHARE_SAS_TTL_MINUTES`). */
+  ttlMinutes: number;
   now?: Date;
 }
 
@@ -20,9 +22,6 @@ interface SharedRow {
   processedPath: string;
   thumbnailPath: string;
 }
-
-/** A visitor's links are short-lived: they may be copied, and the owner may revoke the share. */
-const SHARED_URL_TTL_MINUTES = 15;
 
 /**
  * `GET /api/shared/{token}` (no sign-in): the shared image's cut-out and thumbnail. A link that is
@@ -45,7 +44,7 @@ export async function openSharedImage(options: OpenSharedImageOptions): Promise<
   if (!shared) throw new AppError('not_found', 'This share link does not exist, has expired or was revoked.');
 
   const sign = (container: typeof CONTAINERS.processed | typeof CONTAINERS.thumbnails, name: string) =>
-    options.blobs.createReadUrl({ container, name }, { ttlMinutes: SHARED_URL_TTL_MINUTES, notAfter: shared.expiresAt }, now);
+    options.blobs.createReadUrl({ container, name }, { ttlMinutes: options.ttlMinutes, notAfter: shared.expiresAt }, now);
   const [processed, thumbnail] = await Promise.all([
     sign(CONTAINERS.processed, shared.processedPath),
     sign(CONTAINERS.thumbnails, shared.thumbnailPath),

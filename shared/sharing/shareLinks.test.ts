@@ -37,7 +37,7 @@ describe('share links against PostgreSQL and Azurite', () => {
       publicBaseUrl: BASE_URL,
       now: options.now,
     });
-  const open = (token: string, now?: Date) => openSharedImage({ db, blobs, token, now }).catch((error: unknown) => error);
+  const open = (token: string, now?: Date) => openSharedImage({ db, blobs, token, ttlMinutes: 15, now }).catch((error: unknown) => error);
   const statusOf = async (url: string) => (await fetch(url)).status;
 
   it('makes a 256-bit token, stores only its hash, and serves the cut-out and thumbnail', async () => {
@@ -48,15 +48,16 @@ describe('share links against PostgreSQL and Azurite', () => {
     expect(row.tokenHash).toBe(createHash('sha256').update(link.token).digest('hex'));
     expect(JSON.stringify(row)).not.toContain(link.token);
 
-    const view = await openSharedImage({ db, blobs, token: link.token });
+    const openedAt = new Date();
+    const view = await openSharedImage({ db, blobs, token: link.token, ttlMinutes: 12, now: openedAt });
     expect(view).toMatchObject({ title: 'Mon chat', dimensions: { width: 24, height: 24 }, expiresAt: link.expiresAt.toISOString() });
     expect(Buffer.from(await (await fetch(view.urls.processed)).arrayBuffer())).toEqual(shared.processed);
     expect(Buffer.from(await (await fetch(view.urls.thumbnail)).arrayBuffer())).toEqual(shared.thumbnail);
     for (const url of Object.values(view.urls)) {
       const expiry = Date.parse(new URL(url).searchParams.get('se')!);
-      expect(expiry - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+      expect(expiry).toBe(Math.floor(openedAt.getTime() / 1000) * 1000 + 12 * 60_000);
     }
-    await openSharedImage({ db, blobs, token: link.token });
+    await openSharedImage({ db, blobs, token: link.token, ttlMinutes: 12 });
     expect((await db.shareLink.findUniqueOrThrow({ where: { id: row.id } })).viewCount).toBe(2);
   });
 

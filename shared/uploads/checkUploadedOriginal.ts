@@ -1,7 +1,8 @@
 import type { Database, UserImage } from '../db/index.js';
 import type { UploadRejectionCode } from '../images/imageErrors.js';
+import { acceptUpload, holdsImageSlot, rejectUpload } from '../images/imageLifecycle.js';
 import { inspectImage, sniffImageType, SNIFF_BYTES, TooManyPixelsError, UndecodableImageError } from '../media/imageMedia.js';
-import { countsTowardImageLimit } from '../quota/releaseImageQuota.js';
+import { failed, skipped, succeeded, type StepOutcome } from '../pipeline/pipelineContract.js';
 import { CONTAINERS, EXTENSION_BY_CONTENT_TYPE, parseOriginalBlobName, type AllowedContentType } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 
@@ -14,10 +15,8 @@ export interface CheckUploadedOriginalOptions {
   content: Buffer;
 }
 
-export type OriginalCheckResult =
-  | { outcome: 'queued'; image: UserImage }
-  | { outcome: 'rejected'; image: UserImage; code: UploadRejectionCode; message: string }
-  | { outcome: 'ignored'; reason: string; imageId?: string; userId?: string };
+/** `ok`: the image is `queued` (the caller enqueues it); `failed`: the bytes were rejected; `skipped`: nothing to do. */
+export type OriginalCheckResult = StepOutcome<{ image: UserImage }>;
 
 interface Rejection {
   code: UploadRejectionCode;
@@ -27,37 +26,34 @@ interface Rejection {
 /**
  * The blob trigger's rule for a new blob in `originals/`: judge the bytes, not the name. A good file
  * moves its row to `queued` (the caller enqueues it); a bad one ends `failed` with a precise code, its
- * blob deleted and its reservation released. Blobs without a `pending_upload` row are ignored, so a
+ * blob deleted and its reservation released. Blobs without a `pending_upload` row are skipped, so a
  * second delivery of the same blob changes nothing.
  */
 export async function checkUploadedOriginal(options: CheckUploadedOriginalOptions): Promise<OriginalCheckResult> {
   const ids = parseOriginalBlobName(options.blobName);
-  if (!ids) return { outcome: 'ignored', reason: 'not a blob name the product makes' };
+  if (!ids) return skipped('not a blob name the product makes');
   const image = await options.db.userImage.findFirst({ where: { id: ids.imageId, userId: ids.userId, deletedAt: null } });
-  if (!image) return { outcome: 'ignored', reason: 'no image row for this blob', ...ids };
-  if (image.originalPath !== options.blobName) return { outcome: 'ignored', reason: 'blob name does not match the row', ...ids };
+  if (!image) return skipped('no image row for this blob');
+  if (image.originalPath !== options.blobName) return skipped('blob name does not match the row');
   const original = { container: CONTAINERS.originals, name: image.originalPath };
   if (image.status !== 'pending_upload') {
-    if (!countsTowardImageLimit(image)) {
+    if (!holdsImageSlot(image)) {
       // A redelivery after a rejection whose blob delete did not happen: finish the job.
       await options.blobs.delete(original);
     }
-    return { outcome: 'ignored', reason: `image is already ${image.status}`, ...ids };
+    return skipped(`image is already ${image.status}`);
   }
 
   const verdict = await judgeOriginal(options.content, Number(image.fileSize), options.maxInputPixels);
   if ('code' in verdict) {
-    const rejected = await rejectUpload(options.db, image, verdict);
+    await rejectUpload(options.db, image, verdict);
     await options.blobs.delete(original);
-    return { outcome: 'rejected', image: rejected ?? image, ...verdict };
+    return failed(verdict.code, verdict.message);
   }
 
-  const updated = await options.db.userImage.updateManyAndReturn({
-    where: { id: image.id, status: 'pending_upload' },
-    data: { status: 'queued', fileType: verdict.mime, width: verdict.width, height: verdict.height, uploadExpiresAt: null },
-  });
-  if (updated.length === 0) return { outcome: 'ignored', reason: 'image changed while it was checked', ...ids };
-  return { outcome: 'queued', image: updated[0]! };
+  const queued = await acceptUpload(options.db, image, { fileType: verdict.mime, width: verdict.width, height: verdict.height });
+  if (!queued) return skipped('image changed while it was checked');
+  return succeeded({ image: queued });
 }
 
 async function judgeOriginal(
@@ -81,20 +77,4 @@ async function judgeOriginal(
     if (error instanceof UndecodableImageError) return { code: 'corrupt_image', message: error.message };
     throw error;
   }
-}
-
-/** Marks the row failed and gives back its reservation, only if it is still pending (idempotent). */
-async function rejectUpload(db: Database, image: UserImage, rejection: Rejection): Promise<UserImage | undefined> {
-  return db.$transaction(async (tx) => {
-    const [failed] = await tx.userImage.updateManyAndReturn({
-      where: { id: image.id, status: 'pending_upload' },
-      data: { status: 'failed', errorCode: rejection.code, errorMessage: rejection.message, storageBytes: 0n, uploadExpiresAt: null },
-    });
-    if (!failed) return undefined;
-    await tx.user.update({ where: { id: image.userId }, data: { storageUsed: { decrement: image.storageBytes } } });
-    if (!countsTowardImageLimit(failed)) {
-      await tx.storageQuota.update({ where: { userId: image.userId }, data: { imageCount: { decrement: 1 } } });
-    }
-    return failed;
-  });
 }

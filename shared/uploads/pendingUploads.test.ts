@@ -18,7 +18,7 @@ const config = {
     defaultImageLimit: 100,
     pendingUploadGraceHours: 1,
   },
-  sas: { uploadTtlMinutes: 10, readTtlMinutes: 60 },
+  sas: { uploadTtlMinutes: 10 },
 };
 const events: { event: string; fields: Record<string, unknown> }[] = [];
 const log = (event: string, fields: Record<string, unknown>) => events.push({ event, fields });
@@ -42,7 +42,7 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     expect(
       await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: 'pending-ann/../../x.png', content: png }),
     ).toMatchObject({
-      outcome: 'ignored',
+      outcome: 'skipped',
     });
     expect(
       await checkUploadedOriginal({
@@ -52,14 +52,14 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
         blobName: 'pending-ann/cnotarowatall0000000000_original.png',
         content: png,
       }),
-    ).toMatchObject({ outcome: 'ignored', reason: 'no image row for this blob' });
+    ).toMatchObject({ outcome: 'skipped', reason: 'no image row for this blob' });
   });
 
   it('does not let a blob under another user id claim someone else’s row', async () => {
     const { image } = await request(100);
     const forged = `someone-else/${image.id}_original.png`;
     expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: forged, content: htmlPage })).toMatchObject({
-      outcome: 'ignored',
+      outcome: 'skipped',
     });
     expect((await db.userImage.findUniqueOrThrow({ where: { id: image.id } })).status).toBe('pending_upload');
   });
@@ -69,13 +69,13 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     const location = { container: CONTAINERS.originals, name: image.originalPath };
     await blobs.upload(location, htmlPage, 'image/png');
     const first = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: image.originalPath, content: htmlPage });
-    expect(first).toMatchObject({ outcome: 'rejected', code: 'not_an_image' });
+    expect(first).toMatchObject({ outcome: 'failed', code: 'not_an_image', message: 'The file is not an image.' });
     const userAfterFirst = await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } });
 
     // As if the blob delete had failed after the row was marked: the redelivery removes the blob.
     await blobs.upload(location, htmlPage, 'image/png');
     const second = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: image.originalPath, content: htmlPage });
-    expect(second).toMatchObject({ outcome: 'ignored' });
+    expect(second).toMatchObject({ outcome: 'skipped' });
     expect(await blobs.sizeOf(location)).toBeUndefined();
     expect(await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } })).toEqual(userAfterFirst);
   });

@@ -1,5 +1,5 @@
 import type { Database } from '../db/index.js';
-import { releaseImageQuota } from '../quota/releaseImageQuota.js';
+import { removeAbandonedUpload } from '../images/imageLifecycle.js';
 import { CONTAINERS } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 
@@ -29,13 +29,8 @@ export async function removeStalePendingUploads(options: RemoveStalePendingUploa
   let removed = 0;
   for (const image of stale) {
     await blobs.delete({ container: CONTAINERS.originals, name: image.originalPath });
-    const deleted = await db.$transaction(async (tx) => {
-      // Only if it is still pending: a blob that arrived meanwhile is being checked, not abandoned.
-      const { count } = await tx.userImage.deleteMany({ where: { id: image.id, status: 'pending_upload' } });
-      if (count === 1) await releaseImageQuota(tx, image);
-      return count === 1;
-    });
-    if (deleted) removed += 1;
+    // Only if it is still pending: a blob that arrived meanwhile is being checked, not abandoned.
+    if (await removeAbandonedUpload(db, image)) removed += 1;
   }
   await db.uploadRateWindow.deleteMany({ where: { windowStart: { lt: new Date(now.getTime() - 3_600_000) } } });
   return { removed };

@@ -3,6 +3,7 @@ import type { Database, UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { newImageId } from '../images/newImageId.js';
 import type { EventLog } from '../observability/eventLog.js';
+import { reserveQuota } from '../quota/quotaLedger.js';
 import { reportQuotaCrossings } from '../quota/reportQuotaCrossings.js';
 import { originalBlob, type AllowedContentType } from '../storage/blobPaths.js';
 import type { BlobStore, SignedUrl } from '../storage/blobStore.js';
@@ -14,7 +15,7 @@ import type { UploadRequest } from './uploadRequestSchema.js';
 export interface RequestUploadOptions {
   db: Database;
   blobs: BlobStore;
-  config: Pick<Config, 'limits' | 'sas'>;
+  config: { limits: Config['limits']; sas: Pick<Config['sas'], 'uploadTtlMinutes'> };
   log: EventLog;
   userId: string;
   request: UploadRequest;
@@ -25,13 +26,6 @@ export interface RequestedUpload {
   image: UserImage;
   contentType: AllowedContentType;
   upload: SignedUrl;
-}
-
-interface QuotaRow {
-  storageUsed: bigint;
-  storageLimit: bigint;
-  imageCount: number;
-  imageLimit: number;
 }
 
 /**
@@ -55,37 +49,8 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
   const uploadExpiresAt = new Date(now.getTime() + config.sas.uploadTtlMinutes * 60_000);
   const size = BigInt(request.size);
 
-  const { image, quota } = await db.$transaction(async (tx) => {
-    // Locking the user's row, then their quota's, serialises concurrent reservations of one user. Every
-    // writer takes them in this order (image, then user, then quota), so none can deadlock another.
-    await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
-    const [quota] = await tx.$queryRaw<QuotaRow[]>`
-      SELECT u."storageUsed", q."storageLimit", q."imageCount", q."imageLimit"
-      FROM "StorageQuota" q JOIN "User" u ON u."id" = q."userId"
-      WHERE q."userId" = ${userId}
-      FOR UPDATE OF q`;
-    if (!quota) throw new Error(`User ${userId} has no quota row.`);
-    if (quota.imageCount + 1 > quota.imageLimit) {
-      throw new AppError('quota_exceeded', `You have reached your limit of ${quota.imageLimit} images. Delete some to upload more.`, {
-        details: { limit: 'images', imageCount: quota.imageCount, imageLimit: quota.imageLimit },
-      });
-    }
-    if (quota.storageUsed + size > quota.storageLimit) {
-      throw new AppError(
-        'quota_exceeded',
-        `This upload needs ${size} bytes but only ${quota.storageLimit - quota.storageUsed} of your ${quota.storageLimit} bytes are free.`,
-        {
-          details: {
-            limit: 'storage',
-            storageUsed: Number(quota.storageUsed),
-            storageLimit: Number(quota.storageLimit),
-            size: request.size,
-          },
-        },
-      );
-    }
-    await tx.user.update({ where: { id: userId }, data: { storageUsed: { increment: size } } });
-    await tx.storageQuota.update({ where: { userId }, data: { imageCount: { increment: 1 } } });
+  const { image, quotaChanges } = await db.$transaction(async (tx) => {
+    const quotaChanges = await reserveQuota(tx, { userId, bytes: size });
     const image = await tx.userImage.create({
       data: {
         id: imageId,
@@ -101,23 +66,9 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
         createdAt: now,
       },
     });
-    return { image, quota };
+    return { image, quotaChanges };
   });
-
-  reportQuotaCrossings(options.log, {
-    userId,
-    limit: 'storage',
-    before: Number(quota.storageUsed),
-    after: Number(quota.storageUsed + size),
-    max: Number(quota.storageLimit),
-  });
-  reportQuotaCrossings(options.log, {
-    userId,
-    limit: 'images',
-    before: quota.imageCount,
-    after: quota.imageCount + 1,
-    max: quota.imageLimit,
-  });
+  for (const change of quotaChanges) reportQuotaCrossings(options.log, change);
 
   const upload = await options.blobs.createUploadUrl(original, config.sas.uploadTtlMinutes, now);
   return { image, contentType, upload };

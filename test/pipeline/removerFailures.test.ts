@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PIPELINE_STEPS } from '../../shared/pipeline/pipelineContract.js';
 import { discOnPlainBackground } from '../support/sampleImages.js';
-import { startTestApp, type TestApp } from '../support/testApp.js';
+import { pipelineStepEvents, startTestApp, type TestApp } from '../support/testApp.js';
 import { storedBytesOf, uploadThroughApi, waitForSettledImage } from '../support/uploadThroughApi.js';
 
 /** The background-removal service misbehaves; the pipeline retries what is transient and nothing else. */
@@ -25,15 +26,20 @@ describe('remover failures', () => {
     expect(app.remover.calls - callsBefore).toBe(3);
   });
 
-  it('fails at once, without retries, when the remover answers 400', async () => {
+  it('fails at once, without retries, when the remover answers 400: a plain message for the user, the reply in the logs', async () => {
     const callsBefore = app.remover.calls;
     app.remover.failNext({ status: 400 });
     const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground());
     const image = await waitForSettledImage(app, token, imageId);
     expect(image.status).toBe('failed');
-    expect(image.error.code).toBe('processing_failed');
-    expect(image.error.message).toContain('400');
+    expect(image.error).toEqual({ code: 'processing_failed', message: 'The background-removal service could not process this image.' });
     expect(app.remover.calls - callsBefore).toBe(1);
+    const logged = pipelineStepEvents(app, imageId).find((event) => event.step === PIPELINE_STEPS.cutOutBackground);
+    expect(logged).toMatchObject({
+      outcome: 'failed',
+      code: 'remover_refused',
+      detail: expect.stringContaining('answered 400: {"detail":"injected 400"}'),
+    });
   });
 
   it('fails after the retries while the remover is down, keeps the original, and a retry succeeds once it is back', async () => {
@@ -44,8 +50,12 @@ describe('remover failures', () => {
     const failed = await waitForSettledImage(app, token, imageId);
     expect(failed.status).toBe('failed');
     expect(failed.error.code).toBe('processing_failed');
-    expect(failed.error.message).toMatch(/^The background-removal service did not answer/);
-    expect(failed.error.message).not.toMatch(/\n|\s+at\s/);
+    expect(failed.error.message).toBe('The background could not be removed just now. Try again later.');
+    const attempts = pipelineStepEvents(app, imageId).filter((event) => event.step === PIPELINE_STEPS.cutOutBackground);
+    expect(attempts).toHaveLength(3);
+    for (const attempt of attempts) {
+      expect(attempt).toMatchObject({ outcome: 'error', error: expect.stringMatching(/^The background-removal service did not answer/) });
+    }
     expect(app.remover.calls - callsBefore).toBe(3);
     expect(failed.urls.original).not.toBeNull();
     expect(failed.urls.processed).toBeNull();

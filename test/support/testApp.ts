@@ -114,3 +114,12 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     },
   };
 }
+
+/** The `pipeline_step` events the functions logged for one image, in order. */
+export function pipelineStepEvents(app: Pick<TestApp, 'logs'>, imageId: string): Record<string, unknown>[] {
+  return app.logs
+    .map((line) => /\{"event":"pipeline_step".*\}/.exec(line)?.[0])
+    .filter((json): json is string => json !== undefined)
+    .map((json) => JSON.parse(json) as Record<string, unknown>)
+    .filter((event) => event.imageId === imageId);
+}

@@ -1,6 +1,7 @@
 /**
- * What a user may read of a failed step. durable-functions hands the orchestrator a failed activity as
- * `Activity function 'name' failed: <message> \n <stack>`: keep the message, never the stack.
+ * The first line of a failed activity's error, for the logs. durable-functions hands the orchestrator
+ * a failed activity as `Activity function 'name' failed: <message> \n <stack>`: keep the message,
+ * never the stack.
  */
 export function describeStepFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

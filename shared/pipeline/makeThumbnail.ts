@@ -2,41 +2,40 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Database } from '../db/index.js';
+import { findImageInProcessing } from '../images/imageLifecycle.js';
+import { IMAGE_OUTPUTS } from '../images/imageOutputs.js';
 import { measureAlphaCoverage, renderThumbnail } from '../media/imageMedia.js';
-import { processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
-import type { CutoutQuality } from './requestCutout.js';
+import { PIPELINE_STEPS, skipped, succeeded, type CutoutQuality, type StepInput, type StepResult } from './pipelineContract.js';
 
-export interface MakeThumbnailOptions {
+export interface MakeThumbnailOptions extends StepInput<typeof PIPELINE_STEPS.makeThumbnail> {
   db: Database;
   blobs: BlobStore;
   maxInputPixels: number;
-  imageId: string;
-  userId: string;
 }
-
-export type MakeThumbnailResult = { ok: true; estimatedQuality: CutoutQuality } | { ok: false; message: string };
 
 /**
  * Streams the cut-out through sharp into a ≤ 400 px WebP in `thumbnails/` (no metadata survives), and
  * estimates the cut-out's quality from the thumbnail's alpha channel for services that send none.
  */
-export async function makeThumbnail(options: MakeThumbnailOptions): Promise<MakeThumbnailResult> {
-  const image = await options.db.userImage.findFirst({ where: { id: options.imageId, userId: options.userId } });
-  if (!image || image.status !== 'processing' || image.deletedAt) return { ok: false, message: 'The image is no longer being processed.' };
+export async function makeThumbnail(options: MakeThumbnailOptions): Promise<StepResult<typeof PIPELINE_STEPS.makeThumbnail>> {
+  const found = await findImageInProcessing(options.db, options);
+  if (!found.image) return skipped(found.reason);
+  const { image } = found;
 
   // Through a temporary file: the cut-out can be tens of megabytes, and sharp reads a file lazily.
   const folder = await mkdtemp(path.join(tmpdir(), 'detour-thumbnail-'));
   let thumbnail: Buffer;
   try {
     const cutout = path.join(folder, 'cutout.png');
-    await options.blobs.downloadToFile(processedBlob(image.userId, image.id), cutout);
+    await options.blobs.downloadToFile(IMAGE_OUTPUTS.processed.location(image.userId, image.id), cutout);
     thumbnail = await renderThumbnail(cutout, options.maxInputPixels);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
-  await options.blobs.upload(thumbnailBlob(image.userId, image.id), thumbnail, 'image/webp');
-  return { ok: true, estimatedQuality: qualityFromCoverage(await measureAlphaCoverage(thumbnail)) };
+  const output = IMAGE_OUTPUTS.thumbnail;
+  await options.blobs.upload(output.location(image.userId, image.id), thumbnail, output.contentType);
+  return succeeded({ estimatedQuality: qualityFromCoverage(await measureAlphaCoverage(thumbnail)) });
 }
 
 /**

@@ -1,13 +1,8 @@
 import * as df from 'durable-functions';
+import { PROCESS_IMAGE_ORCHESTRATION, skipped, succeeded, type ProcessImageInput, type StepOutcome } from './pipelineContract.js';
 
 /** The part of the durable client this rule uses. */
 export type OrchestrationStarter = Pick<df.DurableClient, 'getStatus' | 'startNew'>;
-
-export const PROCESS_IMAGE_ORCHESTRATION = 'processImage';
-
-export interface ProcessImageInput {
-  imageId: string;
-}
 
 const ACTIVE = new Set<df.OrchestrationRuntimeStatus>([
   df.OrchestrationRuntimeStatus.Pending,
@@ -20,11 +15,11 @@ const ACTIVE = new Set<df.OrchestrationRuntimeStatus>([
  * pending or running: a message delivered twice never processes an image twice. A finished instance
  * (e.g. a failed image being retried) is started afresh under the same id.
  */
-export async function startProcessingOnce(client: OrchestrationStarter, input: ProcessImageInput): Promise<'started' | 'already_running'> {
+export async function startProcessingOnce(client: OrchestrationStarter, input: ProcessImageInput): Promise<StepOutcome> {
   const existing = await statusOf(client, input.imageId);
-  if (existing && ACTIVE.has(existing.runtimeStatus)) return 'already_running';
+  if (existing && ACTIVE.has(existing.runtimeStatus)) return skipped('the orchestration is already running');
   await client.startNew(PROCESS_IMAGE_ORCHESTRATION, { instanceId: input.imageId, input });
-  return 'started';
+  return succeeded({});
 }
 
 async function statusOf(client: OrchestrationStarter, instanceId: string): Promise<df.DurableOrchestrationStatus | undefined> {

@@ -8,6 +8,7 @@ import type { BlobStore } from '../storage/blobStore.js';
 import { finalizeImage } from './finalizeImage.js';
 import { markImageFailed } from './markImageFailed.js';
 import { markProcessing } from './markProcessing.js';
+import { failed } from './pipelineContract.js';
 
 /** An image deleted while the orchestration works on it: its late outputs must not outlive it. */
 describe('processing an image that is deleted meanwhile', () => {
@@ -16,6 +17,7 @@ describe('processing an image that is deleted meanwhile', () => {
   let blobs: BlobStore;
   const userId = 'deleted-dora';
   const log = () => {};
+  const stop = failed('step_error', 'The thumbnail could not be made just now. Try again later.', 'Storage answered 503');
 
   beforeAll(async () => {
     ({ db, blobs, close } = await openIntegrationParts());
@@ -25,7 +27,7 @@ describe('processing an image that is deleted meanwhile', () => {
 
   async function processingImageWithOutputs() {
     const { image } = await seedStoredImage(db, blobs, userId, { status: 'queued' });
-    expect(await markProcessing({ db, imageId: image.id })).toEqual({ started: true, userId });
+    expect(await markProcessing({ db, imageId: image.id })).toEqual({ outcome: 'ok', userId });
     const outputs = [processedBlob(userId, image.id), thumbnailBlob(userId, image.id)];
     for (const output of outputs) await blobs.upload(output, await distinctPng(), 'image/png');
     return { image, outputs };
@@ -35,7 +37,7 @@ describe('processing an image that is deleted meanwhile', () => {
     const { image, outputs } = await processingImageWithOutputs();
     await db.userImage.update({ where: { id: image.id }, data: { deletedAt: new Date() } });
     expect(await finalizeImage({ db, blobs, log, imageId: image.id, userId, quality: 'good' })).toEqual({
-      ready: false,
+      outcome: 'skipped',
       reason: 'the image was deleted',
     });
     for (const output of outputs) expect(await blobs.sizeOf(output)).toBeUndefined();
@@ -47,7 +49,11 @@ describe('processing an image that is deleted meanwhile', () => {
       const { image, outputs } = await processingImageWithOutputs();
       await db.userImage.delete({ where: { id: image.id } });
       if (step === 'finalize') await finalizeImage({ db, blobs, log, imageId: image.id, userId, quality: 'good' });
-      else expect(await markImageFailed({ db, blobs, imageId: image.id, userId, message: 'x' })).toEqual({ marked: false });
+      else
+        expect(await markImageFailed({ db, blobs, imageId: image.id, userId, stop })).toEqual({
+          outcome: 'skipped',
+          reason: 'the image was deleted',
+        });
       for (const output of outputs) expect(await blobs.sizeOf(output)).toBeUndefined();
     }
   });
@@ -55,6 +61,6 @@ describe('processing an image that is deleted meanwhile', () => {
   it('does not start processing an image marked for deletion', async () => {
     const { image } = await seedStoredImage(db, blobs, userId, { status: 'queued' });
     await db.userImage.update({ where: { id: image.id }, data: { deletedAt: new Date() } });
-    expect(await markProcessing({ db, imageId: image.id })).toMatchObject({ started: false });
+    expect(await markProcessing({ db, imageId: image.id })).toMatchObject({ outcome: 'skipped' });
   });
 });

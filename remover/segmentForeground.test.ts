@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rateSeparation, removeBackground, TooManyPixelsError, UndecodableImageError } from './removeBackground.js';
+import { TooManyPixelsError, UndecodableImageError } from './imageIo.js';
+import { rateSeparation, segmentForeground } from './segmentForeground.js';
 import {
   alreadyCutOut,
   darkObjectOnGradient,
@@ -25,10 +26,10 @@ const CLEAN_SCENES: [string, () => Promise<Scene>][] = [
   ['a ring whose middle shows the background', ringOnWhite],
 ];
 
-describe('removeBackground on objects against plain backgrounds', () => {
+describe('segmentForeground on objects against plain backgrounds', () => {
   it.each(CLEAN_SCENES)('cuts out %s', async (_, make) => {
     const scene = await make();
-    const result = await removeBackground(scene.image);
+    const result = await segmentForeground(scene.image);
 
     const metadata = await sharp(result.png).metadata();
     expect(metadata.format).toBe('png');
@@ -43,14 +44,14 @@ describe('removeBackground on objects against plain backgrounds', () => {
 
   it('rates clean separations excellent', async () => {
     for (const make of [() => redDiscOnNoisyLight(), darkObjectOnGradient, ringOnWhite]) {
-      const { quality, report } = await removeBackground((await make()).image);
+      const { quality, report } = await segmentForeground((await make()).image);
       expect(quality, JSON.stringify(report)).toBe('excellent');
     }
   });
 
   it('rates an object barely darker than its background worse, yet still separates it', async () => {
     const scene = await paleDiscOnWhite();
-    const result = await removeBackground(scene.image);
+    const result = await segmentForeground(scene.image);
     expect(result.quality).not.toBe('excellent');
     expect(result.report.outlineContrast).toBeLessThan(3);
     const score = await scoreCutout(result.png, scene);
@@ -60,7 +61,7 @@ describe('removeBackground on objects against plain backgrounds', () => {
 
   it('keeps a soft, anti-aliased outline rather than a jagged one', async () => {
     const scene = await redDiscOnNoisyLight({ width: 1600, height: 1200 });
-    const { png } = await removeBackground(scene.image);
+    const { png } = await segmentForeground(scene.image);
     const alpha = await sharp(png).extractChannel(3).raw().toBuffer();
     // Along the disc's middle row, alpha goes from 0 to 255 over a few pixels around the true edge (x = 440).
     const row = 600 * 1600;
@@ -74,13 +75,13 @@ describe('removeBackground on objects against plain backgrounds', () => {
   });
 });
 
-describe('removeBackground on special inputs', () => {
+describe('segmentForeground on special inputs', () => {
   it('respects the EXIF orientation: the cut-out is upright, as displayed', async () => {
     const scene = await orientedJpeg();
     const stored = await sharp(scene.image).metadata();
     expect([stored.width, stored.height, stored.orientation]).toEqual([300, 400, 6]);
 
-    const result = await removeBackground(scene.image);
+    const result = await segmentForeground(scene.image);
     const metadata = await sharp(result.png).metadata();
     expect([metadata.width, metadata.height]).toEqual([400, 300]);
     expect(metadata.orientation ?? 1).toBe(1);
@@ -91,7 +92,7 @@ describe('removeBackground on special inputs', () => {
 
   it('keeps the transparency an image already has', async () => {
     const scene = await alreadyCutOut();
-    const result = await removeBackground(scene.image);
+    const result = await segmentForeground(scene.image);
     const score = await scoreCutout(result.png, scene);
     expect(score.object).toBeGreaterThan(0.97);
     expect(score.background).toBe(1);
@@ -106,7 +107,7 @@ describe('removeBackground on special inputs', () => {
     expect((await sharp(deep).metadata()).depth).toBe('ushort');
     expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
     for (const image of [grey, deep, cmyk]) {
-      const result = await removeBackground(image);
+      const result = await segmentForeground(image);
       const metadata = await sharp(result.png).metadata();
       expect([metadata.channels, metadata.depth, metadata.space]).toEqual([4, 'uchar', 'srgb']);
       const score = await scoreCutout(result.png, scene);
@@ -116,21 +117,21 @@ describe('removeBackground on special inputs', () => {
   });
 
   it('refuses bytes that are not an image, and truncated images', async () => {
-    await expect(removeBackground(Buffer.from('<!doctype html><p>not an image</p>'))).rejects.toBeInstanceOf(UndecodableImageError);
+    await expect(segmentForeground(Buffer.from('<!doctype html><p>not an image</p>'))).rejects.toBeInstanceOf(UndecodableImageError);
     const jpeg = (await redDiscOnNoisyLight()).image;
-    await expect(removeBackground(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).rejects.toBeInstanceOf(UndecodableImageError);
+    await expect(segmentForeground(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).rejects.toBeInstanceOf(UndecodableImageError);
   });
 
   it('refuses more pixels than allowed, from the header', async () => {
     const { image } = await redDiscOnNoisyLight();
-    await expect(removeBackground(image, { maxInputPixels: 800 * 600 - 1 })).rejects.toBeInstanceOf(TooManyPixelsError);
+    await expect(segmentForeground(image, { maxInputPixels: 800 * 600 - 1 })).rejects.toBeInstanceOf(TooManyPixelsError);
   });
 
   it('rates an image with nothing to separate fair', async () => {
     const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#f4f4f4' } })
       .png()
       .toBuffer();
-    expect((await removeBackground(blank)).quality).toBe('fair');
+    expect((await segmentForeground(blank)).quality).toBe('fair');
   });
 });
 

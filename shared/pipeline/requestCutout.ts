@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { CutoutQuality } from './pipelineContract.js';
 
 /**
  * The client of the background-removal service (FastAPI in production, `remover/` locally):
@@ -14,8 +15,6 @@ export class TransientRemoverError extends Error {
 export class PermanentRemoverError extends Error {
   override name = 'PermanentRemoverError';
 }
-
-export type CutoutQuality = 'excellent' | 'good' | 'fair';
 
 export interface RequestCutoutOptions {
   removerUrl: string;
@@ -44,7 +43,8 @@ export async function requestCutout(options: RequestCutoutOptions): Promise<Cuto
     throw new TransientRemoverError(`The background-removal service did not answer: ${describe(cause)}`, { cause });
   }
   if (!response.ok) {
-    const detail = (await response.text().catch(() => '')).slice(0, 300);
+    // The reply goes to the logs: a service that echoes the request must not leak the link's signature.
+    const detail = redactSignatures(await response.text().catch(() => '')).slice(0, 300);
     const message = `The background-removal service answered ${response.status}${detail ? `: ${detail}` : ''}`;
     if (response.status >= 500 || response.status === 408 || response.status === 429) throw new TransientRemoverError(message);
     throw new PermanentRemoverError(message);
@@ -59,6 +59,10 @@ export async function requestCutout(options: RequestCutoutOptions): Promise<Cuto
     png: Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>),
     quality: quality && QUALITIES.has(quality) ? (quality as CutoutQuality) : undefined,
   };
+}
+
+function redactSignatures(text: string): string {
+  return text.replace(/([?&]sig=)[^&"'\s]+/gi, '$1REDACTED');
 }
 
 function describe(error: unknown): string {

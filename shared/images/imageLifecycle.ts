@@ -1,0 +1,239 @@
+import type { Database, ImageQuality, ImageStatus, UserImage } from '../db/index.js';
+import { AppError } from '../errors.js';
+import { releaseQuota, settleQuota } from '../quota/quotaLedger.js';
+import type { QuotaUsageChange } from '../quota/reportQuotaCrossings.js';
+import { findOwnedImage } from './findOwnedImage.js';
+import { PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
+import { outputFields, type ImageOutputName } from './imageOutputs.js';
+
+/**
+ * An image's life, the one place that moves `UserImage.status` and decides what each state allows.
+ * An upload request creates the row `pending_upload` (with its quota reservation); then:
+ *
+ *   pending_upload → queued          the uploaded bytes passed the check          acceptUpload
+ *   pending_upload → failed          they did not (an upload rejection code)      rejectUpload
+ *   pending_upload → (row removed)   the upload was abandoned                     removeAbandonedUpload
+ *   queued → processing              a run starts                                 startProcessing
+ *   processing → ready               the outputs are stored                       markReady
+ *   queued | processing → failed     a run stopped short (`processing_failed`)    markFailed
+ *   failed → queued                  retry of a `processing_failed` image         requeueFailedImage
+ *   any → deleted                    hidden at once, removed with its blobs       markDeleted, removeDeletedImages
+ *
+ * Every transition is one guarded UPDATE (the state it leaves is in its WHERE), so concurrent or
+ * repeated deliveries move an image at most once; the quota changes in the same transaction, through
+ * `quota/quotaLedger.ts`.
+ */
+
+type ImageRef = { imageId: string; userId: string };
+
+/**
+ * An image holds one unit of the image limit from its upload request until it is deleted, except an
+ * upload whose bytes were rejected: that reservation was given back when it failed.
+ */
+export function holdsImageSlot(image: Pick<UserImage, 'status' | 'errorCode'>): boolean {
+  return !(image.status === 'failed' && (UPLOAD_REJECTION_CODES as readonly (string | null)[]).includes(image.errorCode));
+}
+
+/**
+ * A pipeline step may delete an image's outputs (a half-done run, a deleted image) unless the image is
+ * `ready`: then the outputs are what the user has, and only a deletion removes them.
+ */
+export function mayDiscardOutputs(image: Pick<UserImage, 'status'> | null): boolean {
+  return image?.status !== 'ready';
+}
+
+export type ProcessingCheck = { image: UserImage } | { image?: undefined; stored: UserImage | null; reason: string };
+
+/** The guard of every processing step: the image exists, is not being deleted, and is still `processing`. */
+export async function findImageInProcessing(db: Database, ref: ImageRef): Promise<ProcessingCheck> {
+  const stored = await db.userImage.findFirst({ where: { id: ref.imageId, userId: ref.userId } });
+  if (!stored || stored.deletedAt) return { stored, reason: 'the image was deleted' };
+  if (stored.status !== 'processing') return { stored, reason: `the image is ${stored.status}` };
+  return { image: stored };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Upload
+
+/** pending_upload → queued: the bytes passed the check; the row takes the checked type and size. */
+export async function acceptUpload(
+  db: Database,
+  image: UserImage,
+  checked: { fileType: string; width: number; height: number },
+): Promise<UserImage | undefined> {
+  const [queued] = await db.userImage.updateManyAndReturn({
+    where: { id: image.id, status: 'pending_upload' },
+    data: { status: 'queued', ...checked, uploadExpiresAt: null },
+  });
+  return queued;
+}
+
+/** pending_upload → failed with the verdict; the reservation (bytes and image) is given back. */
+export async function rejectUpload(
+  db: Database,
+  image: UserImage,
+  rejection: { code: UploadRejectionCode; message: string },
+): Promise<UserImage | undefined> {
+  return db.$transaction(async (tx) => {
+    const [failed] = await tx.userImage.updateManyAndReturn({
+      where: { id: image.id, status: 'pending_upload' },
+      data: { status: 'failed', errorCode: rejection.code, errorMessage: rejection.message, storageBytes: 0n, uploadExpiresAt: null },
+    });
+    if (!failed) return undefined;
+    await releaseQuota(tx, { userId: image.userId, storageBytes: image.storageBytes, holdsImageSlot: true });
+    return failed;
+  });
+}
+
+/** An upload never completed: its pending row goes with its reservation, unless its bytes arrived meanwhile. */
+export async function removeAbandonedUpload(db: Database, image: UserImage): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.userImage.deleteMany({ where: { id: image.id, status: 'pending_upload' } });
+    if (count === 1) await releaseQuota(tx, { userId: image.userId, storageBytes: image.storageBytes, holdsImageSlot: true });
+    return count === 1;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Processing
+
+/**
+ * queued → processing. An image already `processing` (a re-run after a crash) carries on; a deleted
+ * image, or one in another state, is not started.
+ */
+export async function startProcessing(db: Database, imageId: string, now: Date): Promise<UserImage | undefined> {
+  const [image] = await db.userImage.updateManyAndReturn({
+    where: { id: imageId, status: { in: ['queued', 'processing'] }, deletedAt: null },
+    data: { status: 'processing', processingStartedAt: now, errorCode: null, errorMessage: null },
+  });
+  return image;
+}
+
+export interface Finished {
+  /** The real sizes of the original and of every output. */
+  originalBytes: number;
+  outputBytes: Record<ImageOutputName, number>;
+  quality: ImageQuality;
+  now: Date;
+}
+
+/**
+ * processing → ready, recording the outputs; the image's bytes are settled from the reservation to
+ * what is stored. Undefined when the image left `processing` (or was deleted) since it was read.
+ */
+export async function markReady(
+  db: Database,
+  image: UserImage,
+  finished: Finished,
+): Promise<{ image: UserImage; storageChange?: QuotaUsageChange } | undefined> {
+  const storedBytes = BigInt(finished.originalBytes + Object.values<number>(finished.outputBytes).reduce((sum, bytes) => sum + bytes, 0));
+  return db.$transaction(async (tx) => {
+    const [ready] = await tx.userImage.updateManyAndReturn({
+      where: { id: image.id, status: 'processing', deletedAt: null },
+      data: {
+        status: 'ready',
+        ...outputFields(image.userId, image.id, finished.outputBytes),
+        storageBytes: storedBytes,
+        quality: finished.quality,
+        processedAt: finished.now,
+        processingTime: image.processingStartedAt ? Math.max(0, finished.now.getTime() - image.processingStartedAt.getTime()) : null,
+      },
+    });
+    if (!ready) return undefined;
+    const storageChange = await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: storedBytes });
+    return { image: ready, storageChange };
+  });
+}
+
+/** The states processing can give up from (a run that stopped before or while it worked). */
+const FAILABLE: ImageStatus[] = ['queued', 'processing'];
+
+export function mayFail(image: Pick<UserImage, 'status' | 'deletedAt'>): boolean {
+  return !image.deletedAt && FAILABLE.includes(image.status);
+}
+
+/**
+ * queued | processing → failed (`processing_failed`, with the message the user reads). The original
+ * is kept, and from now on the image holds only its bytes. False when the image moved on meanwhile.
+ */
+export async function markFailed(db: Database, image: UserImage, failure: { message: string; originalBytes: number }): Promise<boolean> {
+  const originalBytes = BigInt(failure.originalBytes);
+  return db.$transaction(async (tx) => {
+    const [failed] = await tx.userImage.updateManyAndReturn({
+      where: { id: image.id, status: { in: FAILABLE }, deletedAt: null },
+      data: {
+        status: 'failed',
+        errorCode: PROCESSING_FAILED,
+        errorMessage: failure.message.slice(0, 1000),
+        ...outputFields(image.userId, image.id, null),
+        storageBytes: originalBytes,
+      },
+    });
+    if (!failed) return false;
+    await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: originalBytes });
+    return true;
+  });
+}
+
+/**
+ * failed → queued, for `POST /api/images/{id}/retry`: only a processing failure (its original was
+ * kept); the caller enqueues it. Anything else is a `conflict`.
+ */
+export async function requeueFailedImage(db: Database, ref: ImageRef): Promise<UserImage> {
+  const image = await findOwnedImage(db, ref.userId, ref.imageId);
+  if (image.status !== 'failed') throw new AppError('conflict', `Only a failed image can be retried; this one is ${image.status}.`);
+  if (image.errorCode !== PROCESSING_FAILED) {
+    throw new AppError('conflict', `This upload was rejected (${image.errorCode}) and its file deleted; upload the file again.`);
+  }
+  const [queued] = await db.userImage.updateManyAndReturn({
+    where: { id: image.id, userId: ref.userId, status: 'failed', errorCode: PROCESSING_FAILED, deletedAt: null },
+    data: { status: 'queued', errorCode: null, errorMessage: null, processingStartedAt: null, processingTime: null },
+  });
+  if (!queued) throw new AppError('conflict', 'The image changed meanwhile; reload it and try again.');
+  return queued;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Deletion
+
+/**
+ * The first half of a deletion: one UPDATE, scoped to the owner, hides the images at once and records
+ * the intent. Returns the images it marked (missing and someone else's are not told apart).
+ */
+export async function markDeleted(
+  db: Database,
+  request: { userId: string; imageIds: readonly string[]; now: Date },
+): Promise<Pick<UserImage, 'id' | 'userId' | 'originalPath'>[]> {
+  return db.userImage.updateManyAndReturn({
+    where: { userId: request.userId, id: { in: [...request.imageIds] } },
+    data: { deletedAt: request.now },
+    select: { id: true, userId: true, originalPath: true },
+  });
+}
+
+interface RemovedImage {
+  id: string;
+  userId: string;
+  storageBytes: bigint;
+  status: ImageStatus;
+  errorCode: string | null;
+}
+
+/**
+ * The end of a deletion, once the blobs are gone: the marked rows go and give back what they held.
+ * Returns the ids it removed; a row another call already removed is simply not among them.
+ */
+export async function removeDeletedImages(db: Database, userId: string, imageIds: string[]): Promise<string[]> {
+  return db.$transaction(async (tx) => {
+    // DELETE … RETURNING reads each row's bytes as it removes it, so a concurrent finalisation that
+    // changed them is given back exactly.
+    const removed = await tx.$queryRaw<RemovedImage[]>`
+      DELETE FROM "UserImage"
+      WHERE "id" = ANY(${imageIds}::text[]) AND "userId" = ${userId} AND "deletedAt" IS NOT NULL
+      RETURNING "id", "userId", "storageBytes", "status", "errorCode"`;
+    for (const image of removed) {
+      await releaseQuota(tx, { userId: image.userId, storageBytes: image.storageBytes, holdsImageSlot: holdsImageSlot(image) });
+    }
+    return removed.map((image) => image.id);
+  });
+}

@@ -1,0 +1,109 @@
+import type { DatabaseTransaction } from '../db/index.js';
+import { AppError } from '../errors.js';
+import type { QuotaUsageChange } from './reportQuotaCrossings.js';
+
+/**
+ * The only writers of a user's counters: `User.storageUsed` (bytes stored plus uploads in flight) and
+ * `StorageQuota.imageCount`. Each runs inside the caller's transaction, the one that moves the image
+ * row, so that the row's `storageBytes` and the counters change together.
+ *
+ * Lock order, the same for every writer so that none can deadlock another: the image row (the
+ * caller's update), then the user row, then the quota row. A reservation creates its image row after
+ * them, which nobody else can have locked.
+ *
+ * The changes are returned so that the caller reports `quota_reached` once the transaction committed.
+ */
+
+interface QuotaRow {
+  storageUsed: bigint;
+  storageLimit: bigint;
+  imageCount: number;
+  imageLimit: number;
+}
+
+/**
+ * An upload request holds its declared bytes and one image until its bytes are checked; over a limit
+ * → `quota_exceeded` with the numbers.
+ */
+export async function reserveQuota(tx: DatabaseTransaction, request: { userId: string; bytes: bigint }): Promise<QuotaUsageChange[]> {
+  const { userId, bytes } = request;
+  // Locking the user's row, then their quota's, serialises concurrent reservations of one user.
+  await tx.$queryRaw`SELECT 1 FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+  const [quota] = await tx.$queryRaw<QuotaRow[]>`
+    SELECT u."storageUsed", q."storageLimit", q."imageCount", q."imageLimit"
+    FROM "StorageQuota" q JOIN "User" u ON u."id" = q."userId"
+    WHERE q."userId" = ${userId}
+    FOR UPDATE OF q`;
+  if (!quota) throw new Error(`User ${userId} has no quota row.`);
+  if (quota.imageCount + 1 > quota.imageLimit) {
+    throw new AppError('quota_exceeded', `You have reached your limit of ${quota.imageLimit} images. Delete some to upload more.`, {
+      details: { limit: 'images', imageCount: quota.imageCount, imageLimit: quota.imageLimit },
+    });
+  }
+  if (quota.storageUsed + bytes > quota.storageLimit) {
+    throw new AppError(
+      'quota_exceeded',
+      `This upload needs ${bytes} bytes but only ${quota.storageLimit - quota.storageUsed} of your ${quota.storageLimit} bytes are free.`,
+      {
+        details: {
+          limit: 'storage',
+          storageUsed: Number(quota.storageUsed),
+          storageLimit: Number(quota.storageLimit),
+          size: Number(bytes),
+        },
+      },
+    );
+  }
+  await tx.user.update({ where: { id: userId }, data: { storageUsed: { increment: bytes } } });
+  await tx.storageQuota.update({ where: { userId }, data: { imageCount: { increment: 1 } } });
+  return [
+    {
+      userId,
+      limit: 'storage',
+      before: Number(quota.storageUsed),
+      after: Number(quota.storageUsed + bytes),
+      max: Number(quota.storageLimit),
+    },
+    { userId, limit: 'images', before: quota.imageCount, after: quota.imageCount + 1, max: quota.imageLimit },
+  ];
+}
+
+/**
+ * An image's bytes become what is really stored (`toBytes`, the sum of its blobs) instead of what it
+ * held until now (`fromBytes`, a reservation or an earlier settlement).
+ */
+export async function settleQuota(
+  tx: DatabaseTransaction,
+  settlement: { userId: string; fromBytes: bigint; toBytes: bigint },
+): Promise<QuotaUsageChange | undefined> {
+  const delta = settlement.toBytes - settlement.fromBytes;
+  const user = await tx.user.update({
+    where: { id: settlement.userId },
+    data: { storageUsed: { increment: delta } },
+    select: { storageUsed: true, quota: { select: { storageLimit: true } } },
+  });
+  if (!user.quota) return undefined;
+  return {
+    userId: settlement.userId,
+    limit: 'storage',
+    before: Number(user.storageUsed - delta),
+    after: Number(user.storageUsed),
+    max: Number(user.quota.storageLimit),
+  };
+}
+
+/**
+ * Gives back what an image held: its bytes, and its unit of the image limit unless that was already
+ * given back (`holdsImageSlot`, decided by the image's lifecycle).
+ */
+export async function releaseQuota(
+  tx: DatabaseTransaction,
+  release: { userId: string; storageBytes: bigint; holdsImageSlot: boolean },
+): Promise<void> {
+  if (release.storageBytes !== 0n) {
+    await tx.user.update({ where: { id: release.userId }, data: { storageUsed: { decrement: release.storageBytes } } });
+  }
+  if (release.holdsImageSlot) {
+    await tx.storageQuota.update({ where: { userId: release.userId }, data: { imageCount: { decrement: 1 } } });
+  }
+}
