@@ -142,6 +142,19 @@ async function runOrchestrator(name: string, events: readonly HistoryEvent[], sc
   }
 }
 
+/** What the engine makes of `events`: the orchestrator's state, and the replay's judgement of its actions. */
+async function replayThroughEngine(name: string, events: readonly HistoryEvent[]) {
+  const { outcome, firstNew } = await runOrchestrator(name, events, 'engine');
+  if (outcome.kind !== 'state') throw new Error(`The orchestrator crashed: ${outcome.message}`);
+  const replay = replayActions(events, outcome.state.actions, {
+    schemaVersion: outcome.state.schemaVersion,
+    firstNewEventIndex: firstNew,
+    maximumShortTimerMs: TIMER_LIMITS.maximumShortTimerMs,
+    longRunningTimerIntervalMs: TIMER_LIMITS.longRunningTimerIntervalMs,
+  });
+  return { state: outcome.state, replay };
+}
+
 describe('golden Durable histories through the devhost replay', () => {
   describe.each(golden.cases)('$name', (golden) => {
     const history = golden.history.map(toHistoryEvent);
@@ -159,30 +172,15 @@ describe('golden Durable histories through the devhost replay', () => {
     });
 
     it('replays the whole history without a non-determinism and with nothing left to schedule', async () => {
-      const { outcome, firstNew } = await runOrchestrator(golden.orchestrator, history, 'engine');
-      if (outcome.kind !== 'state') throw new Error(`The orchestrator crashed: ${outcome.message}`);
-      const replay = replayActions(history, outcome.state.actions, {
-        schemaVersion: outcome.state.schemaVersion,
-        firstNewEventIndex: firstNew,
-        maximumShortTimerMs: TIMER_LIMITS.maximumShortTimerMs,
-        longRunningTimerIntervalMs: TIMER_LIMITS.longRunningTimerIntervalMs,
-      });
+      const { state, replay } = await replayThroughEngine(golden.orchestrator, history);
       const recordedAll = !golden.steps?.some((step) => step.after === history.length);
       if (recordedAll) expect(replay.newActions).toEqual([]);
       expect(replay.finished).toBe(golden.expected.isDone || golden.expected.error !== undefined);
-      if ('output' in golden.expected && golden.expected.isDone) expect(outcome.state.output).toEqual(golden.expected.output);
+      if ('output' in golden.expected && golden.expected.isDone) expect(state.output).toEqual(golden.expected.output);
     });
 
     it.each(golden.steps ?? [])('schedules what the history recorded next after its first $after events', async (step) => {
-      const prefix = history.slice(0, step.after);
-      const { outcome, firstNew } = await runOrchestrator(golden.orchestrator, prefix, 'engine');
-      if (outcome.kind !== 'state') throw new Error(`The orchestrator crashed: ${outcome.message}`);
-      const replay = replayActions(prefix, outcome.state.actions, {
-        schemaVersion: outcome.state.schemaVersion,
-        firstNewEventIndex: firstNew,
-        maximumShortTimerMs: TIMER_LIMITS.maximumShortTimerMs,
-        longRunningTimerIntervalMs: TIMER_LIMITS.longRunningTimerIntervalMs,
-      });
+      const { replay } = await replayThroughEngine(golden.orchestrator, history.slice(0, step.after));
       const scheduled = replay.newActions.map((action, index) => {
         const expected = step.newActions[index] ?? {};
         const facts: Record<string, unknown> = { kind: action.kind, id: action.id };

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlobTriggerListener } from '../triggers/blobTrigger.js';
 import { describeError, timestamped, type LogSink } from '../log.js';
 import { presentedKey, type HostKeys } from './hostKeys.js';
-import type { RequestHandler } from './httpServer.js';
+import { readBody, type RequestHandler } from './httpServer.js';
 
 /**
  * The blobs extension's Event Grid endpoint, as an Event Grid subscription calls it on Azure:
@@ -24,15 +24,10 @@ interface EventGridEvent {
 }
 
 async function readEvents(req: IncomingMessage): Promise<EventGridEvent[] | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readBody(req, MAX_BODY_BYTES);
+  if (!body) return undefined;
   try {
-    const events: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const events: unknown = JSON.parse(body.toString('utf8'));
     return Array.isArray(events) ? (events as EventGridEvent[]) : undefined;
   } catch {
     return undefined;

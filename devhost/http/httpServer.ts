@@ -92,13 +92,13 @@ function toHeaderRecord(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** The whole request body, or undefined once it passes the host's limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The whole request body, or undefined once it passes `limit` (the host's, unless given). */
+export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
+    if (size > limit) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -6,7 +6,17 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startHost, type RunningHost } from '../host.js';
-import { drainQueue, FIXTURE_APP, fixtureSettings, logCollector, uniqueName, waitFor } from './helpers.js';
+import {
+  blobCreatedEvent,
+  drainQueue,
+  FIXTURE_APP,
+  fixtureSettings,
+  logCollector,
+  postEventGrid,
+  subscriptionValidationEvent,
+  uniqueName,
+  waitFor,
+} from './helpers.js';
 
 interface Delivery {
   name: string;
@@ -110,61 +120,30 @@ describe('devhost blob triggers', () => {
     // Polled once at start-up and not again during the test: only the webhook can deliver.
     host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 600_000, log: () => {} });
     const key = host.keys.systemKey('blobs_extension')!;
-    const webhook = (
-      eventType: string,
-      events: unknown[],
-      query = `functionName=Host.Functions.onUpload&code=${encodeURIComponent(key)}`,
-    ) =>
-      fetch(`${host!.url}/runtime/webhooks/blobs?${query}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'aeg-event-type': eventType, 'aeg-subscription-name': 'ORIGINALS-BLOB-CREATED' },
-        body: JSON.stringify(events),
-      });
+    const webhook = (eventType: 'SubscriptionValidation' | 'Notification', events: unknown[], functionName = 'onUpload', code = key) =>
+      postEventGrid(
+        `${host!.url}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${encodeURIComponent(code)}`,
+        eventType,
+        events,
+      );
 
-    const validation = await webhook('SubscriptionValidation', [
-      {
-        id: '2d1781af-3a4c-4d7c-bd0c-e34b19da4e66',
-        topic:
-          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1',
-        subject: '',
-        data: { validationCode: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6', validationUrl: 'https://rp-eastus2.eventgrid.azure.net/validate' },
-        eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
-        eventTime: '2026-03-01T00:00:00.000Z',
-        metadataVersion: '1',
-        dataVersion: '2',
-      },
-    ]);
+    const validation = await webhook('SubscriptionValidation', [subscriptionValidationEvent('512d38b6-c7b8-40c8-89fe-f46f9e9622b6')]);
     expect(validation.status).toBe(200);
     expect(await validation.json()).toEqual({ validationResponse: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6' });
 
     await upload(names.uploads, 'by-event.txt', 'from Event Grid');
     const container = blobs.getContainerClient(names.uploads);
-    const properties = await container.getBlobClient('by-event.txt').getProperties();
-    const blobCreated = {
-      topic:
-        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1',
-      subject: `/blobServices/default/containers/${names.uploads}/blobs/by-event.txt`,
-      eventType: 'Microsoft.Storage.BlobCreated',
-      id: '831e1650-001e-001b-66ab-eeb76e069631',
-      data: {
-        api: 'PutBlob',
-        clientRequestId: '6d79dbfb-0e37-4fc4-981f-442c9ca89d60',
-        requestId: '831e1650-001e-001b-66ab-eeb76e000000',
-        eTag: properties.etag!.replaceAll('"', ''),
+    const eventFor = async (name: string) =>
+      blobCreatedEvent({
+        url: container.getBlobClient(name).url,
+        eTag: (await container.getBlobClient(name).getProperties()).etag!,
         contentType: 'text/plain',
         contentLength: 15,
-        blobType: 'BlockBlob',
-        url: container.getBlobClient('by-event.txt').url,
-        sequencer: '00000000000004420000000000028963',
-        storageDiagnostics: { batchId: 'b68529f3-68cd-4744-baa4-3c0498ec19f0' },
-      },
-      dataVersion: '',
-      metadataVersion: '1',
-      eventTime: '2026-03-01T00:00:01.000Z',
-    };
+      });
+    const blobCreated = await eventFor('by-event.txt');
 
-    expect((await webhook('Notification', [blobCreated], 'functionName=Host.Functions.onUpload&code=wrong')).status).toBe(401);
-    expect((await webhook('Notification', [blobCreated], `functionName=Host.Functions.nothing&code=${key}`)).status).toBe(404);
+    expect((await webhook('Notification', [blobCreated], 'onUpload', 'wrong')).status).toBe(401);
+    expect((await webhook('Notification', [blobCreated], 'nothing')).status).toBe(404);
     expect((await webhook('Notification', [blobCreated])).status).toBe(202);
     const [delivery] = await deliveriesUntil(names.deliveries, (all) => all.length === 1);
     expect(delivery).toMatchObject({ name: 'by-event.txt', text: 'from Event Grid' });
@@ -174,9 +153,7 @@ describe('devhost blob triggers', () => {
     await upload(names.uploads, 'by-event.txt', 'second version');
     expect((await webhook('Notification', [blobCreated])).status).toBe(202);
     await upload(names.uploads, 'marker.txt', 'marker');
-    const markerETag = (await container.getBlobClient('marker.txt').getProperties()).etag!;
-    const marker = { ...blobCreated, data: { ...blobCreated.data, eTag: markerETag, url: container.getBlobClient('marker.txt').url } };
-    expect((await webhook('Notification', [marker])).status).toBe(202);
+    expect((await webhook('Notification', [await eventFor('marker.txt')])).status).toBe(202);
     const all = await deliveriesUntil(names.deliveries, (found) => found.some((one) => one.name === 'marker.txt'), [delivery!]);
     expect(all.map((one) => one.text)).toEqual(['from Event Grid', 'marker']);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHost, type RunningHost } from '../host.js';
-import { FIXTURE_APP, fixtureSettings, waitFor } from './helpers.js';
+import { DURABLE_FIXTURES, FIXTURE_APP, fixtureSettings, waitFor } from './helpers.js';
 
 interface InstanceStatus {
   instanceId: string;
@@ -16,15 +16,7 @@ describe('devhost Durable Functions', () => {
   let starts: string;
 
   beforeAll(async () => {
-    const settings = fixtureSettings(connectionString, [
-      'double',
-      'doubleTwice',
-      'track',
-      'fanOut',
-      'callsMissing',
-      'startOrchestration',
-      'startFromQueue',
-    ]);
+    const settings = fixtureSettings(connectionString, DURABLE_FIXTURES);
     starts = settings.names.starts;
     host = await startHost({ appRoot: FIXTURE_APP, port: 0, env: settings.env, pollIntervalMs: 50, log: () => {} });
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BlockBlobClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobCreatedEvent, postEventGrid, subscriptionValidationEvent } from '../../devhost/test/helpers.js';
 import { discOnPlainBackground } from '../support/sampleImages.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { waitForSettledImage } from '../support/uploadThroughApi.js';
@@ -36,34 +37,8 @@ describe('Event Grid delivers the upload to the blob trigger at the subscription
 
   it('answers the validation handshake and turns a BlobCreated event into a ready image', async () => {
     const url = subscriptionUrl(app);
-    const post = (eventType: string, events: unknown[]) =>
-      fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'aeg-event-type': eventType,
-          'aeg-subscription-name': 'ORIGINALS-BLOB-CREATED',
-          'aeg-delivery-count': '0',
-        },
-        body: JSON.stringify(events),
-      });
-    const topic =
-      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-detour/providers/Microsoft.Storage/storageAccounts/stdetourdata';
-
-    const validation = await post('SubscriptionValidation', [
-      {
-        id: 'a2e8b1f7-5c3c-4f7a-9a43-1b4a1c0e9d12',
-        topic,
-        subject: '',
-        data: {
-          validationCode: 'C2E5A6A1-5A5E-4D5B-9E1C-0F0B5F3B9C77',
-          validationUrl: 'https://rp-westeurope.eventgrid.azure.net/eventsubscriptions/originals-blob-created/validate?id=x',
-        },
-        eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
-        eventTime: '2026-03-01T10:00:00.0000000Z',
-        metadataVersion: '1',
-        dataVersion: '2',
-      },
+    const validation = await postEventGrid(url, 'SubscriptionValidation', [
+      subscriptionValidationEvent('C2E5A6A1-5A5E-4D5B-9E1C-0F0B5F3B9C77'),
     ]);
     expect(validation.status).toBe(200);
     expect(await validation.json()).toEqual({ validationResponse: 'C2E5A6A1-5A5E-4D5B-9E1C-0F0B5F3B9C77' });
@@ -79,31 +54,13 @@ describe('Event Grid delivers the upload to the blob trigger at the subscription
     const uploaded = await blob.uploadData(photo, { blobHTTPHeaders: { blobContentType: 'image/jpeg' } });
     expect((await app.api('GET', `/api/images/${requested.body.image.id}`, { token })).body.status).toBe('pending_upload');
 
-    const blobUrl = blob.url.split('?')[0]!;
-    const path = new URL(blobUrl).pathname.split('/').slice(2); // Azurite's URLs carry the account first
-    const created = await post('Notification', [
-      {
-        topic,
-        subject: `/blobServices/default/containers/${path[0]}/blobs/${path.slice(1).join('/')}`,
-        eventType: 'Microsoft.Storage.BlobCreated',
-        id: '9aeb0fdf-c01e-0131-0922-9eb54906e209',
-        data: {
-          api: 'PutBlob',
-          clientRequestId: 'a1b2c3d4-0000-0000-0000-000000000000',
-          requestId: '9aeb0fdf-c01e-0131-0922-9eb549000000',
-          eTag: uploaded.etag!.replaceAll('"', ''),
-          contentType: 'image/jpeg',
-          contentLength: photo.length,
-          blobType: 'BlockBlob',
-          url: blobUrl,
-          sequencer: '0000000000000000000000000000DEAD0000000000000001',
-          storageDiagnostics: { batchId: 'b4229b3a-4d50-4ff4-a9f2-039ccf26efe9' },
-        },
-        dataVersion: '',
-        metadataVersion: '1',
-        eventTime: '2026-03-01T10:00:05.0000000Z',
-      },
-    ]);
+    const event = blobCreatedEvent({
+      url: blob.url.split('?')[0]!,
+      eTag: uploaded.etag!,
+      contentType: 'image/jpeg',
+      contentLength: photo.length,
+    });
+    const created = await postEventGrid(url, 'Notification', [event]);
     expect(created.status).toBe(202);
     expect(await waitForSettledImage(app, token, requested.body.image.id)).toMatchObject({ status: 'ready', fileType: 'image/jpeg' });
   });
