@@ -6,7 +6,8 @@ import type { BindingMetadata, FunctionRegistration } from './functionsCore.js';
 
 export const RETURN_BINDING = '$return';
 
-const DURABLE_TRIGGERS = ['orchestrationtrigger', 'activitytrigger', 'entitytrigger'];
+const DURABLE_TRIGGERS = ['orchestrationtrigger', 'activitytrigger'];
+const AUTH_LEVELS = ['anonymous', 'function', 'admin'];
 const HOST_TRIGGERS = ['httptrigger', 'blobtrigger', 'queuetrigger', 'timertrigger'];
 
 export interface TriggerBinding {
@@ -41,8 +42,20 @@ export function isDisabled(registration: FunctionRegistration, settings: AppSett
 /** Fails start-up on a binding the devhost would otherwise silently ignore. */
 export function assertRunnable(registration: FunctionRegistration): void {
   const trigger = triggerOf(registration);
+  if (trigger.kind === 'entitytrigger') {
+    throw new DevhostError(`Function "${registration.name}" is a Durable entity (df.app.entity), which the devhost does not run.`);
+  }
   if (!HOST_TRIGGERS.includes(trigger.kind) && !DURABLE_TRIGGERS.includes(trigger.kind)) {
     throw new DevhostError(`Function "${registration.name}" has a ${trigger.binding.type}, which the devhost does not run.`);
+  }
+  if (registration.retryOptions !== undefined) {
+    throw new DevhostError(`Function "${registration.name}" declares a retry policy (retry: …), which the devhost does not apply.`);
+  }
+  const authLevel = trigger.binding.authLevel;
+  if (trigger.kind === 'httptrigger' && authLevel !== undefined && !AUTH_LEVELS.includes(String(authLevel).toLowerCase())) {
+    throw new DevhostError(
+      `Function "${registration.name}" has authLevel "${String(authLevel)}"; the host knows ${AUTH_LEVELS.join(', ')}.`,
+    );
   }
   const durable = DURABLE_TRIGGERS.includes(trigger.kind);
   for (const [name, binding] of Object.entries(registration.bindings)) {

@@ -22,7 +22,22 @@ export interface FunctionRegistration {
   handler: (triggerValue: unknown, context: unknown) => unknown;
 }
 
+/** What the library hands `setProgrammingModel`: the worker asks it for the app's capabilities after loading. */
+export interface ProgrammingModel {
+  name: string;
+  version: string;
+  getCapabilities?(workerCapabilities: Record<string, string>): Promise<Record<string, string>> | Record<string, string>;
+}
+
+export type HookName = 'appStart' | 'appTerminate' | 'preInvocation' | 'postInvocation';
+/** A hook as registered: called with the worker's hook context object, which the library wraps. */
+export type HookCallback = (context: Record<string, unknown>) => unknown;
+
+const HOOK_NAMES: readonly string[] = ['appStart', 'appTerminate', 'preInvocation', 'postInvocation'];
+
 const registrations: FunctionRegistration[] = [];
+const hooks = new Map<HookName, HookCallback[]>(HOOK_NAMES.map((name) => [name as HookName, []]));
+let programmingModel: ProgrammingModel | undefined;
 
 const functionsCore = {
   version: '3.10.1',
@@ -45,14 +60,21 @@ const functionsCore = {
         ),
     };
   },
-  setProgrammingModel() {
-    // The devhost calls handlers directly with the library's public HttpRequest / InvocationContext.
+  setProgrammingModel(model: ProgrammingModel) {
+    programmingModel = model;
   },
   getProgrammingModel() {
-    return undefined;
+    return programmingModel;
   },
-  registerHook() {
-    return { dispose() {} };
+  registerHook(hookName: string, callback: HookCallback) {
+    // The worker runs these four; `log` hooks (and any other) would be silently dropped, so they are refused.
+    const list = hooks.get(hookName as HookName);
+    if (!list) throw new RangeError(`The devhost does not run "${hookName}" hooks (it runs ${HOOK_NAMES.join(', ')}).`);
+    list.push(callback);
+    return new functionsCore.Disposable(() => {
+      const index = list.indexOf(callback);
+      if (index !== -1) list.splice(index, 1);
+    });
   },
   log(level: string, category: string, message: string) {
     if (level === 'error' || level === 'critical') console.error(`[functions:${category}] ${message}`);
@@ -81,4 +103,21 @@ export function installFunctionsCore(): void {
 /** Everything registered so far, in registration order. */
 export function getRegistrations(): readonly FunctionRegistration[] {
   return registrations;
+}
+
+/** The hooks of one kind, in registration order (the order the worker runs them in). */
+export function getHooks(hookName: HookName): readonly HookCallback[] {
+  return hooks.get(hookName)!;
+}
+
+let capabilities: Promise<Record<string, string>> | undefined;
+
+/**
+ * What the worker reports to the host after loading the app (getWorkerCapabilities): the library's
+ * answer to `getCapabilities`, asked once per process. Asking locks `app.setup`, as on Azure; with
+ * `enableHttpStream` the library starts its HTTP proxy and answers with its `HttpUri`.
+ */
+export function workerCapabilities(): Promise<Record<string, string>> {
+  capabilities ??= Promise.resolve(programmingModel?.getCapabilities?.({}) ?? {});
+  return capabilities;
 }

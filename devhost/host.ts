@@ -6,21 +6,27 @@ import path from 'node:path';
 import { createDurableEngine, type DurableEngine } from './durable/engine.js';
 import { DevhostError } from './errors.js';
 import { assertRunnable, hasDurableClientInput, isDisabled, isDurableFunction, triggerOf } from './functionBindings.js';
-import type { FunctionRegistration } from './functionsCore.js';
+import { workerCapabilities, type FunctionRegistration } from './functionsCore.js';
+import { runAppStartHooks, runAppTerminateHooks } from './hooks.js';
 import { readHostSettings, readLocalSettings } from './hostSettings.js';
+import { blobEventsWebhook } from './http/blobEventsWebhook.js';
 import { CorsPolicy } from './http/cors.js';
+import { HostKeys } from './http/hostKeys.js';
 import { createHttpListener, toHttpRoutes, type HttpRoute, type RequestHandler } from './http/httpServer.js';
 import { Invoker } from './invocation.js';
 import { findEntryFiles, loadApp } from './loadApp.js';
 import { timestamped, type LogSink } from './log.js';
 import { QueueOutput } from './queueOutput.js';
 import { StorageClients } from './storageClients.js';
+import { BlobTriggerListener } from './triggers/blobTrigger.js';
 import { createTriggerListeners, type TriggerListener } from './triggers/triggerListeners.js';
 
 /**
  * Starts a function app the way the Functions host does, on local parts: the app's compiled files are
- * imported (package.json "main"), their registrations served — HTTP on Node's http server, blob,
- * queue and timer triggers on Azurite, orchestrations and activities by the Durable engine.
+ * imported (package.json "main"), its appStart hooks run, its registrations served — HTTP on Node's
+ * http server (keys checked, bodies buffered or streamed as `app.setup` says), blob, queue and timer
+ * triggers on Azurite (blob events also from Event Grid's webhook), orchestrations and activities by
+ * the Durable engine — with every host.json setting applied or refused (devhost/README.md).
  */
 
 export interface StartHostOptions {
@@ -40,8 +46,10 @@ export interface StartHostOptions {
   corsOrigins?: readonly string[];
   /** Serves what no function route matches (the local gallery page); resolves false to leave it to the 404. */
   fallback?: RequestHandler;
-  /** How often blob containers and queues are polled; default 500 ms. */
+  /** How often blob containers are polled, and the shortest wait between queue polls; default 500 ms. */
   pollIntervalMs?: number;
+  /** How long a running queue message stays hidden before it is renewed; the host's 10 minutes unless given. */
+  queueLeaseMs?: number;
   log?: LogSink;
 }
 
@@ -49,6 +57,8 @@ export interface RunningHost {
   url: string;
   port: number;
   registrations: readonly FunctionRegistration[];
+  /** The host's keys (printed at start-up with the URLs that need them). */
+  keys: HostKeys;
   stop(): Promise<void>;
 }
 
@@ -68,12 +78,31 @@ function packageName(appRoot: string): string {
     .slice(0, 32);
 }
 
-function describeFunction(registration: FunctionRegistration, routes: readonly HttpRoute[], prefix: string, url: string): string {
+/** The start-up line of a function, as `func start` prints it: HTTP functions with their URL (and the key they need). */
+function describeFunction(
+  registration: FunctionRegistration,
+  routes: readonly HttpRoute[],
+  prefix: string,
+  url: string,
+  keys: HostKeys,
+): string {
+  const { binding } = triggerOf(registration);
   const route = routes.find((candidate) => candidate.registration === registration);
-  if (!route) return `  ${registration.name}: ${triggerOf(registration).binding.type}`;
+  if (!route) {
+    const eventGrid =
+      binding.type === 'blobTrigger' && binding.source === 'EventGrid'
+        ? ` (Event Grid: POST ${url}/runtime/webhooks/blobs?functionName=Host.Functions.${registration.name}&code=${keys.systemKey(BLOBS_EXTENSION_KEY)})`
+        : '';
+    return `  ${registration.name}: ${binding.type}${eventGrid}`;
+  }
   const methods = route.methods.size > 0 ? [...route.methods].join(',') : 'ALL';
-  return `  ${registration.name}: [${methods}] ${url}${prefix ? `/${prefix}` : ''}/${route.template.template.replace(/^\//, '')}`;
+  const key =
+    route.authLevel === 'admin' ? keys.masterKey : route.authLevel === 'function' ? keys.functionKey(registration.name) : undefined;
+  return `  ${registration.name}: [${methods}] ${url}${prefix ? `/${prefix}` : ''}/${route.template.template.replace(/^\//, '')}${key ? `?code=${key}` : ''}`;
 }
+
+const BLOBS_EXTENSION_KEY = 'blobs_extension';
+const SECRETS_CONTAINER = 'azure-webjobs-secrets';
 
 export async function startHost(options: StartHostOptions): Promise<RunningHost> {
   const appRoot = path.resolve(options.appRoot);
@@ -86,29 +115,49 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
 
   const registrations = (await loadApp(findEntryFiles(appRoot))).filter((registration) => !isDisabled(registration, process.env));
   registrations.forEach(assertRunnable);
-  for (const registration of registrations.filter((candidate) => candidate.retryOptions)) {
-    log(
-      timestamped(
-        `Warning: ${registration.name} declares a retry policy; the devhost does not apply function retry policies (queue and blob triggers still retry up to maxDequeueCount).`,
-      ),
-    );
-  }
+  // The worker runs appStart hooks right after loading the entry files, then reports its capabilities (which locks app.setup).
+  await runAppStartHooks(appRoot);
+  const httpStream = (await workerCapabilities()).HttpUri !== undefined;
 
+  const hostId = options.hostId ?? packageName(appRoot);
   const clients = new StorageClients();
+  const routes = toHttpRoutes(registrations);
+  const eventGridBlobTriggers = registrations.filter((registration) => {
+    const { binding } = triggerOf(registration);
+    return binding.type === 'blobTrigger' && binding.source === 'EventGrid';
+  });
+  const keys = await HostKeys.load(
+    clients.blobService(storageConnectionString).getContainerClient(SECRETS_CONTAINER),
+    hostId,
+    routes.filter((route) => route.authLevel !== 'anonymous').map((route) => route.registration.name),
+    eventGridBlobTriggers.length > 0 ? [BLOBS_EXTENSION_KEY] : [],
+  );
+
   let durable: DurableEngine | undefined;
   const invoker = new Invoker({
     log,
+    functionTimeoutMs: hostSettings.functionTimeoutMs,
     queueOutput: new QueueOutput(clients, process.env, hostSettings.queues.messageEncoding),
     durableClientInput: () => durable?.clientInput(),
   });
-  const routes = toHttpRoutes(registrations);
+  const listeners: TriggerListener[] = [];
+  const durableWebhooks: RequestHandler = (req, res) => durable?.handleRequest(req, res) ?? Promise.resolve(false);
   const server = http.createServer(
     createHttpListener({
       routes,
       routePrefix: hostSettings.routePrefix,
       cors: new CorsPolicy([...localSettings.corsOrigins, ...(options.corsOrigins ?? [])]),
       invoker,
-      durableWebhooks: (req, res) => durable?.handleRequest(req, res) ?? Promise.resolve(false),
+      keys,
+      httpStream,
+      webhooks: [
+        durableWebhooks,
+        blobEventsWebhook({
+          listeners: () => listeners.filter((listener): listener is BlobTriggerListener => listener instanceof BlobTriggerListener),
+          keys,
+          log,
+        }),
+      ],
       fallback: options.fallback,
       log,
     }),
@@ -118,27 +167,31 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
-  const hostId = options.hostId ?? packageName(appRoot);
-  const listeners: TriggerListener[] = [];
-  const stop = async () => {
-    await Promise.allSettled(listeners.map((listener) => listener.stop()));
-    await durable?.stop();
-    server.closeIdleConnections();
-    const closed = new Promise((resolve) => server.close(resolve));
-    // Requests still streaming after a moment are cut, as when a host shuts down.
-    const cut = setTimeout(() => server.closeAllConnections(), 2_000);
-    await closed;
-    clearTimeout(cut);
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await Promise.allSettled(listeners.map((listener) => listener.stop()));
+      await durable?.stop();
+      server.closeIdleConnections();
+      const closed = new Promise((resolve) => server.close(resolve));
+      // Requests still streaming after a moment are cut, as when a host shuts down.
+      const cut = setTimeout(() => server.closeAllConnections(), 2_000);
+      await closed;
+      clearTimeout(cut);
+      await runAppTerminateHooks();
+    })());
 
   try {
     if (registrations.some((registration) => isDurableFunction(registration) || hasDurableClientInput(registration))) {
       durable = createDurableEngine({
         registrations,
         storageConnectionString,
-        taskHub: hostSettings.durableHubName,
+        taskHub: hostSettings.durableTask.hubName,
         baseUrl: url,
         log,
+        maxConcurrentActivityFunctions: hostSettings.durableTask.maxConcurrentActivityFunctions,
+        maxConcurrentOrchestratorFunctions: hostSettings.durableTask.maxConcurrentOrchestratorFunctions,
+        functionTimeoutMs: hostSettings.functionTimeoutMs,
       });
     }
     listeners.push(
@@ -150,6 +203,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
         invoker,
         log,
         pollIntervalMs: options.pollIntervalMs ?? 500,
+        queueLeaseMs: options.queueLeaseMs,
       })),
     );
     for (const listener of listeners) await listener.start();
@@ -161,8 +215,8 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
 
   log(
     timestamped(
-      `Functions (${hostId}):\n${registrations.map((registration) => describeFunction(registration, routes, hostSettings.routePrefix, url)).join('\n')}`,
+      `Functions (${hostId}):\n${registrations.map((registration) => describeFunction(registration, routes, hostSettings.routePrefix, url, keys)).join('\n')}`,
     ),
   );
-  return { url, port, registrations, stop };
+  return { url, port, registrations, keys, stop };
 }

@@ -13,6 +13,8 @@ import type {
 } from '@azure/functions';
 import type { BindingMetadata, FunctionRegistration } from './functionsCore.js';
 import { RETURN_BINDING, triggerOf } from './functionBindings.js';
+import { withInvocationHooks } from './hooks.js';
+import { formatTimeSpan } from './hostSettings.js';
 import { describeError, timestamped, type LogSink } from './log.js';
 import type { QueueOutput } from './queueOutput.js';
 
@@ -64,6 +66,44 @@ export function createInvocationContext(
   });
 }
 
+/** An invocation that ran past host.json `functionTimeout`; the host fails it with this message. */
+export class FunctionTimeoutError extends Error {
+  override name = 'FunctionTimeoutError';
+}
+
+/**
+ * Runs the handler between the app's hooks, as the worker does, and fails the invocation once it
+ * runs past `timeoutMs` (host.json `functionTimeout`), as the host does. JavaScript cannot be
+ * stopped from outside: the handler runs on, but its result and outputs are discarded.
+ */
+export async function runFunction(
+  registration: FunctionRegistration,
+  context: InvocationContext,
+  triggerValue: unknown,
+  timeoutMs: number | undefined,
+): Promise<unknown> {
+  const running = withInvocationHooks(context, registration.handler, triggerValue);
+  if (timeoutMs === undefined) return running;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new FunctionTimeoutError(
+            `Timeout value of ${formatTimeSpan(timeoutMs)} exceeded by function 'Functions.${registration.name}' (Id: '${context.invocationId}'). Initiating cancellation.`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  running.catch(() => undefined); // settles unobserved once cut off
+  try {
+    return await Promise.race([running, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface Invocation extends InvocationContextInput {
   triggerValue: unknown;
   /** Why it runs, for the "Executing" line (e.g. "New queue message detected on 'jobs'"). */
@@ -72,6 +112,8 @@ export interface Invocation extends InvocationContextInput {
 
 export interface InvokerDependencies {
   log: LogSink;
+  /** host.json `functionTimeout`; none means no limit. */
+  functionTimeoutMs?: number;
   queueOutput: QueueOutput;
   /** The value for `durableClient` inputs; absent when the app has no Durable functions. */
   durableClientInput?: () => unknown;
@@ -91,7 +133,7 @@ export class Invoker {
     const started = performance.now();
     log(timestamped(`Executing 'Functions.${registration.name}' (Reason='${invocation.reason}', Id=${context.invocationId})`));
     try {
-      const result = await registration.handler(invocation.triggerValue, context);
+      const result = await runFunction(registration, context, invocation.triggerValue, this.dependencies.functionTimeoutMs);
       await this.writeOutputs(registration, context, result);
       log(
         timestamped(

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyMigrations } from '../devhost/database.js';
+import { applyMigrations } from '../dev/database.js';
 import { createEmptyDatabase } from '../test/support/database.js';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));

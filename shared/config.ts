@@ -25,6 +25,8 @@ const environmentSchema = z.object({
   DETOUR_ENV: z.enum(['development', 'test', 'production']).default('development'),
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  // Connections per instance: a scaled-out app opens this many times its instance count.
+  DATABASE_POOL_SIZE: integer(5, 1, 100),
 
   // Product data storage. `DataStorage` is also the `connection` name of the blob and queue bindings:
   // a connection string locally, `DataStorage__blobServiceUri` + `__queueServiceUri` with a managed
@@ -80,6 +82,7 @@ export interface Config {
   env: Environment['DETOUR_ENV'];
   isProduction: boolean;
   databaseUrl?: string;
+  databasePoolSize: number;
   storage: StorageSettings;
   auth: { jwtSecret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   cursorSecret: string;
@@ -147,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     env: env.DETOUR_ENV,
     isProduction,
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     storage: {
       connectionString: env.DataStorage,
       blobServiceUrl: env.DataStorage__blobServiceUri,

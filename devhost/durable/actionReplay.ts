@@ -1,4 +1,9 @@
-import { NonDeterministicOrchestrationError, OrchestratorProtocolError, UnsupportedDurableActionError } from './errors.js';
+import {
+  NonDeterministicOrchestrationError,
+  OrchestratorProtocolError,
+  UnknownActivityError,
+  UnsupportedDurableActionError,
+} from './errors.js';
 import { EventType, type HistoryEvent, type TaskScheduledEvent, type TimerCreatedEvent } from './historyEvents.js';
 import { ActionType, ReplaySchema, actionTypeName, type OrchestratorAction } from './orchestratorState.js';
 import { nextRetryDelayMs, toRetryPolicy, type RetryPolicy } from './retryPolicy.js';
@@ -31,6 +36,8 @@ export interface ActionReplayOptions {
   /** Azure Storage's limits: timers longer than the first are split into the second. */
   maximumShortTimerMs: number;
   longRunningTimerIntervalMs: number;
+  /** The registered activity functions; a call to any other fails the orchestration, as the extension does. */
+  activityNames?: readonly string[];
 }
 
 type Settlement = 'succeeded' | 'failed';
@@ -211,9 +218,9 @@ class ActionInvoker {
   invoke(action: OrchestratorAction): ReplayTask {
     switch (action.actionType) {
       case ActionType.CallActivity:
-        return this.context.scheduleActivity(requiredName(action), action.input);
+        return this.context.scheduleActivity(this.#knownActivity(requiredName(action)), action.input);
       case ActionType.CallActivityWithRetry:
-        return this.#callActivityWithRetry(requiredName(action), toRetryPolicy(action.retryOptions), action.input);
+        return this.#callActivityWithRetry(this.#knownActivity(requiredName(action)), toRetryPolicy(action.retryOptions), action.input);
       case ActionType.CreateTimer:
         return this.#createTimer(toDate(action.fireAt), action.isCanceled === true);
       case ActionType.WaitForExternalEvent:
@@ -226,6 +233,13 @@ class ActionInvoker {
       default:
         throw new UnsupportedDurableActionError(actionTypeName(action.actionType));
     }
+  }
+
+  /** DurableOrchestrationContext.CallDurableTaskFunctionAsync checks the name before it schedules anything. */
+  #knownActivity(name: string): string {
+    const known = this.options.activityNames;
+    if (known && !known.some((candidate) => candidate.toLowerCase() === name.toLowerCase())) throw new UnknownActivityError(name, known);
+    return name;
   }
 
   /** DurableTask.Core's RetryInterceptor.Invoke, one continuation per await. */

@@ -1,4 +1,5 @@
 import type { FunctionRegistration } from '../functionsCore.js';
+import { runFunction } from '../invocation.js';
 import type { ActivityWorkItem } from './episode.js';
 import { DurablePayloadTooLargeError } from './errors.js';
 import { EventType, historyEvent, type TaskCompletedEvent, type TaskFailedEvent } from './historyEvents.js';
@@ -19,10 +20,10 @@ export interface ActivityRunnerEnvironment {
   log: (line: string) => void;
   /** The result is in the inbox: run the instance's next episode. */
   onResult: (instanceId: string) => void;
+  /** host.json `durableTask.maxConcurrentActivityFunctions`. */
+  maxConcurrent: number;
 }
 
-/** Activities running at once: enough for fan-out tests, gentle on shared CPUs. */
-const MAX_CONCURRENT_ACTIVITIES = 4;
 const RESULT_WRITE_ATTEMPTS = 3;
 
 function workKey(item: ActivityWorkItem): string {
@@ -53,7 +54,7 @@ export class ActivityRunner {
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#running < MAX_CONCURRENT_ACTIVITIES && this.#queue.length > 0) {
+    while (!this.#stopped && this.#running < this.environment.maxConcurrent && this.#queue.length > 0) {
       const item = this.#queue.shift()!;
       this.#running++;
       void this.#run(item).finally(() => {
@@ -96,16 +97,18 @@ export class ActivityRunner {
   async #execute(item: ActivityWorkItem): Promise<TaskCompletedEvent | TaskFailedEvent> {
     const registration = this.environment.activities.get(item.name.toLowerCase());
     if (!registration) {
-      return historyEvent.taskFailed(
-        new Date(),
-        item.taskId,
-        `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`,
-        '',
-      );
+      // Scheduled before a restart with an app that no longer has it: the extension's TaskNonexistentActivityShim.
+      const message = `Activity function '${item.name}' does not exist.`;
+      return historyEvent.taskFailed(new Date(), item.taskId, `Activity function '${item.name}' failed: ${message}`, message);
     }
     try {
       const context = newInvocationContext(registration, this.environment.invocation, { instanceId: item.instanceId });
-      const output = await registration.handler(toActivityTriggerValue(item.input), context);
+      const output = await runFunction(
+        registration,
+        context,
+        toActivityTriggerValue(item.input),
+        this.environment.invocation.functionTimeoutMs,
+      );
       return historyEvent.taskCompleted(new Date(), item.taskId, JSON.stringify(output ?? null));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

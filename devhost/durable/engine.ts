@@ -5,6 +5,7 @@ import { ClientApi } from './clientApi.js';
 import { toDurableClientInput, type DurableClientInput } from './clientInput.js';
 import { ClientOperations } from './clientOperations.js';
 import { outstandingActivities, runEpisode, type EpisodeEnvironment } from './episode.js';
+import { Slots } from '../slots.js';
 import { InstanceChangedError } from './errors.js';
 import { DurableStore } from './store.js';
 
@@ -21,6 +22,12 @@ export interface DurableEngineOptions {
   taskHub: string;
   baseUrl: string;
   log: (line: string) => void;
+  /** host.json `durableTask.maxConcurrentActivityFunctions`: activities running at once. */
+  maxConcurrentActivityFunctions: number;
+  /** host.json `durableTask.maxConcurrentOrchestratorFunctions`: orchestrator episodes running at once. */
+  maxConcurrentOrchestratorFunctions: number;
+  /** host.json `functionTimeout`, for orchestrator and activity invocations alike. */
+  functionTimeoutMs?: number;
 }
 
 export interface DurableEngine {
@@ -54,6 +61,7 @@ class Engine implements DurableEngine {
   /** One episode loop per instance at a time; `again` asks for one more round. */
   readonly #workers = new Map<string, { again: boolean; done: Promise<void> }>();
   readonly #wakes = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  readonly #episodeSlots: Slots;
   #stopped = false;
 
   constructor(options: DurableEngineOptions) {
@@ -61,6 +69,7 @@ class Engine implements DurableEngine {
     this.#orchestrators = byTrigger(options.registrations, 'orchestrationTrigger');
     this.#activities = byTrigger(options.registrations, 'activityTrigger');
     this.#clientInput = toDurableClientInput(options.baseUrl, options.taskHub);
+    this.#episodeSlots = new Slots(options.maxConcurrentOrchestratorFunctions);
   }
 
   clientInput(): unknown {
@@ -104,6 +113,7 @@ class Engine implements DurableEngine {
       invocation: this.#invocationEnvironment(),
       log: this.#options.log,
       onResult: (instanceId) => this.#requestEpisode(instanceId),
+      maxConcurrent: this.#options.maxConcurrentActivityFunctions,
     });
     return this.#runner;
   }
@@ -123,7 +133,7 @@ class Engine implements DurableEngine {
   }
 
   #invocationEnvironment() {
-    return { log: this.#options.log, clientInput: () => this.clientInput() };
+    return { log: this.#options.log, clientInput: () => this.clientInput(), functionTimeoutMs: this.#options.functionTimeoutMs };
   }
 
   #requestEpisode(instanceId: string): void {
@@ -137,7 +147,7 @@ class Engine implements DurableEngine {
     worker.done = (async () => {
       while (worker.again && !this.#stopped) {
         worker.again = false;
-        await this.#episode(instanceId, () => (worker.again = true));
+        await this.#episodeSlots.run(() => this.#episode(instanceId, () => (worker.again = true)));
       }
       this.#workers.delete(instanceId);
     })();
@@ -149,6 +159,7 @@ class Engine implements DurableEngine {
       const environment: EpisodeEnvironment = {
         store: await this.#openStore(),
         orchestrators: this.#orchestrators,
+        activityNames: [...this.#activities.values()].map((registration) => registration.name),
         invocation: this.#invocationEnvironment(),
         log: this.#options.log,
       };

@@ -1,4 +1,5 @@
 import type { FunctionRegistration } from '../functionsCore.js';
+import { runFunction } from '../invocation.js';
 import { replayActions, type PlannedAction } from './actionReplay.js';
 import { DurableEngineError, NonDeterministicOrchestrationError } from './errors.js';
 import { EventType, OrchestrationStatusCode, historyEvent, type HistoryEvent } from './historyEvents.js';
@@ -34,6 +35,8 @@ export interface EpisodeEnvironment {
   store: DurableStore;
   /** By lower-case name: function names are case-insensitive. */
   orchestrators: ReadonlyMap<string, FunctionRegistration>;
+  /** The registered activities' names: calling any other fails the orchestration. */
+  activityNames: readonly string[];
   invocation: InvocationEnvironment;
   log: (line: string) => void;
 }
@@ -139,7 +142,7 @@ async function invokeOrchestrator(
   try {
     const context = newInvocationContext(registration, environment.invocation, {});
     const trigger = toOrchestrationTriggerValue(instance.instanceId, pastEvents, newEvents, input);
-    return fromOrchestratorResult(await registration.handler(trigger, context));
+    return fromOrchestratorResult(await runFunction(registration, context, trigger, environment.invocation.functionTimeoutMs));
   } catch (error) {
     return fromOrchestratorError(error);
   }
@@ -214,6 +217,7 @@ async function decide(
       firstNewEventIndex: history.length,
       maximumShortTimerMs: TIMER_LIMITS.maximumShortTimerMs,
       longRunningTimerIntervalMs: TIMER_LIMITS.longRunningTimerIntervalMs,
+      activityNames: environment.activityNames,
     });
     for (const notice of replay.notices) environment.log(`durable: WARNING ${instance.name} (${instance.instanceId}): ${notice}`);
     // Only once the extension has awaited every action does it look at isDone / error.

@@ -40,6 +40,19 @@ export class InvalidInstanceIdError extends DurableEngineError {
   override name = 'InvalidInstanceIdError';
 }
 
+/** An orchestrator called an activity no function registered (DurableTaskExtension.ThrowIfFunctionDoesNotExist). */
+export class UnknownActivityError extends DurableEngineError {
+  override name = 'UnknownActivityError';
+  constructor(activityName: string, known: readonly string[]) {
+    super(
+      `The function '${activityName}' doesn't exist, is disabled, or is not an activity function. Additional info: ` +
+        (known.length > 0
+          ? `The following are the known activity functions: '${known.join("', '")}'.`
+          : 'No activity functions are currently registered!'),
+    );
+  }
+}
+
 /** `startNew` for a function that is not a registered orchestrator. */
 export class OrchestratorNotFoundError extends DurableEngineError {
   override name = 'OrchestratorNotFoundError';

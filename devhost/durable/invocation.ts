@@ -70,6 +70,8 @@ export function toActivityTriggerValue(taskScheduledInput: string): unknown {
 
 export interface InvocationEnvironment {
   log: (line: string) => void;
+  /** host.json `functionTimeout`, which cuts orchestrator and activity invocations too. */
+  functionTimeoutMs?: number;
   /** The value for `durableClient` inputs, the only extra binding the engine can fill. */
   clientInput: () => unknown;
 }

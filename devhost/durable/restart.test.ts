@@ -23,7 +23,7 @@ interface EngineProcess {
 }
 
 /** The devhost's engine in its own process, on the same storage each time. */
-async function startEngineProcess(): Promise<EngineProcess> {
+async function startEngineProcess(options: { maxActivities?: number } = {}): Promise<EngineProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'devhost/durable/test/engineProcess.ts'], {
     cwd: repositoryRoot,
     env: {
@@ -31,6 +31,7 @@ async function startEngineProcess(): Promise<EngineProcess> {
       DURABLE_TEST_STORAGE: connectionString,
       DURABLE_TEST_TASK_HUB: taskHub,
       DURABLE_TEST_EFFECTS_TABLE: effectsTable,
+      DURABLE_TEST_MAX_ACTIVITIES: String(options.maxActivities ?? 4),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -108,5 +109,60 @@ describe('durable engine across a killed devhost', () => {
       'TaskCompleted',
       'ExecutionCompleted',
     ]);
+  });
+
+  it('finishes an instance whose host was killed right after startNew', { timeout: 60_000 }, async () => {
+    const instanceId = 'started-then-killed';
+    const first = await startEngineProcess();
+    await first.client.startNew('greetingSequence', { instanceId, input: ['Oslo', 'Quito'] });
+    await kill(first);
+
+    const second = await startEngineProcess();
+    const status = await waitForStatus(second.client, instanceId, ['Completed', 'Failed'], 20_000);
+    expect(status, second.stderr.join('\n')).toMatchObject({ runtimeStatus: 'Completed', output: ['Hello Oslo!', 'Hello Quito!'] });
+    const history = await storedHistory(connectionString, taskHub, instanceId);
+    expect(history.filter((event) => event.EventType === EventType.ExecutionStarted)).toHaveLength(1);
+  });
+
+  it('runs the activities of a fan-out still queued when the host was killed, and again the one cut off', { timeout: 60_000 }, async () => {
+    const instanceId = 'fan-out-killed';
+    // One activity at a time: the first runs (and waits at its gate), the three others wait in the queue.
+    const first = await startEngineProcess({ maxActivities: 1 });
+    await first.client.startNew('gatedFanOut', { instanceId, input: 4 });
+    await waitFor(async () => ((await fixtures.countEffects(instanceId, 'step0')) === 1 ? true : undefined), 'the first step to start');
+    expect(await Promise.all(['step1', 'step2', 'step3'].map((step) => fixtures.countEffects(instanceId, step)))).toEqual([0, 0, 0]);
+    await kill(first);
+
+    await fixtures.openGate(instanceId);
+    const second = await startEngineProcess({ maxActivities: 1 });
+    const status = await waitForStatus(second.client, instanceId, ['Completed', 'Failed'], 20_000);
+    expect(status, second.stderr.join('\n')).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: ['step0:2', 'step1:1', 'step2:1', 'step3:1'],
+    });
+    const history = await storedHistory(connectionString, taskHub, instanceId);
+    expect(history.filter((event) => event.EventType === EventType.TaskScheduled)).toHaveLength(4);
+    expect(history.filter((event) => event.EventType === EventType.TaskCompleted)).toHaveLength(4);
+  });
+
+  it('fires a retry timer that was waiting when the host was killed, and retries once', { timeout: 60_000 }, async () => {
+    const instanceId = 'retry-timer-killed';
+    const history = () => storedHistory(connectionString, taskHub, instanceId);
+    const first = await startEngineProcess();
+    await first.client.startNew('slowRetry', { instanceId });
+    await waitFor(
+      async () => ((await history()).some((event) => event.EventType === EventType.TimerCreated) ? true : undefined),
+      'the retry timer to be created',
+    );
+    expect(await fixtures.countEffects(instanceId, 'flaky')).toBe(1);
+    await kill(first);
+
+    const second = await startEngineProcess();
+    const status = await waitForStatus(second.client, instanceId, ['Completed', 'Failed'], 20_000);
+    expect(status, second.stderr.join('\n')).toMatchObject({ runtimeStatus: 'Completed', output: 'succeeded on attempt 2' });
+    expect(await fixtures.countEffects(instanceId, 'flaky')).toBe(2);
+    const names = (await history()).map((event) => eventTypeName(event.EventType));
+    expect(names.filter((name) => name === 'TimerCreated')).toHaveLength(1);
+    expect(names.filter((name) => name === 'TimerFired')).toHaveLength(1);
   });
 });

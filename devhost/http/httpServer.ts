@@ -3,22 +3,25 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import functions from '@azure/functions';
-import type { HttpResponseInit } from '@azure/functions';
+import type { HttpRequestInit, HttpResponseInit } from '@azure/functions';
 import type { FunctionRegistration } from '../functionsCore.js';
 import { triggerOf } from '../functionBindings.js';
 import type { Invoker } from '../invocation.js';
 import { describeError, timestamped, type LogSink } from '../log.js';
 import { toSetCookieHeader } from './cookies.js';
+import { presentedKey, type AuthLevel, type HostKeys } from './hostKeys.js';
 import type { CorsPolicy } from './cors.js';
 import { byPrecedence, parseRouteTemplate, type RouteTemplate } from './routeTemplate.js';
 
 /**
  * HTTP triggers on Node's http server: the `/api` prefix, route templates and methods from the
- * binding metadata, the library's public `HttpRequest` in, its `HttpResponse` (or a response init)
- * out, the body streamed as the handler produces it.
+ * binding metadata, keys checked for `function` and `admin` functions, the library's public
+ * `HttpRequest` in, its `HttpResponse` (or a response init) out. Bodies as the real host moves them:
+ * read whole and answered whole (with a Content-Length) unless the app called
+ * `app.setup({ enableHttpStream: true })`, then streamed both ways.
  */
 
-const DURABLE_WEBHOOKS = '/runtime/webhooks/durabletask/';
+const WEBHOOKS = '/runtime/webhooks/';
 /** The host's request size limit (100 MB); larger requests get 413. */
 const MAX_REQUEST_BYTES = 104_857_600;
 
@@ -27,6 +30,7 @@ export interface HttpRoute {
   template: RouteTemplate;
   /** Upper-case methods; a route without any accepts every method. */
   methods: ReadonlySet<string>;
+  authLevel: AuthLevel;
 }
 
 /** The routes of the app's HTTP triggers, most specific first. */
@@ -37,7 +41,8 @@ export function toHttpRoutes(registrations: readonly FunctionRegistration[]): Ht
       const { binding } = triggerOf(registration);
       const route = typeof binding.route === 'string' && binding.route ? binding.route : registration.name;
       const methods = Array.isArray(binding.methods) ? binding.methods.map((method) => String(method).toUpperCase()) : [];
-      return { registration, template: parseRouteTemplate(route), methods: new Set(methods) };
+      const authLevel = String(binding.authLevel ?? 'anonymous').toLowerCase() as AuthLevel;
+      return { registration, template: parseRouteTemplate(route), methods: new Set(methods), authLevel };
     })
     .sort((a, b) => byPrecedence(a.template, b.template));
 }
@@ -50,8 +55,11 @@ export interface HttpListenerOptions {
   routePrefix: string;
   cors: CorsPolicy;
   invoker: Invoker;
-  /** Serves the Durable client's webhooks; resolves false for any other path. */
-  durableWebhooks?: RequestHandler;
+  keys: HostKeys;
+  /** `app.setup({ enableHttpStream: true })`: bodies streamed instead of buffered. */
+  httpStream: boolean;
+  /** Serve the extensions' `/runtime/webhooks/…`; each resolves false for a path that is not its own. */
+  webhooks: readonly RequestHandler[];
   /** Offered what no function route matches; resolves false to leave it to the 404. */
   fallback?: RequestHandler;
   log: LogSink;
@@ -84,19 +92,34 @@ function toHeaderRecord(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** The whole request body, or undefined once it passes the host's limit. */
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The whole request body, or undefined once it passes `limit` (the host's, unless given). */
+export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BYTES): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
+    if (size > limit) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
 
-async function sendResponse(res: ServerResponse, result: unknown): Promise<void> {
+/** The request as the handler sees it: its body read whole, or (streaming) handed on as it arrives. */
+async function toHttpRequest(req: IncomingMessage, url: URL, params: Record<string, string>, stream: boolean) {
+  const method = req.method ?? 'GET';
+  const headers = toHeaderRecord(req);
+  if (stream) {
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    // What the library builds from its streaming proxy (createStreamRequest): a fetch Request over the socket.
+    const init = { method, headers, body: hasBody ? Readable.toWeb(req) : undefined, duplex: 'half' };
+    const nativeRequest = new Request(url.href, init as RequestInit);
+    return new functions.HttpRequest({ method, url: url.href, headers, params, nativeRequest } as HttpRequestInit);
+  }
+  const body = await readBody(req);
+  return body && new functions.HttpRequest({ method, url: url.href, headers, params, body: { bytes: body } });
+}
+
+async function sendResponse(res: ServerResponse, result: unknown, stream: boolean): Promise<void> {
   // A handler that returns nothing gets what the host sends then: 204 without a body.
   if (result === undefined || result === null) {
     res.writeHead(204).end();
@@ -115,18 +138,27 @@ async function sendResponse(res: ServerResponse, result: unknown): Promise<void>
     res.end();
     return;
   }
+  if (!stream) {
+    // The worker hands the host the whole body (toRpcHttp: response.arrayBuffer()), which sends it in one piece.
+    const body = Buffer.from(await response.arrayBuffer());
+    res.setHeader('content-length', body.length);
+    res.end(body);
+    return;
+  }
   res.flushHeaders();
   await pipeline(Readable.fromWeb(response.body as ReadableStream<Uint8Array>), res);
 }
 
 export function createHttpListener(options: HttpListenerOptions): RequestListener {
-  const { routes, routePrefix, cors, invoker, durableWebhooks, fallback, log } = options;
+  const { routes, routePrefix, cors, invoker, keys, httpStream, webhooks, fallback, log } = options;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
     if (cors.answerPreflight(req, res)) return;
     cors.applyTo(req, res);
-    if (url.pathname.startsWith(DURABLE_WEBHOOKS) && durableWebhooks && (await durableWebhooks(req, res))) return;
+    if (url.pathname.startsWith(WEBHOOKS)) {
+      for (const webhook of webhooks) if (await webhook(req, res)) return;
+    }
 
     const path = pathBelowPrefix(url.pathname, routePrefix);
     const found = path === undefined ? undefined : findRoute(routes, req.method ?? 'GET', path);
@@ -135,18 +167,18 @@ export function createHttpListener(options: HttpListenerOptions): RequestListene
       return;
     }
 
-    const body = Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES ? undefined : await readBody(req);
-    if (!body) {
+    // The host's key check comes before the body is read.
+    if (!keys.allows(found.route.authLevel, presentedKey(req, url), found.route.registration.name)) {
+      req.resume();
+      res.writeHead(401).end();
+      return;
+    }
+    const request =
+      Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES ? undefined : await toHttpRequest(req, url, found.params, httpStream);
+    if (!request) {
       res.writeHead(413, { connection: 'close' }).end();
       return;
     }
-    const request = new functions.HttpRequest({
-      method: req.method,
-      url: url.href,
-      headers: toHeaderRecord(req),
-      params: found.params,
-      body: { bytes: body },
-    });
     let result: unknown;
     try {
       result = await invoker.invoke(found.route.registration, {
@@ -158,7 +190,7 @@ export function createHttpListener(options: HttpListenerOptions): RequestListene
       res.writeHead(500).end();
       return;
     }
-    await sendResponse(res, result);
+    await sendResponse(res, result, httpStream);
   };
 
   return (req, res) => {

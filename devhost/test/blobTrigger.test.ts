@@ -6,7 +6,17 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startHost, type RunningHost } from '../host.js';
-import { drainQueue, FIXTURE_APP, fixtureSettings, logCollector, uniqueName, waitFor } from './helpers.js';
+import {
+  blobCreatedEvent,
+  drainQueue,
+  FIXTURE_APP,
+  fixtureSettings,
+  logCollector,
+  postEventGrid,
+  subscriptionValidationEvent,
+  uniqueName,
+  waitFor,
+} from './helpers.js';
 
 interface Delivery {
   name: string;
@@ -75,7 +85,7 @@ describe('devhost blob triggers', () => {
     expect(delivered.map((delivery) => delivery.text)).toEqual(['first version', 'other', 'second version']);
   });
 
-  it('tries a failing blob 5 times, then reports it on webjobs-blobtrigger-poison and leaves it alone', async () => {
+  it('tries a failing blob poisonBlobThreshold (3, from host.json) times, then reports it on webjobs-blobtrigger-poison and leaves it alone', async () => {
     const { env, names } = fixtureSettings(connectionString, ['onUpload']);
     const logs = logCollector();
     host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: logs.log });
@@ -94,7 +104,58 @@ describe('devhost blob triggers', () => {
 
     await upload(names.uploads, 'fine.txt', 'fine');
     await deliveriesUntil(names.deliveries, (all) => all.some((delivery) => delivery.name === 'fine.txt'));
-    expect(logs.lines.filter((line) => line.includes('refusing will-fail.txt'))).toHaveLength(5);
+    expect(logs.lines.filter((line) => line.includes('refusing will-fail.txt'))).toHaveLength(3);
+  });
+
+  it('runs at most maxDegreeOfParallelism (2, from host.json) blob invocations at once', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onUpload']);
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: () => {} });
+    await Promise.all(['slow-1.txt', 'slow-2.txt', 'slow-3.txt', 'slow-4.txt'].map((name) => upload(names.uploads, name, name)));
+    const delivered = await deliveriesUntil(names.deliveries, (all) => all.length === 4);
+    expect(Math.max(...delivered.map((delivery) => Number(delivery.active)))).toBe(2);
+  });
+
+  it('takes Event Grid deliveries at the blobs extension webhook: the validation handshake, then BlobCreated events', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onUpload']);
+    // Polled once at start-up and not again during the test: only the webhook can deliver.
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 600_000, log: () => {} });
+    const key = host.keys.systemKey('blobs_extension')!;
+    const webhook = (eventType: 'SubscriptionValidation' | 'Notification', events: unknown[], functionName = 'onUpload', code = key) =>
+      postEventGrid(
+        `${host!.url}/runtime/webhooks/blobs?functionName=Host.Functions.${functionName}&code=${encodeURIComponent(code)}`,
+        eventType,
+        events,
+      );
+
+    const validation = await webhook('SubscriptionValidation', [subscriptionValidationEvent('512d38b6-c7b8-40c8-89fe-f46f9e9622b6')]);
+    expect(validation.status).toBe(200);
+    expect(await validation.json()).toEqual({ validationResponse: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6' });
+
+    await upload(names.uploads, 'by-event.txt', 'from Event Grid');
+    const container = blobs.getContainerClient(names.uploads);
+    const eventFor = async (name: string) =>
+      blobCreatedEvent({
+        url: container.getBlobClient(name).url,
+        eTag: (await container.getBlobClient(name).getProperties()).etag!,
+        contentType: 'text/plain',
+        contentLength: 15,
+      });
+    const blobCreated = await eventFor('by-event.txt');
+
+    expect((await webhook('Notification', [blobCreated], 'onUpload', 'wrong')).status).toBe(401);
+    expect((await webhook('Notification', [blobCreated], 'nothing')).status).toBe(404);
+    expect((await webhook('Notification', [blobCreated])).status).toBe(202);
+    const [delivery] = await deliveriesUntil(names.deliveries, (all) => all.length === 1);
+    expect(delivery).toMatchObject({ name: 'by-event.txt', text: 'from Event Grid' });
+
+    // Event Grid delivers at least once: the same event again, or one for a version since replaced, runs nothing.
+    expect((await webhook('Notification', [blobCreated])).status).toBe(202);
+    await upload(names.uploads, 'by-event.txt', 'second version');
+    expect((await webhook('Notification', [blobCreated])).status).toBe(202);
+    await upload(names.uploads, 'marker.txt', 'marker');
+    expect((await webhook('Notification', [await eventFor('marker.txt')])).status).toBe(202);
+    const all = await deliveriesUntil(names.deliveries, (found) => found.some((one) => one.name === 'marker.txt'), [delivery!]);
+    expect(all.map((one) => one.text)).toEqual(['from Event Grid', 'marker']);
   });
 
   it('gives an SDK-type binding (sdkBinding: true) the client its registered factory makes', async () => {

@@ -1,24 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueClient } from '@azure/storage-queue';
 
 /** The fixture function app every devhost test runs. */
 export const FIXTURE_APP = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/app');
 
-/** Fixture functions that stay off unless a test turns them on. */
-const FIXTURE_FUNCTIONS = [
-  'everySecond',
-  'hourly',
-  'onUpload',
-  'onClientUpload',
-  'onJob',
+/** The fixture's Durable functions and the functions that start them. */
+export const DURABLE_FIXTURES = [
   'double',
   'doubleTwice',
+  'track',
+  'fanOut',
+  'callsMissing',
   'startOrchestration',
   'startFromQueue',
 ] as const;
+
+/** Fixture functions that stay off unless a test turns them on. */
+const FIXTURE_FUNCTIONS = ['everySecond', 'hourly', 'onUpload', 'onClientUpload', 'onJob', ...DURABLE_FIXTURES] as const;
 
 /** A lower-case name unique to this run, valid for containers and queues. */
 export function uniqueName(prefix: string): string {
@@ -89,4 +93,84 @@ export async function drainQueue(queue: QueueClient): Promise<string[]> {
 export function logCollector(): { lines: string[]; log: (line: string) => void } {
   const lines: string[] = [];
   return { lines, log: (line) => lines.push(line) };
+}
+
+/** The file URL of an installed package's entry, for apps written outside this repository. */
+export function packageUrl(name: string): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve(name)).href;
+}
+
+/**
+ * A function app in a temporary folder: package.json (main: `functions/*.js`), the given host.json
+ * and function files. Function files import packages by `packageUrl`, so that they load the same
+ * copies the devhost uses.
+ */
+export async function writeApp(options: {
+  hostJson?: unknown;
+  functions: Record<string, string>;
+}): Promise<{ root: string; remove(): Promise<void> }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'devhost-app-'));
+  await mkdir(path.join(root, 'functions'));
+  await writeFile(path.join(root, 'package.json'), JSON.stringify({ name: 'devhost-test-app', type: 'module', main: 'functions/*.js' }));
+  if (options.hostJson !== undefined) await writeFile(path.join(root, 'host.json'), JSON.stringify(options.hostJson));
+  for (const [name, source] of Object.entries(options.functions)) await writeFile(path.join(root, 'functions', name), source);
+  return { root, remove: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** The storage account's resource id as Event Grid names it in `topic`. */
+const EVENT_GRID_TOPIC =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/devstoreaccount1';
+
+/** The subscription validation event Event Grid posts when a webhook subscription is created (EventGridSchema). */
+export function subscriptionValidationEvent(validationCode: string) {
+  return {
+    id: '2d1781af-3a4c-4d7c-bd0c-e34b19da4e66',
+    topic: EVENT_GRID_TOPIC,
+    subject: '',
+    data: { validationCode, validationUrl: 'https://rp-eastus2.eventgrid.azure.net/eventsubscriptions/validate?id=x' },
+    eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+    eventTime: '2026-03-01T00:00:00.0000000Z',
+    metadataVersion: '1',
+    dataVersion: '2',
+  };
+}
+
+/** A `Microsoft.Storage.BlobCreated` event as Event Grid delivers it for a Put Blob (EventGridSchema); `url` without a query. */
+export function blobCreatedEvent(blob: { url: string; eTag: string; contentType: string; contentLength: number }) {
+  const [container, ...name] = new URL(blob.url).pathname.split('/').slice(2); // Azurite's paths start with the account
+  return {
+    topic: EVENT_GRID_TOPIC,
+    subject: `/blobServices/default/containers/${container}/blobs/${name.join('/')}`,
+    eventType: 'Microsoft.Storage.BlobCreated',
+    id: '831e1650-001e-001b-66ab-eeb76e069631',
+    data: {
+      api: 'PutBlob',
+      clientRequestId: '6d79dbfb-0e37-4fc4-981f-442c9ca89d60',
+      requestId: '831e1650-001e-001b-66ab-eeb76e000000',
+      eTag: blob.eTag.replaceAll('"', ''),
+      contentType: blob.contentType,
+      contentLength: blob.contentLength,
+      blobType: 'BlockBlob',
+      url: blob.url,
+      sequencer: '00000000000004420000000000028963',
+      storageDiagnostics: { batchId: 'b68529f3-68cd-4744-baa4-3c0498ec19f0' },
+    },
+    dataVersion: '',
+    metadataVersion: '1',
+    eventTime: '2026-03-01T00:00:01.0000000Z',
+  };
+}
+
+/** Posts events to a blobs extension webhook URL as Event Grid does. */
+export function postEventGrid(url: string, eventType: 'SubscriptionValidation' | 'Notification', events: unknown[]): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'aeg-event-type': eventType,
+      'aeg-subscription-name': 'BLOB-CREATED',
+      'aeg-delivery-count': '0',
+    },
+    body: JSON.stringify(events),
+  });
 }

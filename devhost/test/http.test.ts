@@ -88,7 +88,7 @@ describe('devhost HTTP triggers', () => {
     expect(logs.lines.some((line) => line.includes('[boom]') && line.includes('the handler broke'))).toBe(true);
   });
 
-  it('streams a ReadableStream body: the first part arrives before the handler has produced the rest', async () => {
+  it('with app.setup({ enableHttpStream: true }) streams a ReadableStream body: the first part arrives before the rest exists', async () => {
     const response = await fetch(`${host.url}/api/stream`);
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
@@ -104,6 +104,12 @@ describe('devhost HTTP triggers', () => {
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read())
       received += decoder.decode(chunk.value, { stream: true });
     expect(received).toBe('first part;second part');
+    expect(response.headers.get('content-length')).toBeNull();
+  });
+
+  it('refuses app.setup once the app has started, as the library does after the worker reported its capabilities', async () => {
+    expect((await fetch(`${host.url}/api/lateSetup`, { method: 'POST' })).status).toBe(500);
+    expect(logs.lines).toContainEqual(expect.stringContaining("Setup options can't be changed after app startup has finished."));
   });
 
   it("logs through the InvocationContext with the function's name and invocation id", async () => {

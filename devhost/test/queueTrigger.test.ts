@@ -1,6 +1,7 @@
 import { QueueServiceClient } from '@azure/storage-queue';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { startHost, type RunningHost } from '../host.js';
+import { nextPollingInterval } from '../triggers/queueTrigger.js';
 import { drainQueue, FIXTURE_APP, fixtureSettings, logCollector, waitFor } from './helpers.js';
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
@@ -67,6 +68,34 @@ describe('devhost queue triggers', () => {
     const concurrency = logs.lines.flatMap((line) => /holding h\d active=(\d+)/.exec(line)?.[1] ?? []).map(Number);
     expect(concurrency).toHaveLength(5);
     expect(Math.max(...concurrency)).toBe(2);
+  });
+
+  it('keeps a message hidden while its handler runs past the lease, so that no other instance gets it too', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onJob']);
+    const logs = logCollector();
+    // Two instances on one queue, a 1 s lease (the host's is 10 minutes) and a handler of 3.5 s: unrenewed,
+    // the message would reappear while it runs, and the idle instance would run it again.
+    const options = { appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, queueLeaseMs: 1_000, log: logs.log };
+    host = await startHost(options);
+    const second = await startHost(options);
+    onTestFinished(() => second.stop());
+    await queues.getQueueClient(names.jobs).sendMessage(encode({ id: 'long', hold: true, holdMs: 3_500, value: 2 }));
+
+    const results = queues.getQueueClient(names.results);
+    const done = await waitFor(async () => {
+      const texts = await drainQueue(results);
+      return texts.length ? texts : undefined;
+    }, 'the result');
+    expect(done.map((text) => JSON.parse(text))).toEqual([{ id: 'long', doubled: 4, dequeueCount: 1, encoded: 'object' }]);
+    expect(logs.lines.filter((line) => line.includes('holding long'))).toHaveLength(1);
+    expect((await queues.getQueueClient(names.jobs).peekMessages()).peekedMessageItems).toEqual([]);
+  });
+
+  it('polls an empty queue less and less often, up to maxPollingInterval, and at once again after a message', () => {
+    expect(nextPollingInterval(50, false, 50, 200)).toBe(100);
+    expect(nextPollingInterval(100, false, 50, 200)).toBe(200);
+    expect(nextPollingInterval(200, false, 50, 200)).toBe(200);
+    expect(nextPollingInterval(200, true, 50, 200)).toBe(50);
   });
 
   it('leaves a message that is not base64 untouched by the handler and poisons it', async () => {

@@ -7,19 +7,23 @@ import type { Invoker } from '../invocation.js';
 import { describeError, timestamped, type LogSink } from '../log.js';
 import { toTriggerValue } from '../queueMessages.js';
 import type { BlobPathPattern } from './blobPath.js';
+import { Slots } from '../slots.js';
 import { PollingLoop } from './pollingLoop.js';
 
 /**
- * Blob events without Event Grid: the watched container is listed every poll, and a blob name with
- * an ETag not seen before is one event. As the real blob trigger does, a receipt per function and
- * ETag is kept in the host storage (`azure-webjobs-hosts/blobreceipts/…`), so a restart never
- * delivers a blob again; a blob that fails `maxAttempts` times is reported on
- * `webjobs-blobtrigger-poison` and not tried again.
+ * The blob trigger. Blobs arrive two ways: the watched container is listed every poll (a blob name
+ * with an ETag not seen before is one event), and, for `source: 'EventGrid'`, Event Grid's
+ * BlobCreated events posted to the blobs extension's webhook (`deliver`). As the real blob trigger
+ * does, a receipt per function and ETag is kept in the host storage
+ * (`azure-webjobs-hosts/blobreceipts/…`), so neither a second arrival nor a restart delivers a blob
+ * again; a blob that fails `maxAttempts` times (host.json `blobs.poisonBlobThreshold`) is reported on
+ * `webjobs-blobtrigger-poison` and not tried again. All blob triggers of an app share `slots`
+ * (`blobs.maxDegreeOfParallelism`).
  */
 
 export interface BlobTriggerOptions {
   registration: FunctionRegistration;
-  /** `EventGrid` or the polling kind; both are served the same way here. */
+  /** The binding's `source`: `EventGrid` also takes Event Grid deliveries (`deliver`); both kinds are polled. */
   source: string;
   pattern: BlobPathPattern;
   /** The watched container, on the binding's connection. */
@@ -35,7 +39,7 @@ export interface BlobTriggerOptions {
   pollIntervalMs: number;
   maxAttempts: number;
   retryDelayMs: number;
-  concurrency: number;
+  slots: Slots;
   log: LogSink;
 }
 
@@ -85,7 +89,23 @@ export class BlobTriggerListener {
 
   constructor(options: BlobTriggerOptions) {
     this.#options = options;
-    this.#loop = new PollingLoop(options.pollIntervalMs, (signal) => this.poll(signal));
+    this.#loop = new PollingLoop(
+      () => options.pollIntervalMs,
+      (signal) => this.poll(signal),
+    );
+  }
+
+  get registration(): FunctionRegistration {
+    return this.#options.registration;
+  }
+
+  /** The watched container. */
+  get container(): ContainerClient {
+    return this.#options.container;
+  }
+
+  get takesEventGrid(): boolean {
+    return this.#options.source === 'EventGrid';
   }
 
   start(): void {
@@ -124,19 +144,53 @@ export class BlobTriggerListener {
     this.drain();
   }
 
+  /**
+   * An Event Grid BlobCreated event for `blobName`: delivered unless it is not this trigger's blob, or the
+   * blob has gone or changed since (then its own event follows), as the extension's queue executor does.
+   */
+  async deliver(blobName: string, eventETag: string): Promise<boolean> {
+    const { container, pattern } = this.#options;
+    if (this.#loop.stopped || !pattern.match(blobName)) return false;
+    let properties;
+    try {
+      properties = await container.getBlobClient(blobName).getProperties();
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+    const blob = {
+      name: blobName,
+      deleted: false,
+      snapshot: '',
+      properties: {
+        ...properties,
+        etag: properties.etag ?? '',
+        lastModified: properties.lastModified ?? new Date(),
+        contentMD5: properties.contentMD5,
+      },
+      metadata: properties.metadata,
+    } as BlobItem;
+    if (quotedETag(blob) !== (eventETag.startsWith('"') ? eventETag : `"${eventETag}"`)) return false;
+    const key = `${blob.name}\n${blob.properties.etag}`;
+    if (!this.#known.has(key)) {
+      this.#known.add(key);
+      this.#waiting.push(blob);
+      this.drain();
+    }
+    return true;
+  }
+
   private drain(): void {
-    while (this.#running.size < this.#options.concurrency && this.#waiting.length > 0) {
+    while (this.#waiting.length > 0) {
       const blob = this.#waiting.shift()!;
-      const run = this.process(blob)
+      const run = this.#options.slots
+        .run(() => this.process(blob))
         .catch((error: unknown) => {
           // Storage trouble before or after the handler: forget the blob so that the next poll retries it.
           this.#known.delete(`${blob.name}\n${blob.properties.etag}`);
           this.#options.log(timestamped(`Blob trigger ${this.#options.registration.name}: ${blob.name}: ${describeError(error)}`));
         })
-        .finally(() => {
-          this.#running.delete(run);
-          this.drain();
-        });
+        .finally(() => this.#running.delete(run));
       this.#running.add(run);
     }
   }
@@ -150,6 +204,7 @@ export class BlobTriggerListener {
 
   private async process(blob: BlobItem): Promise<void> {
     const { registration, invoker, maxAttempts, retryDelayMs, log } = this.#options;
+    if (this.#loop.stopped) return;
     const receipt = this.receiptFor(blob);
     if (await receipt.exists()) return;
 

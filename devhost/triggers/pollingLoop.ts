@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Runs `tick` until stopped: at once again when it reports more work, after `intervalMs` otherwise.
+ * Runs `tick` until stopped: at once again when it reports more work, after `interval()` otherwise.
  * `stop()` aborts the signal the tick got (so a poll against a storage that has gone away does not
  * hold the shutdown) and resolves once the tick has returned. A tick handles its own errors: a poll
  * that fails is retried on the next one.
@@ -11,7 +11,7 @@ export class PollingLoop {
   #finished: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly intervalMs: number,
+    private readonly interval: () => number,
     private readonly tick: (signal: AbortSignal) => Promise<boolean | void>,
   ) {}
 
@@ -32,7 +32,7 @@ export class PollingLoop {
     while (!this.stopped) {
       const moreWork = await this.tick(this.#abort.signal);
       if (moreWork === true || this.stopped) continue;
-      await sleep(this.intervalMs, undefined, { signal: this.#abort.signal }).catch(() => undefined);
+      await sleep(this.interval(), undefined, { signal: this.#abort.signal }).catch(() => undefined);
     }
   }
 }

@@ -7,10 +7,12 @@ import { fromQueueMessageText, toTriggerValue } from '../queueMessages.js';
 import { PollingLoop } from './pollingLoop.js';
 
 /**
- * The queue trigger as the host runs it: up to `batchSize` messages per fetch, a new fetch once no
- * more than `newBatchThreshold` are still running; a message that fails becomes visible again after
- * `visibilityTimeout`, and the one whose `dequeueCount` reached `maxDequeueCount` moves to
- * `<queue>-poison`, text unchanged.
+ * The queue trigger as the host runs it (QueueListener): up to `batchSize` messages per fetch, a new
+ * fetch once no more than `newBatchThreshold` are still running, an empty queue polled less and less
+ * often up to `maxPollingInterval`. A fetched message stays hidden for the lease (10 minutes) and is
+ * hidden again every half lease while its handler runs, so that a long run is never delivered twice.
+ * A message that fails becomes visible again after `visibilityTimeout`, and the one whose
+ * `dequeueCount` reached `maxDequeueCount` moves to `<queue>-poison`, text unchanged.
  */
 
 export interface QueueTriggerOptions {
@@ -19,12 +21,19 @@ export interface QueueTriggerOptions {
   poisonQueue: QueueClient;
   settings: QueueSettings;
   invoker: Invoker;
+  /** The shortest wait between polls; it doubles while the queue is empty, up to maxPollingInterval. */
   pollIntervalMs: number;
+  /** How long a fetched message stays hidden before it is renewed; the host's 10 minutes unless given. */
+  leaseMs?: number;
   log: LogSink;
 }
 
-// How long a fetched message stays hidden while its handler runs: the host's 10 minutes.
-const PROCESSING_VISIBILITY_SECONDS = 600;
+const HOST_LEASE_MS = 600_000;
+
+/** The wait before the next poll: back to the shortest after a message, doubled (up to the longest) after an empty poll. */
+export function nextPollingInterval(current: number, foundMessages: boolean, shortest: number, longest: number): number {
+  return foundMessages ? Math.min(shortest, longest) : Math.min(Math.max(current * 2, shortest), longest);
+}
 
 export class QueueTriggerListener {
   readonly #options: QueueTriggerOptions;
@@ -32,10 +41,19 @@ export class QueueTriggerListener {
   readonly #running = new Set<Promise<void>>();
   #slotFreed: () => void = () => undefined;
   #lastPollError = '';
+  #interval: number;
 
   constructor(options: QueueTriggerOptions) {
     this.#options = options;
-    this.#loop = new PollingLoop(options.pollIntervalMs, (signal) => this.poll(signal));
+    this.#interval = Math.min(options.pollIntervalMs, options.settings.maxPollingIntervalMs);
+    this.#loop = new PollingLoop(
+      () => this.#interval,
+      (signal) => this.poll(signal),
+    );
+  }
+
+  get #leaseSeconds(): number {
+    return Math.max(1, Math.round((this.#options.leaseMs ?? HOST_LEASE_MS) / 1000));
   }
 
   async start(): Promise<void> {
@@ -61,7 +79,7 @@ export class QueueTriggerListener {
     try {
       const response = await queue.receiveMessages({
         numberOfMessages: settings.batchSize,
-        visibilityTimeout: PROCESSING_VISIBILITY_SECONDS,
+        visibilityTimeout: this.#leaseSeconds,
         abortSignal: signal,
       });
       messages = response.receivedMessageItems;
@@ -73,6 +91,7 @@ export class QueueTriggerListener {
       }
       return false;
     }
+    this.#interval = nextPollingInterval(this.#interval, messages.length > 0, this.#options.pollIntervalMs, settings.maxPollingIntervalMs);
     for (const message of messages) {
       const run = this.process(message)
         .catch((error: unknown) =>
@@ -100,6 +119,9 @@ export class QueueTriggerListener {
       );
       return this.release(message);
     }
+    const held = { ...message };
+    const stopRenewing = this.renewWhileRunning(held);
+    let succeeded = false;
     try {
       await invoker.invoke(registration, {
         triggerValue: toTriggerValue(text),
@@ -114,10 +136,38 @@ export class QueueTriggerListener {
         },
         reason: `New queue message detected on '${queue.name}'.`,
       });
+      succeeded = true;
     } catch {
-      return this.release(message); // the invoker has logged the failure
+      // The invoker has logged the failure.
+    } finally {
+      await stopRenewing();
     }
-    await queue.deleteMessage(message.messageId, message.popReceipt);
+    if (succeeded) await queue.deleteMessage(held.messageId, held.popReceipt);
+    else await this.release(held);
+  }
+
+  /** Hides the message for another lease every half lease (each renewal gives it a new pop receipt); resolves the last renewal on stop. */
+  private renewWhileRunning(held: DequeuedMessageItem): () => Promise<void> {
+    const { queue, registration, log } = this.#options;
+    let renewing = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        renewing = renewing
+          .then(async () => {
+            const renewed = await queue.updateMessage(held.messageId, held.popReceipt, undefined, this.#leaseSeconds);
+            held.popReceipt = renewed.popReceipt!;
+            held.nextVisibleOn = renewed.nextVisibleOn!;
+          })
+          .catch((error: unknown) =>
+            log(timestamped(`Queue trigger ${registration.name}: renewing message ${held.messageId} failed: ${describeError(error)}`)),
+          );
+      },
+      (this.#leaseSeconds * 1000) / 2,
+    );
+    return async () => {
+      clearInterval(timer);
+      await renewing;
+    };
   }
 
   /** A failed try: visible again after the visibility timeout, or poisoned when it was the last one allowed. */

@@ -1,12 +1,12 @@
 import type { BlockBlobClient } from '@azure/storage-blob';
-import { CronExpressionParser } from 'cron-parser';
 import { DevhostError } from '../errors.js';
 import type { FunctionRegistration } from '../functionsCore.js';
 import type { Invoker } from '../invocation.js';
 import { describeError, timestamped, type LogSink } from '../log.js';
+import { parseNcrontab, type NcrontabSchedule } from './ncrontab.js';
 
 /**
- * The timer trigger: NCRONTAB schedules (six fields, seconds first), `runOnStartup`, one run at a time.
+ * The timer trigger: NCRONTAB schedules (./ncrontab.ts), `runOnStartup`, one run at a time.
  * With the schedule monitor (`useMonitor`, on by default for schedules of a minute or more) the last
  * and next occurrences are kept in the host storage, as the host does, so an occurrence missed while
  * the host was down runs at start-up with `isPastDue: true`.
@@ -36,6 +36,7 @@ const LONGEST_TIMEOUT_MS = 2 ** 31 - 1;
 
 export class TimerTriggerListener {
   readonly #options: TimerTriggerOptions;
+  readonly #schedule: NcrontabSchedule;
   readonly #monitored: boolean;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> = Promise.resolve();
@@ -43,17 +44,19 @@ export class TimerTriggerListener {
 
   constructor(options: TimerTriggerOptions) {
     this.#options = options;
+    try {
+      this.#schedule = parseNcrontab(options.schedule, options.timeZone);
+    } catch (error) {
+      throw new DevhostError(
+        `Timer ${options.registration.name}: "${options.schedule}" is not an NCRONTAB schedule: ${(error as Error).message}`,
+      );
+    }
     const [first, second] = [this.nextOccurrence(new Date()), this.nextOccurrence(this.nextOccurrence(new Date()))];
     this.#monitored = options.useMonitor ?? second.getTime() - first.getTime() >= 60_000;
   }
 
   private nextOccurrence(after: Date): Date {
-    const { schedule, timeZone, registration } = this.#options;
-    try {
-      return CronExpressionParser.parse(schedule, { currentDate: after, tz: timeZone }).next().toDate();
-    } catch (error) {
-      throw new DevhostError(`Timer ${registration.name}: "${schedule}" is not an NCRONTAB schedule: ${(error as Error).message}`);
-    }
+    return this.#schedule.next(after);
   }
 
   async start(): Promise<void> {

@@ -9,6 +9,7 @@ import { parseBlobPath } from './blobPath.js';
 import { BlobTriggerListener } from './blobTrigger.js';
 import { QueueTriggerListener } from './queueTrigger.js';
 import { TimerTriggerListener } from './timerTrigger.js';
+import { Slots } from '../slots.js';
 
 /** One listener per blob, queue and timer trigger, its binding settings resolved from the app settings. */
 
@@ -29,13 +30,16 @@ export interface TriggerContext {
   invoker: Invoker;
   log: LogSink;
   pollIntervalMs: number;
+  /** How long a running queue message stays hidden before it is renewed; the host's 10 minutes unless given. */
+  queueLeaseMs?: number;
 }
 
 export async function createTriggerListeners(
   registrations: readonly FunctionRegistration[],
   context: TriggerContext,
 ): Promise<TriggerListener[]> {
-  const { hostSettings, hostId, storageConnectionString, clients, invoker, log, pollIntervalMs } = context;
+  const { hostSettings, hostId, storageConnectionString, clients, invoker, log, pollIntervalMs, queueLeaseMs } = context;
+  const blobSlots = new Slots(hostSettings.blobs.maxDegreeOfParallelism);
   const settings = process.env;
   const hostContainer = clients.blobService(storageConnectionString).getContainerClient(HOST_CONTAINER);
   const needsHostContainer = registrations.some((registration) => ['blobtrigger', 'timertrigger'].includes(triggerOf(registration).kind));
@@ -61,9 +65,10 @@ export async function createTriggerListeners(
           hostId,
           invoker,
           pollIntervalMs,
-          maxAttempts: hostSettings.queues.maxDequeueCount,
+          maxAttempts: hostSettings.blobs.poisonBlobThreshold,
+          // The extension retries through its host queue, whose failed messages wait the queues' visibilityTimeout.
           retryDelayMs: hostSettings.queues.visibilityTimeoutMs,
-          concurrency: hostSettings.queues.batchSize,
+          slots: blobSlots,
           log,
         }),
       );
@@ -78,6 +83,7 @@ export async function createTriggerListeners(
           settings: hostSettings.queues,
           invoker,
           pollIntervalMs,
+          leaseMs: queueLeaseMs,
           log,
         }),
       );

@@ -19,6 +19,8 @@ export const LEFT_TO_THE_CODE: ReadonlyMap<string, string> = new Map([
   // Defaults to the instance's core count (os.availableParallelism()), which follows the Flex
   // Consumption instance size; any fixed number would be wrong for the other sizes.
   ['SHARP_CONCURRENCY', 'the default follows the instance size'],
+  // The code's default (DEFAULT_POOL_SIZE) is what the connection budget counts (platformChecks.ts).
+  ['DATABASE_POOL_SIZE', 'the default is what the connection budget counts'],
 ]);
 
 /** Settings whose value is a secret: Key Vault references only, never a literal or a plain parameter. */

@@ -89,6 +89,20 @@ describe('createDatabaseClient against a cloned database', () => {
     expect(await db.storageQuota.count()).toBe(0);
   });
 
+  it('lets an interactive transaction wait for a busy pool as long as a query would (not Prisma’s 2 s)', async () => {
+    const single = createDatabaseClient(database.url, { poolSize: 1 });
+    try {
+      // The only connection is busy for 3 s: longer than Prisma's default maxWait, within the pool's 10 s.
+      const busy = single.$transaction(async (tx) => tx.$queryRaw`SELECT 1 FROM pg_sleep(3)`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const waiting = single.$transaction(async (tx) => tx.$queryRaw<{ one: number }[]>`SELECT 1 AS one`);
+      await busy;
+      expect(await waiting).toEqual([{ one: 1 }]);
+    } finally {
+      await single.$disconnect();
+    }
+  });
+
   it('fails fast, with a connection error, when the server is not there', async () => {
     const unreachable = createDatabaseClient(database.url.replace(/:\d+\//, ':9/'), { connectionTimeoutMs: 2_000 });
     try {

@@ -12,12 +12,16 @@ export type DatabaseTransaction = Prisma.TransactionClient;
 
 export interface DatabaseClientOptions {
   /**
-   * Connections in the pool. One Functions instance runs a handful of invocations at once, and a
-   * scaled-out app multiplies this by its instance count against the server's connection limit:
-   * keep it small. Default 5.
+   * Connections in the pool (DATABASE_POOL_SIZE). One Functions instance runs a handful of invocations
+   * at once, and a scaled-out app multiplies this by its instance count against the server's connection
+   * limit: keep it small. Default 5.
    */
   poolSize?: number;
-  /** How long to wait for a connection before the query fails. Default 10 s. */
+  /**
+   * How long to wait for a connection before the query fails, and before an interactive transaction
+   * fails to start (Prisma's `maxWait`, 2 s by its own default: shorter than a query's wait, so that a
+   * burst of transactions failed where the same burst of queries only queued). Default 10 s.
+   */
   connectionTimeoutMs?: number;
   /** How long an idle connection stays open. Default 30 s (Functions instances idle a lot). */
   idleTimeoutMs?: number;
@@ -39,16 +43,17 @@ function databaseSchema(databaseUrl: string): string {
 
 export function createDatabaseClient(databaseUrl: string, options: DatabaseClientOptions = {}): Database {
   if (!databaseUrl) throw new Error('createDatabaseClient: a PostgreSQL connection string is required');
+  const connectionTimeoutMs = options.connectionTimeoutMs ?? 10_000;
   const adapter = new PrismaPg(
     {
       connectionString: databaseUrl,
       max: options.poolSize ?? DEFAULT_POOL_SIZE,
-      connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+      connectionTimeoutMillis: connectionTimeoutMs,
       idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
     },
     // Unnamed prepared statements only (no statementNameGenerator): they work through PgBouncer in
     // transaction mode, where a named statement would meet a server connection that never saw it.
     { schema: databaseSchema(databaseUrl) },
   );
-  return new PrismaClient({ adapter, log: options.log ?? [] }) as Database;
+  return new PrismaClient({ adapter, log: options.log ?? [], transactionOptions: { maxWait: connectionTimeoutMs } }) as Database;
 }

@@ -34,6 +34,9 @@ describe('gallery API through the devhost', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/zip');
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="detour-\d{4}-\d{2}-\d{2}\.zip"/);
+    // Streamed, not gathered first: the host buffers a whole body (and sends its length) unless the app enables streaming.
+    expect(response.headers.get('content-length')).toBeNull();
+    expect(response.headers.get('transfer-encoding')).toBe('chunked');
     const entries = await unzip(Buffer.from(await response.arrayBuffer()));
     expect(entries.size).toBe(50);
     for (const seeded of images) {

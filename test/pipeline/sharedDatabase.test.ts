@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../devhost/database.js';
+import { applyMigrations } from '../../dev/database.js';
 import { createDatabaseClient } from '../../shared/db/index.js';
 import { createEmptyDatabase, withMaintenanceClient } from '../support/database.js';
 import { startPgBouncer, type RunningPgBouncer } from '../support/pgBouncer.js';

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { applyMigrations, ensureGeneratedClient } from '../../devhost/database.js';
+import { applyMigrations, ensureGeneratedClient } from '../../dev/database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -25,6 +25,8 @@ export interface TestApp {
   /** Everything the host and the functions logged (printed live with DETOUR_TEST_LOGS=1). */
   logs: string[];
   tokenFor(userId: string): Promise<string>;
+  /** A system key of the host (e.g. `blobs_extension`, which Event Grid's subscription URL carries). */
+  systemKey(name: string): string | undefined;
   api(method: string, route: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
@@ -33,6 +35,27 @@ export interface ApiResponse {
   status: number;
   headers: Headers;
   body: any;
+}
+
+export type ApiCall = TestApp['api'];
+
+/** JSON requests to the API at `baseUrl`, with a bearer token when given; JSON replies parsed. */
+export function apiClient(baseUrl: string): ApiCall {
+  return async (method, route, { token, body, headers = {} } = {}) => {
+    const response = await fetch(`${baseUrl}${route}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    const isJson = response.headers.get('content-type')?.includes('application/json');
+    return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
+  };
 }
 
 export const TEST_JWT_SECRET = 'detour-tests-jwt-secret-0123456789abcdef';
@@ -44,6 +67,8 @@ export interface StartTestAppOptions {
   env?: Record<string, string>;
   /** The app's database, when not a fresh clone of the run's template; `stop()` calls its `drop()`. */
   database?: TestDatabase;
+  /** How often the host lists blob containers (and first polls queues); default 100 ms. */
+  pollIntervalMs?: number;
 }
 
 export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
@@ -68,7 +93,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     logs.push(line);
     if (process.env.DETOUR_TEST_LOGS === '1') console.log(line);
   };
-  const host = await startHost({ appRoot: repositoryRoot, port: 0, env, pollIntervalMs: 100, log });
+  const host = await startHost({ appRoot: repositoryRoot, port: 0, env, pollIntervalMs: options.pollIntervalMs ?? 100, log });
   const config = loadConfig(env);
   const blobs = BlobStore.fromSettings(config.storage);
 
@@ -80,21 +105,8 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     remover,
     logs,
     tokenFor: (userId) => signLocalToken({ userId, secret: TEST_JWT_SECRET }),
-    async api(method, route, { token, body, headers = {} } = {}) {
-      const response = await fetch(`${host.url}${route}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: 'manual',
-      });
-      const text = await response.text();
-      const isJson = response.headers.get('content-type')?.includes('application/json');
-      return { status: response.status, headers: response.headers, body: isJson && text ? JSON.parse(text) : text };
-    },
+    systemKey: (name) => host.keys.systemKey(name),
+    api: apiClient(host.url),
     async stop() {
       await host.stop();
       await remover.close();

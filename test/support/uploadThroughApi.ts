@@ -12,7 +12,7 @@ export interface UploadThroughApiOptions {
 }
 
 /** What a browser does: ask for an upload link, then PUT the bytes straight to Blob Storage with the SDK. */
-export async function uploadThroughApi(app: TestApp, token: string, bytes: Buffer, options: UploadThroughApiOptions = {}) {
+export async function uploadThroughApi(app: Pick<TestApp, 'api'>, token: string, bytes: Buffer, options: UploadThroughApiOptions = {}) {
   const contentType = options.contentType ?? 'image/jpeg';
   const requested = await app.api('POST', '/api/uploads', {
     token,
@@ -31,7 +31,7 @@ export async function uploadThroughApi(app: TestApp, token: string, bytes: Buffe
 }
 
 /** Polls the image until it is `ready` or `failed` (the pipeline is asynchronous). */
-export async function waitForSettledImage(app: TestApp, token: string, imageId: string, timeoutMs = 60_000) {
+export async function waitForSettledImage(app: Pick<TestApp, 'api'>, token: string, imageId: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body } = await app.api('GET', `/api/images/${imageId}`, { token });
@@ -43,7 +43,7 @@ export async function waitForSettledImage(app: TestApp, token: string, imageId: 
 }
 
 /** The sum of the real sizes of a user's stored blobs, from Blob Storage itself. */
-export async function storedBytesOf(app: TestApp, userId: string): Promise<number> {
+export async function storedBytesOf(app: Pick<TestApp, 'blobs'>, userId: string): Promise<number> {
   let total = 0;
   for (const container of ['originals', 'processed', 'thumbnails']) {
     for await (const blob of app.blobs.client.getContainerClient(container).listBlobsFlat({ prefix: `${userId}/` })) {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -7,16 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
+import { PRODUCT_ENTRY, PRODUCT_START_TIMEOUT_MS, startProduct, type RunningProduct } from '../../test/support/product.js';
 import { discOnPlainBackground } from '../../test/support/sampleImages.js';
-import { freePort } from '../../test/support/freePort.js';
 
 /**
  * The whole product as a person uses it: what `npm start` runs (the API, the pipeline, the page) on a
- * free port and a migrated database of its own, and Debian's Chromium, headless, driven by
- * playwright-core.
- *
- * It runs the server step of `npm start` on the build that `npm test` made first: `npm start` itself
- * would rebuild dist/ and shared/db/generated/ while the other test files load them.
+ * free port and a migrated database of its own (test/support/product.ts), and Debian's Chromium,
+ * headless, driven by playwright-core.
  */
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,77 +26,10 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
-/** `npm start` after its build: the devhost with Azurite, the database, the remover and the page. */
-const PRODUCT_ENTRY = path.join(repositoryRoot, 'dist', 'devhost', 'start.js');
 const BUILT_PAGE = path.join(repositoryRoot, 'web', 'dist', 'index.html');
 const screenshotFolder = fileURLToPath(new URL('./screenshots', import.meta.url));
 
-/** Azurite, migrations, the remover and the host on a busy 2-core machine. */
-const PRODUCT_START_TIMEOUT_MS = 120_000;
 const PIPELINE_TIMEOUT_MS = 90_000;
-
-interface RunningProduct {
-  baseUrl: string;
-  output: string[];
-  stop(): Promise<void>;
-}
-
-/** The end of a process's output, enough to see why it failed. */
-function lastLines(output: readonly string[], count = 60): string {
-  return output.join('').split('\n').slice(-count).join('\n');
-}
-
-/** Starts the product in its own process group and resolves once the API is healthy and the page served. */
-async function startProduct(databaseUrl: string): Promise<RunningProduct> {
-  const port = await freePort();
-  const baseUrl = `http://localhost:${port}`;
-  const child = spawn(process.execPath, [PRODUCT_ENTRY], {
-    cwd: repositoryRoot,
-    env: { ...process.env, PORT: String(port), PUBLIC_BASE_URL: baseUrl, DATABASE_URL: databaseUrl },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-
-  const stop = async () => {
-    if (exitCode !== undefined || child.pid === undefined) return;
-    process.kill(-child.pid, 'SIGTERM');
-    const stopped = await Promise.race([
-      exited.then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 20_000)),
-    ]);
-    if (!stopped) {
-      process.kill(-child.pid, 'SIGKILL');
-      await exited;
-    }
-  };
-
-  const deadline = Date.now() + PRODUCT_START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`the product exited with code ${exitCode} before serving:\n${lastLines(output)}`);
-    const [health, page] = await Promise.all([
-      fetch(`${baseUrl}/api/health`).then(
-        (response) => response.status,
-        () => 0,
-      ),
-      fetch(`${baseUrl}/gallery`).then(
-        (response) => response.status,
-        () => 0,
-      ),
-    ]);
-    if (health === 200 && page === 200) return { baseUrl, output, stop };
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  await stop();
-  throw new Error(
-    `the product did not serve a healthy API and the page within ${PRODUCT_START_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`,
-  );
-}
 
 /** The number at the end of the cut-out layer's `inset(… N%)`: how much of the original shows. */
 async function cutoutSplit(dialog: Locator): Promise<number> {
@@ -167,7 +96,7 @@ describe('the gallery page in Chromium against the product', () => {
     }
     await mkdir(screenshotFolder, { recursive: true });
     database = await createTestDatabase();
-    product = await startProduct(database.url);
+    product = await startProduct({ databaseUrl: database.url });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   }, PRODUCT_START_TIMEOUT_MS + 60_000);
 

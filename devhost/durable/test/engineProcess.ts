@@ -1,7 +1,7 @@
 /**
  * A stand-alone engine for the kill-and-restart test: registers the fixtures, serves the engine on a
  * free port and prints `READY <clientInput JSON>`. Configured by DURABLE_TEST_STORAGE,
- * DURABLE_TEST_TASK_HUB and DURABLE_TEST_EFFECTS_TABLE.
+ * DURABLE_TEST_TASK_HUB, DURABLE_TEST_EFFECTS_TABLE and DURABLE_TEST_MAX_ACTIVITIES (activities at once, default 4).
  */
 import { getRegistrations, installFunctionsCore } from '../../functionsCore.js';
 
@@ -26,6 +26,8 @@ const { engine } = await serveEngine((baseUrl) =>
     taskHub: required('DURABLE_TEST_TASK_HUB'),
     baseUrl,
     log: (line) => process.stderr.write(`${line}\n`),
+    maxConcurrentActivityFunctions: Number(process.env.DURABLE_TEST_MAX_ACTIVITIES ?? 4),
+    maxConcurrentOrchestratorFunctions: 4,
   }),
 );
 await engine.start();

@@ -75,10 +75,10 @@ export function registerFixtures(): void {
     handler: async ({ key, step }: { key: string; step: string }) => `${step}:${await recordEffect(key, step)}`,
   });
   df.app.activity('gatedStep', {
-    handler: async ({ key }: { key: string }) => {
-      const run = await recordEffect(key, 'gated');
+    handler: async ({ key, step = 'gated' }: { key: string; step?: string }) => {
+      const run = await recordEffect(key, step);
       await waitForGate(key);
-      return `gated:${run}`;
+      return `${step}:${run}`;
     },
   });
 
@@ -162,6 +162,17 @@ export function registerFixtures(): void {
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 150));
     const approval: unknown = yield context.df.waitForExternalEvent('approve');
     return { greeting, flaky, approval };
+  });
+
+  df.app.orchestration('gatedFanOut', function* (context) {
+    const key = context.df.instanceId;
+    const steps = Array.from({ length: context.df.getInput<number>() }, (_, n) => `step${n}`);
+    return yield context.df.Task.all(steps.map((step) => context.df.callActivity('gatedStep', { key, step })));
+  });
+
+  df.app.orchestration('slowRetry', function* (context) {
+    // A retry timer long enough to kill the host while it waits.
+    return yield context.df.callActivityWithRetry('flaky', new df.RetryOptions(1_500, 3), { key: context.df.instanceId, failures: 1 });
   });
 
   df.app.orchestration('durableSteps', function* (context) {

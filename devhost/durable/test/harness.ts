@@ -52,6 +52,9 @@ export async function startEngineServer(options: {
       taskHub: options.taskHub,
       baseUrl: url,
       log: (line) => logs.push(line),
+      // Enough for the fan-out fixtures, gentle on shared CPUs.
+      maxConcurrentActivityFunctions: 4,
+      maxConcurrentOrchestratorFunctions: 4,
     }),
   );
   await engine.start();

@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { servePGlite, type PGliteServer } from './pgliteServer.js';
 
 /**
- * The database side of the devhost: an embedded PostgreSQL for `npm start` when no DATABASE_URL is
- * set, and the project's own `prisma migrate deploy` to bring any database up to date.
+ * The database side of `npm start`: an embedded PostgreSQL when no DATABASE_URL is set, and the
+ * project's own `prisma migrate deploy` to bring any database up to date.
  */
 
 export interface StartEmbeddedPostgresOptions {
@@ -14,8 +15,8 @@ export interface StartEmbeddedPostgresOptions {
   dataDir: string;
   /** TCP port on 127.0.0.1; 0 or omitted picks a free one. */
   port?: number;
-  /** Concurrent client connections the server accepts. Default 20. */
-  maxConnections?: number;
+  /** Told about a client connection that failed (it is closed); default stderr. */
+  onError?: (error: unknown) => void;
 }
 
 export interface EmbeddedPostgres {
@@ -26,37 +27,35 @@ export interface EmbeddedPostgres {
 
 /**
  * PGlite (PostgreSQL compiled to WebAssembly) persisted under `dataDir`, served over TCP on
- * 127.0.0.1 with `@electric-sql/pglite-socket`, with `pg_trgm` loaded for the gallery's trigram
- * indexes. PGlite has a single database: whatever name a URL carries, every client gets it.
+ * 127.0.0.1 to any number of connections (./pgliteServer.ts), with `pg_trgm` loaded for the
+ * gallery's trigram indexes. PGlite has a single database: whatever name a URL carries, every client
+ * gets it.
  */
 export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   // Dev dependencies: imported here only, so that production code never loads them.
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
 
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir, extensions: { pg_trgm } });
-  const server = new PGLiteSocketServer({
-    db,
-    host: '127.0.0.1',
-    port: options.port ?? 0,
-    maxConnections: options.maxConnections ?? 20,
-  });
+  let server: PGliteServer;
   try {
-    await server.start();
+    server = await servePGlite(db, {
+      port: options.port,
+      onError:
+        options.onError ?? ((error) => console.error(`embedded PostgreSQL: ${error instanceof Error ? error.stack : String(error)}`)),
+    });
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
   }
-  const port = Number(server.getServerConn().split(':').pop());
   let stopped: Promise<void> | undefined;
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    url: `postgresql://postgres:postgres@127.0.0.1:${server.port}/postgres?sslmode=disable`,
     stop: () =>
       (stopped ??= (async () => {
-        await server.stop();
+        await server.close();
         await db.close();
       })()),
   };

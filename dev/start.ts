@@ -2,23 +2,36 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { startRemoverServer } from '../remover/server.js';
 import { loadConfig } from '../shared/config.js';
 import { BlobStore } from '../shared/storage/blobStore.js';
-import { startAzurite, type RunningAzurite } from './azurite.js';
+import { startAzurite, type RunningAzurite } from '../devhost/azurite.js';
 import { applyMigrations, projectRoot, startEmbeddedPostgres } from './database.js';
-import { startHost, type RunningHost } from './host.js';
-import { readLocalSettings } from './hostSettings.js';
+import { startHost, type RunningHost } from '../devhost/host.js';
+import { readLocalSettings } from '../devhost/hostSettings.js';
 import { createLocalWebApp } from './localWebApp.js';
-import { describeError } from './log.js';
+import { describeError } from '../devhost/log.js';
 
 /**
  * `npm start` (after `npm run build`): Azurite with its data under .data/azurite, the database
  * (DATABASE_URL, else an embedded PostgreSQL under .data/pglite, migrated), the local
  * background-removal service, and the devhost running the compiled functions, with the gallery page
  * (web/dist) at its root. Ctrl-C stops all.
+ *
+ * `npm start -- [--data <folder>] [--free-ports] [--embedded-database]`: another data folder than .data,
+ * free ports for Azurite and the remover instead of the well-known ones (a second copy beside the
+ * first, the end-to-end tests), the embedded database even when DATABASE_URL is set.
  */
+
+const { values: options } = parseArgs({
+  options: {
+    data: { type: 'string' },
+    'free-ports': { type: 'boolean', default: false },
+    'embedded-database': { type: 'boolean', default: false },
+  },
+});
 
 const AZURITE_PORTS = { blobPort: 10000, queuePort: 10001, tablePort: 10002 };
 const REMOVER_PORT = 7072;
@@ -33,8 +46,9 @@ function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** The well-known port when free, else 0 (a free one). */
+/** The well-known port when free (and wanted), else 0 (a free one). */
 async function portOrFree(port: number, what: string, notes: string[]): Promise<number> {
+  if (options['free-ports']) return 0;
   if (await isPortFree(port)) return port;
   notes.push(`port ${port} is taken, so ${what} listens on a free port`);
   return 0;
@@ -85,7 +99,7 @@ async function startDatabase(
   dataFolder: string,
   stops: Array<() => Promise<unknown>>,
 ): Promise<{ url: string; label: string }> {
-  const configuredUrl = process.env.DATABASE_URL || readLocalSettings(root).values.DATABASE_URL;
+  const configuredUrl = options['embedded-database'] ? undefined : process.env.DATABASE_URL || readLocalSettings(root).values.DATABASE_URL;
   if (configuredUrl) {
     await applyMigrations(configuredUrl);
     return { url: configuredUrl, label: 'PostgreSQL (DATABASE_URL)' };
@@ -93,12 +107,12 @@ async function startDatabase(
   const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataFolder, 'pglite') });
   stops.push(() => embedded.stop());
   await applyMigrations(embedded.url);
-  return { url: embedded.url, label: 'PostgreSQL (embedded, .data/pglite)' };
+  return { url: embedded.url, label: `PostgreSQL (embedded, ${path.relative(root, path.join(dataFolder, 'pglite')) || '.'})` };
 }
 
 async function main(): Promise<void> {
   const root = projectRoot();
-  const dataFolder = path.join(root, '.data');
+  const dataFolder = path.resolve(root, options.data ?? '.data');
   mkdirSync(path.join(dataFolder, 'azurite'), { recursive: true });
   const notes: string[] = [];
   const stops: Array<() => Promise<unknown>> = [];
@@ -158,7 +172,7 @@ async function main(): Promise<void> {
       ['Background removal', removerUrl],
     ];
     const width = Math.max(...rows.map(([name]) => name.length));
-    console.log(`\ndetour is running (data in .data/, Ctrl-C stops everything):\n`);
+    console.log(`\ndetour is running (data in ${path.relative(root, dataFolder) || '.'}/, Ctrl-C stops everything):\n`);
     for (const [name, url] of rows) console.log(`  ${name.padEnd(width)}  ${url}`);
     for (const note of notes) console.log(`  note: ${note}`);
     console.log('');
