@@ -21,7 +21,11 @@ export function getServices(): Services {
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set.');
     // glibc without jemalloc makes sharp default to one thread; use the cores we have.
     sharp.concurrency(config.sharpConcurrency);
-    services = { config, db: createDatabaseClient(config.databaseUrl, { poolSize: config.databasePoolSize }), blobs: BlobStore.fromSettings(config.storage) };
+    services = {
+      config,
+      db: createDatabaseClient(config.databaseUrl, { poolSize: config.databasePoolSize }),
+      blobs: BlobStore.fromSettings(config.storage),
+    };
   }
   return services;
 }

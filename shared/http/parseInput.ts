@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../errors.js';
 
 /** The failing fields of a zod error, as api.md's `details` of an `invalid_request`. */
-export function toValidationDetails(error: z.ZodError): { field: string; message: string }[] {
+function toValidationDetails(error: z.ZodError): { field: string; message: string }[] {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
 }
 

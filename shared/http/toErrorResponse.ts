@@ -2,7 +2,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import type { AppError, ErrorCode } from '../errors.js';
 
 /** The one place that maps error codes to HTTP statuses (the table of api.md). */
-export const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
+const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
   quota_exceeded: 403,

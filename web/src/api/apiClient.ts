@@ -31,7 +31,7 @@ export interface DownloadedFile {
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 /** The file name of a `Content-Disposition` header (RFC 6266 `filename*` first), when it is readable. */
-export function fileNameFromDisposition(header: string | null): string | undefined {
+function fileNameFromDisposition(header: string | null): string | undefined {
   if (!header) return undefined;
   const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
   if (extended?.[1]) return decodeURIComponent(extended[1]);
