@@ -7,7 +7,7 @@ import { toErrorResponse } from './toErrorResponse.js';
 
 /**
  * The HTTP edge. Every route handler is wrapped once here: errors from anywhere below become the
- * api.md error body (internal ones logged with their cause, never sent), and authenticated routes get
+ * docs/api.md error body (internal ones logged with their cause, never sent), and authenticated routes get
  * the caller's identity after the token is checked and the user exists.
  */
 

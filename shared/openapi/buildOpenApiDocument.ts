@@ -34,7 +34,7 @@ const ERROR_STATUSES = {
 type ErrorStatus = keyof typeof ERROR_STATUSES;
 
 /**
- * The OpenAPI 3.1 description of api.md, generated from the very zod schemas that the handlers parse
+ * The OpenAPI 3.1 description of docs/api.md, generated from the very zod schemas that the handlers parse
  * their input with (and the reply schemas beside them). `docs/openapi.json` is this document; a test
  * fails when the two differ.
  */

@@ -155,7 +155,7 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(requested.body.image.status).toBe('pending_upload');
   });
 
-  it('refuses requests without a valid token with 401 and the api.md body', async () => {
+  it('refuses requests without a valid token with 401 and the docs/api.md body', async () => {
     for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const response = await app.api('POST', '/api/uploads', { headers, body: { fileName: 'a.jpg', contentType: 'image/jpeg', size: 1 } });
       expect(response.status).toBe(401);

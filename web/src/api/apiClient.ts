@@ -38,7 +38,7 @@ function fileNameFromDisposition(header: string | null): string | undefined {
   return /filename\s*=\s*"?([^";]+)"?/i.exec(header)?.[1];
 }
 
-/** The detour HTTP API (api.md), one method per route; every failure throws an ApiError. */
+/** The detour HTTP API (docs/api.md), one method per route; every failure throws an ApiError. */
 export function createApiClient(options: ApiClientOptions) {
   const baseUrl = options.baseUrl ?? '';
 
