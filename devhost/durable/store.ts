@@ -108,8 +108,7 @@ function fromChunkProperties(prefix: string, entity: Record<string, unknown>): s
   let text = '';
   for (let index = 0; index < count; index++) {
     const chunk = entity[`${prefix}${index}`];
-    if (typeof chunk !== 'string') return null;
-    text += chunk;
+    if (typeof chunk === 'string') text += chunk;
   }
   return text;
 }
