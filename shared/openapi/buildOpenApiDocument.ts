@@ -14,6 +14,8 @@ import { imageResourceSchema } from '../images/imageSchemas.js';
 import { imageUpdateSchema } from '../images/imageUpdateSchema.js';
 import { sharedImageSchema, sharedTokenParamsSchema, shareLinkRequestSchema, shareLinkSchema } from '../sharing/shareSchemas.js';
 import { uploadRequestSchema } from '../uploads/uploadRequestSchema.js';
+import { usageHistoryQuerySchema } from '../usage/usageHistoryQuerySchema.js';
+import { usageHistorySchema } from '../usage/usageHistorySchema.js';
 import { usageSchema } from '../usage/usageSchema.js';
 import { errorBodySchema } from './errorBodySchema.js';
 import { uploadResponseSchema } from './uploadResponseSchema.js';
@@ -189,6 +191,16 @@ export function buildOpenApiDocument(): OpenApiDocument {
     summary: 'Your quota and statistics',
     responses: { 200: reply('Computed now from your images.', usageSchema) },
     errors: [],
+  });
+  route({
+    method: 'get',
+    path: '/me/usage/history',
+    operationId: 'getUsageHistory',
+    tags: ['account'],
+    summary: 'Your usage per day, week or month',
+    request: { query: usageHistoryQuerySchema },
+    responses: { 200: reply('Every bucket of the range, oldest first, computed now from your images.', usageHistorySchema) },
+    errors: [400],
   });
   route({
     method: 'get',

@@ -30,7 +30,7 @@ export const usageHistoryQuerySchema = z
   .strictObject({
     from: calendarDate.meta({ description: 'First day of the range, a date in `timeZone`.' }),
     to: calendarDate.meta({
-      description: `Last day of the range (included), at most ${MAX_HISTORY_DAYS} days after \`from\` counting both.`,
+      description: `Last day of the range (included); a range covers at most ${MAX_HISTORY_DAYS} days.`,
     }),
     bucket: z
       .enum(['day', 'week', 'month'])

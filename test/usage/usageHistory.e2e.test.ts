@@ -154,7 +154,8 @@ describe('GET /api/me/usage/history, through the HTTP API', () => {
   });
   afterAll(() => app?.stop());
 
-  const history = (query: Record<string, string>) => app.api('GET', `/api/me/usage/history?${new URLSearchParams(query)}`, { token });
+  const history = (query: Record<string, string>) =>
+    app.api('GET', `/api/me/usage/history?${new URLSearchParams(query).toString()}`, { token });
 
   it.each([
     { bucket: 'day', timeZone: 'Europe/Berlin', from: '2026-03-26', to: '2026-04-01' },
@@ -209,7 +210,7 @@ describe('GET /api/me/usage/history, through the HTTP API', () => {
     ['an offset for a time zone', { from: '2026-03-01', to: '2026-03-02', timeZone: '+01:00' }, ['timeZone']],
     ['an unknown parameter', { from: '2026-03-01', to: '2026-03-02', userId: 'hist-ben' }, ['']],
   ])('refuses %s with invalid_request', async (_name, query, fields) => {
-    const response = await history(query as Record<string, string>);
+    const response = await history(query);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('invalid_request');
     expect(response.body.error.details.map((detail: { field: string }) => detail.field)).toEqual(fields.map((field) => field || '(body)'));
