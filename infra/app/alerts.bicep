@@ -34,7 +34,7 @@ var logAlertActions = {
 var metricAlertActions = empty(actionGroupId) ? [] : [{ actionGroupId: actionGroupId }]
 
 // shared/quota/reportQuotaCrossings.ts: { event: 'quota_reached', userId, limit, percent, used, max }
-// at 90 % and 100 % of a limit. One alert per limit kind when users reach 100 %.
+// when a user reaches 100 % of a limit (`quota_warning` also at 80 %). One alert per limit kind.
 var quotaReachedQuery = '''
 traces
 | where message contains "quota_reached" or tostring(customDimensions.event) == "quota_reached"

@@ -1,7 +1,7 @@
 import type { Database, ImageQuality, ImageStatus, UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { releaseQuota, settleQuota } from '../quota/quotaLedger.js';
-import type { QuotaUsageChange } from '../quota/reportQuotaCrossings.js';
+import type { QuotaCrossing } from '../quota/reportQuotaCrossings.js';
 import { findOwnedImage } from './findOwnedImage.js';
 import { PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
 import { outputFields, type ImageOutputName } from './imageOutputs.js';
@@ -125,7 +125,7 @@ export async function markReady(
   db: Database,
   image: UserImage,
   finished: Finished,
-): Promise<{ image: UserImage; storageChange?: QuotaUsageChange } | undefined> {
+): Promise<{ image: UserImage; quotaCrossings: QuotaCrossing[] } | undefined> {
   const storedBytes = BigInt(finished.originalBytes + Object.values<number>(finished.outputBytes).reduce((sum, bytes) => sum + bytes, 0));
   return db.$transaction(async (tx) => {
     const [ready] = await tx.userImage.updateManyAndReturn({
@@ -140,8 +140,8 @@ export async function markReady(
       },
     });
     if (!ready) return undefined;
-    const storageChange = await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: storedBytes });
-    return { image: ready, storageChange };
+    const quotaCrossings = await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: storedBytes });
+    return { image: ready, quotaCrossings };
   });
 }
 

@@ -46,6 +46,6 @@ export async function finalizeImage(options: FinalizeImageOptions): Promise<Step
   });
   // The image left `processing` between the read and the update: judge it again.
   if (!ready) return finalizeImage(options);
-  if (ready.storageChange) reportQuotaCrossings(options.log, ready.storageChange);
+  reportQuotaCrossings(options.log, ready.quotaCrossings);
   return succeeded({});
 }

@@ -1,6 +1,6 @@
 import type { DatabaseTransaction } from '../db/index.js';
 import { AppError } from '../errors.js';
-import type { QuotaUsageChange } from './reportQuotaCrossings.js';
+import { quotaCrossings, type QuotaCrossing } from './reportQuotaCrossings.js';
 
 /**
  * The only writers of a user's counters: `User.storageUsed` (bytes stored plus uploads in flight) and
@@ -11,7 +11,9 @@ import type { QuotaUsageChange } from './reportQuotaCrossings.js';
  * caller's update), then the user row, then the quota row. A reservation creates its image row after
  * them, which nobody else can have locked.
  *
- * The changes are returned so that the caller reports `quota_reached` once the transaction committed.
+ * A writer that raises a counter returns the thresholds it crossed (`QuotaCrossing`: 80 % and 100 % of a
+ * limit, only when the counter went from below to at or above one), so that the caller reports them once
+ * the transaction committed (`reportQuotaCrossings`) and nothing is announced for a rolled-back change.
  */
 
 interface QuotaRow {
@@ -25,7 +27,7 @@ interface QuotaRow {
  * An upload request holds its declared bytes and one image until its bytes are checked; over a limit
  * → `quota_exceeded` with the numbers.
  */
-export async function reserveQuota(tx: DatabaseTransaction, request: { userId: string; bytes: bigint }): Promise<QuotaUsageChange[]> {
+export async function reserveQuota(tx: DatabaseTransaction, request: { userId: string; bytes: bigint }): Promise<QuotaCrossing[]> {
   const { userId, bytes } = request;
   // Locking the user's row, then their quota's, serialises concurrent reservations of one user.
   await tx.$queryRaw`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`;
@@ -57,14 +59,14 @@ export async function reserveQuota(tx: DatabaseTransaction, request: { userId: s
   await tx.user.update({ where: { id: userId }, data: { storageUsed: { increment: bytes } } });
   await tx.storageQuota.update({ where: { userId }, data: { imageCount: { increment: 1 } } });
   return [
-    {
+    ...quotaCrossings({
       userId,
       limit: 'storage',
       before: Number(quota.storageUsed),
       after: Number(quota.storageUsed + bytes),
       max: Number(quota.storageLimit),
-    },
-    { userId, limit: 'images', before: quota.imageCount, after: quota.imageCount + 1, max: quota.imageLimit },
+    }),
+    ...quotaCrossings({ userId, limit: 'images', before: quota.imageCount, after: quota.imageCount + 1, max: quota.imageLimit }),
   ];
 }
 
@@ -75,21 +77,21 @@ export async function reserveQuota(tx: DatabaseTransaction, request: { userId: s
 export async function settleQuota(
   tx: DatabaseTransaction,
   settlement: { userId: string; fromBytes: bigint; toBytes: bigint },
-): Promise<QuotaUsageChange | undefined> {
+): Promise<QuotaCrossing[]> {
   const delta = settlement.toBytes - settlement.fromBytes;
   const user = await tx.user.update({
     where: { id: settlement.userId },
     data: { storageUsed: { increment: delta } },
     select: { storageUsed: true, quota: { select: { storageLimit: true } } },
   });
-  if (!user.quota) return undefined;
-  return {
+  if (!user.quota) return [];
+  return quotaCrossings({
     userId: settlement.userId,
     limit: 'storage',
     before: Number(user.storageUsed - delta),
     after: Number(user.storageUsed),
     max: Number(user.quota.storageLimit),
-  };
+  });
 }
 
 /**

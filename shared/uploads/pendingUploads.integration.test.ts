@@ -5,6 +5,7 @@ import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
 import { CONTAINERS } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
+import { removeAbandonedUpload } from '../images/imageLifecycle.js';
 import { checkUploadedOriginal } from './checkUploadedOriginal.js';
 import { removeStalePendingUploads } from './removeStalePendingUploads.js';
 import { requestUpload } from './requestUpload.js';
@@ -98,22 +99,39 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     expect(await removeStalePendingUploads({ db, blobs, graceHours: 1 })).toEqual({ removed: 0 });
   });
 
-  it('logs quota_reached when a reservation crosses 90 % and 100 % of the image limit', async () => {
-    await seedUser(db, 'pending-few', { storageLimitBytes: 1024 ** 3, imageLimit: 10 });
+  it('logs quota_warning once per crossing of 80 % and 100 % of a limit, again only after usage fell below', async () => {
+    await seedUser(db, 'pending-few', { storageLimitBytes: 1000, imageLimit: 10 });
     events.length = 0;
-    for (let i = 0; i < 10; i++) {
-      await requestUpload({
-        db,
-        blobs,
-        config,
-        log,
-        userId: 'pending-few',
-        request: { fileName: 'a.png', contentType: 'image/png', size: 10 },
-      });
-    }
-    expect(events.filter((e) => e.event === 'quota_reached').map((e) => e.fields)).toEqual([
-      { userId: 'pending-few', limit: 'images', percent: 90, used: 9, max: 10 },
-      { userId: 'pending-few', limit: 'images', percent: 100, used: 10, max: 10 },
+    const upload = (size: number) =>
+      requestUpload({ db, blobs, config, log, userId: 'pending-few', request: { fileName: 'a.png', contentType: 'image/png', size } });
+    const quotaEvents = () =>
+      events.filter((e) => e.event.startsWith('quota_')).map((e) => [e.event, e.fields.limit, e.fields.percent, e.fields.used]);
+    for (let i = 0; i < 10; i++) await upload(10);
+    expect(quotaEvents()).toEqual([
+      ['quota_warning', 'images', 80, 8],
+      ['quota_warning', 'images', 100, 10],
+      ['quota_reached', 'images', 100, 10],
+    ]);
+
+    // Usage falls below 80 % (two images go) and rises again: each threshold is crossed, and told, anew.
+    events.length = 0;
+    const pending = await db.userImage.findMany({ where: { userId: 'pending-few' }, take: 3 });
+    for (const image of pending) await removeAbandonedUpload(db, image);
+    for (let i = 0; i < 2; i++) await upload(10);
+    expect(quotaEvents()).toEqual([['quota_warning', 'images', 80, 8]]);
+
+    // Storage: 100 + 600 bytes stay below 80 % of 1,000; 150 more cross it; 10 more stay above it.
+    await seedUser(db, 'pending-big', { storageLimitBytes: 1000, imageLimit: 100 });
+    events.length = 0;
+    const uploadBig = (size: number) =>
+      requestUpload({ db, blobs, config, log, userId: 'pending-big', request: { fileName: 'a.png', contentType: 'image/png', size } });
+    for (const size of [100, 600, 150, 10]) await uploadBig(size);
+    expect(quotaEvents()).toEqual([['quota_warning', 'storage', 80, 850]]);
+    await uploadBig(140);
+    expect(quotaEvents()).toEqual([
+      ['quota_warning', 'storage', 80, 850],
+      ['quota_warning', 'storage', 100, 1000],
+      ['quota_reached', 'storage', 100, 1000],
     ]);
   });
 });

@@ -49,8 +49,8 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
   const uploadExpiresAt = new Date(now.getTime() + config.sas.uploadTtlMinutes * 60_000);
   const size = BigInt(request.size);
 
-  const { image, quotaChanges } = await db.$transaction(async (tx) => {
-    const quotaChanges = await reserveQuota(tx, { userId, bytes: size });
+  const { image, quotaCrossings } = await db.$transaction(async (tx) => {
+    const quotaCrossings = await reserveQuota(tx, { userId, bytes: size });
     const image = await tx.userImage.create({
       data: {
         id: imageId,
@@ -66,9 +66,9 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
         createdAt: now,
       },
     });
-    return { image, quotaChanges };
+    return { image, quotaCrossings };
   });
-  for (const change of quotaChanges) reportQuotaCrossings(options.log, change);
+  reportQuotaCrossings(options.log, quotaCrossings);
 
   const upload = await options.blobs.createUploadUrl(original, config.sas.uploadTtlMinutes, now);
   return { image, contentType, upload };
