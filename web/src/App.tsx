@@ -1,12 +1,18 @@
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { createApiClient } from './api/apiClient.js';
 import { LocalSignIn } from './auth/LocalSignIn.js';
 import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
 import { Gallery } from './gallery/Gallery.js';
 
-/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery. */
+type View = 'gallery' | 'usage';
+
+// The charts' library is loaded with the Usage view, not with the gallery.
+const UsageView = lazy(async () => ({ default: (await import('./usage/UsageView.js')).UsageView }));
+
+/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery or usage. */
 export function App() {
   const [session, setSession] = useState<LocalSession | null>(readSession);
+  const [view, setView] = useState<View>('gallery');
   const [notice, setNotice] = useState<string | null>(null);
 
   const api = useMemo(
@@ -42,6 +48,13 @@ export function App() {
     <>
       <header className="app-header">
         <h1>detour</h1>
+        <nav aria-label="Views" className="app-views">
+          {(['gallery', 'usage'] as const).map((name) => (
+            <button key={name} type="button" aria-pressed={view === name} onClick={() => setView(name)}>
+              {name === 'gallery' ? 'Gallery' : 'Usage'}
+            </button>
+          ))}
+        </nav>
         <p>
           Signed in as <strong>{session.userId}</strong>
         </p>
@@ -56,7 +69,13 @@ export function App() {
         </button>
       </header>
       <main>
-        <Gallery key={session.userId} api={api} />
+        {view === 'gallery' ? (
+          <Gallery key={session.userId} api={api} />
+        ) : (
+          <Suspense fallback={<p aria-busy="true">Loading the usage charts…</p>}>
+            <UsageView key={session.userId} api={api} />
+          </Suspense>
+        )}
       </main>
     </>
   );

@@ -10,6 +10,8 @@ import type {
   UploadRequest,
   UploadTicket,
   Usage,
+  UsageHistory,
+  UsageHistoryQuery,
 } from './apiTypes.js';
 import { galleryQueryString, type GalleryFilters } from './galleryQuery.js';
 
@@ -90,5 +92,7 @@ export function createApiClient(options: ApiClientOptions) {
       await send('DELETE', `${image(id)}/share`);
     },
     getUsage: () => sendForJson<Usage>('GET', 'me/usage'),
+    getUsageHistory: (query: UsageHistoryQuery) =>
+      sendForJson<UsageHistory>('GET', `me/usage/history?${new URLSearchParams(query).toString()}`),
   };
 }

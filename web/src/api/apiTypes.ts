@@ -6,13 +6,15 @@ import type { ImageUpdate } from '../../../shared/images/imageUpdateSchema.js';
 import type { uploadResponseSchema } from '../../../shared/openapi/uploadResponseSchema.js';
 import type { shareLinkSchema } from '../../../shared/sharing/shareSchemas.js';
 import type { UploadRequest } from '../../../shared/uploads/uploadRequestSchema.js';
+import type { UsageHistoryQuery } from '../../../shared/usage/usageHistoryQuerySchema.js';
+import type { UsageHistory } from '../../../shared/usage/usageHistorySchema.js';
 import type { Usage } from '../../../shared/usage/usageSchema.js';
 
 /**
  * The API's shapes, taken (types only, nothing reaches the bundle) from the zod schemas that the
  * handlers validate with and the OpenAPI document is generated from, so the page cannot drift from them.
  */
-export type { GalleryDownloadVariant, ImageResource, ImageUpdate, ImageVariant, UploadRequest, Usage };
+export type { GalleryDownloadVariant, ImageResource, ImageUpdate, ImageVariant, UploadRequest, Usage, UsageHistory, UsageHistoryQuery };
 export type ImageStatus = ImageResource['status'];
 export type GalleryPage = z.infer<typeof galleryPageSchema>;
 export type GalleryDeleteResult = z.infer<typeof galleryDeleteResultSchema>;
