@@ -260,4 +260,74 @@ describe('the gallery page in Chromium against the product', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it('shows a person’s usage over time as charts, on a phone', async () => {
+    const context = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+
+    const userId = `e2e-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${product!.baseUrl}/gallery`);
+    await page.getByLabel('User name').fill(userId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('No images yet: upload some above.').waitFor();
+
+    // Twenty weeks of history, one image every 19 hours, as the pipeline would have left them.
+    const types = ['image/jpeg', 'image/png', 'image/webp'];
+    const qualities = ['excellent', 'good', 'fair'] as const;
+    const images = Array.from({ length: 170 }, (_, n) => ({
+      userId,
+      originalName: `IMG_${n}.jpg`,
+      fileType: types[n % 3]!,
+      fileSize: 100_000n,
+      originalPath: `${userId}/${n}`,
+      status: n % 10 === 9 ? ('failed' as const) : ('ready' as const),
+      quality: n % 10 === 9 ? null : qualities[(n * 7) % 3]!,
+      processingTime: n % 10 === 9 ? null : 800 + ((n * 389) % 3000),
+      storageBytes: BigInt(200_000 + n * 1000),
+      createdAt: new Date(Date.now() - (n + 1) * 19 * 3_600_000),
+    }));
+    await database!.db.userImage.createMany({ data: images });
+
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Usage' }).click();
+    const charts = ['Cut-out quality', 'Processing time (ms)', 'Storage added', 'Images by type'].map((name) =>
+      page.getByRole('figure', { name }),
+    );
+    for (const chart of charts) await chart.locator('svg.recharts-surface').first().waitFor();
+    // Drawn with data: bars of some height, both lines, the area, bars per type.
+    const barHeights = (chart: Locator) =>
+      chart.locator('.recharts-bar-rectangle path').evaluateAll((bars) => bars.map((bar) => (bar as SVGGraphicsElement).getBBox().height));
+    await expect.poll(async () => (await barHeights(charts[0]!)).filter((height) => height > 0).length).toBeGreaterThan(20);
+    await expect.poll(() => charts[1]!.locator('path.recharts-line-curve').count()).toBe(2);
+    expect(await charts[1]!.locator('path.recharts-line-curve').first().getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
+    expect(await charts[2]!.locator('path.recharts-area-area').getAttribute('d')).toMatch(/^M/);
+    await expect.poll(async () => (await barHeights(charts[3]!)).filter((height) => height > 0).length).toBeGreaterThan(20);
+    expect(await charts[3]!.locator('.recharts-legend-item-text').allTextContents()).toEqual(types);
+
+    // The data table under a chart holds what was seeded: every image counted once by type.
+    await charts[3]!.getByText('Data table: Images by type').click();
+    const perType = await charts[3]!
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => Number(cell.textContent))));
+    expect(types.map((_, column) => perType.reduce((sum, row) => sum + row[column]!, 0))).toEqual(
+      types.map((type) => images.filter((image) => image.fileType === type).length),
+    );
+    await charts[3]!.getByText('Data table: Images by type').click();
+    expect((await barHeights(charts[3]!)).filter((height) => height > 0).length).toBeGreaterThan(20);
+
+    // Readable on a phone: nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The whole page at the phone's width: a viewport as tall as the page (a full-page capture of an
+    // emulated phone leaves the SVG below the first screen unpainted).
+    await page.setViewportSize({ width: 390, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+    expect((await barHeights(charts[3]!)).filter((height) => height > 0).length).toBeGreaterThan(20);
+    await page.getByRole('heading', { name: 'Usage over time' }).hover();
+    await page.screenshot({ path: path.join(screenshotFolder, 'usage-phone.png') });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });
