@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The longest range one request may cover, in days: a year of daily buckets, leap day included. */
-export const MAX_HISTORY_DAYS = 366;
+const MAX_HISTORY_DAYS = 366;
 
 const DAY_MS = 86_400_000;
 
