@@ -55,14 +55,17 @@ export async function findImageInProcessing(db: Database, ref: ImageRef): Promis
 // ---------------------------------------------------------------------------------------------------
 // Upload
 
-/** pending_upload → queued: the bytes passed the check; the row takes the checked type and size. */
+/**
+ * pending_upload → queued: the bytes passed the check and were stored; the row takes the checked type,
+ * dimensions and the original's name (whose extension follows the checked type).
+ */
 export async function acceptUpload(
   db: Database,
   image: UserImage,
-  checked: { fileType: string; width: number; height: number },
+  checked: { fileType: string; width: number; height: number; originalPath: string },
 ): Promise<UserImage | undefined> {
   const [queued] = await db.userImage.updateManyAndReturn({
-    where: { id: image.id, status: 'pending_upload' },
+    where: { id: image.id, status: 'pending_upload', deletedAt: null },
     data: { status: 'queued', ...checked, uploadExpiresAt: null },
   });
   return queued;
