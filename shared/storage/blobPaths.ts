@@ -1,4 +1,4 @@
-import { USER_ID_PATTERN } from '../auth/userIdPattern.js';
+import { USER_ID_PATH_SEGMENT } from '../auth/userIdPattern.js';
 
 /**
  * Where every blob lives. The only place that builds or parses a blob path: names come from the
@@ -47,7 +47,7 @@ export function thumbnailBlob(userId: string, imageId: string): BlobLocation {
   return { container: CONTAINERS.thumbnails, name: `${userId}/${imageId}_thumb.webp` };
 }
 
-const USER_ID = USER_ID_PATTERN.source.slice(1, -1);
+const USER_ID = USER_ID_PATH_SEGMENT;
 const IMAGE_ID = '[a-z0-9]{20,40}';
 
 /** The names the product makes in each container; group 1 is the user id, group 2 the image id. */
