@@ -244,8 +244,8 @@ module hostStorage 'app/host-storage.bicep' = {
   }
 }
 
-// DataStorage: the product's originals, cut-outs and thumbnails, and its processing queue. Browsers PUT
-// uploads to it from the page's origin: its CORS admits that origin and no other.
+// DataStorage: the product's intake (uploads/), originals, cut-outs and thumbnails, and its processing
+// queue. Browsers PUT uploads to it from the page's origin: its CORS admits that origin and no other.
 module dataStorage 'app/data-storage.bicep' = {
   name: 'dataStorage'
   scope: rg
