@@ -187,6 +187,7 @@ export async function markFailed(db: Database, image: UserImage, failure: { mess
 export async function requeueFailedImage(db: Database, ref: ImageRef): Promise<UserImage> {
   const image = await findOwnedImage(db, ref.userId, ref.imageId);
   if (image.status !== 'failed') throw new AppError('conflict', `Only a failed image can be retried; this one is ${image.status}.`);
+  if (image.errorCode === ORIGINAL_MISSING) throw new AppError('conflict', 'The uploaded file was lost from storage; upload it again.');
   if (image.errorCode !== PROCESSING_FAILED) {
     throw new AppError('conflict', `This upload was rejected (${image.errorCode}) and its file deleted; upload the file again.`);
   }
