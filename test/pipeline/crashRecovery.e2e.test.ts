@@ -57,6 +57,10 @@ describe('a SIGKILL of the local stack mid-pipeline', () => {
   }
 
   const settled = async () => (await statuses()).every((image) => image.status === 'ready' || image.status === 'failed');
+  const expectSettled = async () => {
+    const done = await waitUntil(settled, SETTLE_TIMEOUT_MS);
+    expect(done, JSON.stringify((await statuses()).map((image) => `${image.id} ${image.status}`))).toBe(true);
+  };
 
   it(
     'ends with every image ready with its blobs or failed with a code, and storageUsed equal to the blobs',
@@ -105,15 +109,31 @@ describe('a SIGKILL of the local stack mid-pipeline', () => {
         }
       };
 
-      // Whatever the restarted pipeline finishes by itself; then the reconciliation repairs the rest.
+      // The restarted pipeline finishes what it can by itself; a run the kill lost (an accepted image
+      // whose queue message or orchestration never made it to disk) stays queued or processing until
+      // the reconciliation restarts it.
       await waitUntil(settled, 60_000);
       await reconcile();
-      expect(await waitUntil(settled, SETTLE_TIMEOUT_MS)).toBe(true);
+      await expectSettled();
+
+      // Then storage loses what a crash (or an operator) can lose: one image's thumbnail, another's
+      // original and cut-out.
+      const [lostOutput, lostOriginal] = (await statuses()).filter((image) => image.status === 'ready');
+      expect(lostOriginal).toBeDefined();
+      await blobs.delete(outputLocations(USER, lostOutput!.id)[1]!);
+      await blobs.delete({ container: CONTAINERS.originals, name: lostOriginal!.originalPath });
+      await blobs.delete(outputLocations(USER, lostOriginal!.id)[0]!);
+
+      // The reconciliation repairs it, and the product's pipeline makes the lost outputs again.
       await reconcile();
-      expect(await waitUntil(settled, SETTLE_TIMEOUT_MS)).toBe(true);
+      await expectSettled();
+      await reconcile();
+      await expectSettled();
 
       const images = await statuses();
       expect(images).toHaveLength(UPLOADS);
+      expect(images.find((image) => image.id === lostOutput!.id)).toMatchObject({ status: 'ready' });
+      expect(images.find((image) => image.id === lostOriginal!.id)).toMatchObject({ status: 'failed', errorCode: 'original_missing' });
       for (const image of images) {
         if (image.status === 'failed') {
           expect(image.errorCode, image.id).toEqual(expect.any(String));
@@ -127,7 +147,8 @@ describe('a SIGKILL of the local stack mid-pipeline', () => {
       const user = await database.db.user.findUniqueOrThrow({ where: { id: USER }, include: { quota: true } });
       expect(Number(user.storageUsed)).toBe(await storedBytesOf({ blobs }, USER));
       expect(user.quota?.imageCount).toBe(UPLOADS);
+      expect(events.map((event) => event.repair).filter(Boolean)).toEqual(expect.arrayContaining(['reprocess', 'original_missing']));
     },
-    PRODUCT_START_TIMEOUT_MS * 2 + SETTLE_TIMEOUT_MS * 3,
+    PRODUCT_START_TIMEOUT_MS * 2 + SETTLE_TIMEOUT_MS * 5,
   );
 });
