@@ -127,6 +127,16 @@ param defaultImageLimit int = 100
 @description('PENDING_UPLOAD_GRACE_HOURS: how long an announced upload may stay unfinished before its reservation is released.')
 param pendingUploadGraceHours int = 1
 
+@description('RECONCILE_GRACE_MINUTES: age a blob no image row accounts for must reach before the reconciliation removes it.')
+@minValue(1)
+@maxValue(10080)
+param reconcileGraceMinutes int = 60
+
+@description('RECONCILE_BATCH_SIZE: blobs per container, images and users the reconciliation handles per run.')
+@minValue(1)
+@maxValue(5000)
+param reconcileBatchSize int = 200
+
 // ---- Capacity ------------------------------------------------------------------------------------
 
 @allowed([512, 2048, 4096])
@@ -244,8 +254,8 @@ module hostStorage 'app/host-storage.bicep' = {
   }
 }
 
-// DataStorage: the product's originals, cut-outs and thumbnails, and its processing queue. Browsers PUT
-// uploads to it from the page's origin: its CORS admits that origin and no other.
+// DataStorage: the product's intake (uploads/), originals, cut-outs and thumbnails, and its processing
+// queue. Browsers PUT uploads to it from the page's origin: its CORS admits that origin and no other.
 module dataStorage 'app/data-storage.bicep' = {
   name: 'dataStorage'
   scope: rg
@@ -378,6 +388,8 @@ module apiSettings 'app/api-settings.bicep' = {
       DEFAULT_STORAGE_LIMIT_BYTES: string(defaultStorageLimitBytes)
       DEFAULT_IMAGE_LIMIT: string(defaultImageLimit)
       PENDING_UPLOAD_GRACE_HOURS: string(pendingUploadGraceHours)
+      RECONCILE_GRACE_MINUTES: string(reconcileGraceMinutes)
+      RECONCILE_BATCH_SIZE: string(reconcileBatchSize)
     }
   }
 }

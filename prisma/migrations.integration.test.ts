@@ -92,6 +92,7 @@ describe('migrations on PostgreSQL', () => {
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual([
         '_prisma_migrations',
+        'reconciliation_cursors',
         'share_links',
         'storage_quotas',
         'upload_rate_windows',

@@ -64,6 +64,9 @@ const environmentSchema = z.object({
   DEFAULT_STORAGE_LIMIT_BYTES: integer(GiB, 0, Number.MAX_SAFE_INTEGER),
   DEFAULT_IMAGE_LIMIT: integer(100, 0, 100_000_000),
   PENDING_UPLOAD_GRACE_HOURS: integer(1, 1, 24 * 30),
+  // A blob no row accounts for may be one a step is writing right now: only older ones are removed.
+  RECONCILE_GRACE_MINUTES: integer(60, 1, 7 * 24 * 60),
+  RECONCILE_BATCH_SIZE: integer(200, 1, 5_000),
   SHARP_CONCURRENCY: integer(os.availableParallelism(), 1, 64),
 });
 
@@ -97,6 +100,7 @@ export interface Config {
     pendingUploadGraceHours: number;
   };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number; shareTtlMinutes: number };
+  reconciliation: { graceMinutes: number; batchSize: number };
   sharpConcurrency: number;
 }
 
@@ -186,6 +190,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       removerTtlMinutes: env.REMOVER_SAS_TTL_MINUTES,
       shareTtlMinutes: env.SHARE_SAS_TTL_MINUTES,
     },
+    reconciliation: { graceMinutes: env.RECONCILE_GRACE_MINUTES, batchSize: env.RECONCILE_BATCH_SIZE },
     sharpConcurrency: env.SHARP_CONCURRENCY,
   });
 }

@@ -66,7 +66,8 @@ resource postgresAppPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
 // The roles the Functions documentation asks of a blob trigger's connection ("Storage Blob Data Owner and
 // Storage Queue Data Contributor", learn.microsoft.com/azure/azure-functions/functions-bindings-storage-blob-trigger).
 
-// The blob trigger reads originals; the code writes cut-outs and thumbnails, deletes an image's blobs,
+// The blob trigger reads and deletes intake blobs (uploads/); the code writes originals, cut-outs and
+// thumbnails, deletes an image's blobs,
 // and calls generateUserDelegationKey for the SAS links.
 resource dataBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(dataStorage.id, appPrincipalId, roles.storageBlobDataOwner)

@@ -270,6 +270,9 @@ export function checkDataStorage(sources: Sources): string[] {
   }
   if (literal(data, get(coolRule, 'definition.actions.baseBlob.tierToCool.daysAfterModificationGreaterThan')) !== '30')
     problems.push('Cool is not after 30 days');
+  const intakeRule = rules?.kind === 'array' ? rules.items.find((rule) => get(rule, 'definition.actions.baseBlob.delete')) : undefined;
+  if (!literalList(data, get(intakeRule, 'definition.filters.prefixMatch')).includes(`${CONTAINERS.uploads}/`))
+    problems.push(`${CONTAINERS.uploads}/ blobs left behind are never deleted`);
 
   const blobService = data.resources.find((resource) => resource.type === 'Microsoft.Storage/storageAccounts/blobServices');
   const corsRules = get(blobService?.value, 'properties.cors.corsRules');
@@ -324,8 +327,8 @@ export function checkBlobEventSubscription(sources: Sources, functionSources: st
   );
   if (!functionName || !eventGridTriggers.includes(functionName))
     problems.push(`no Event Grid blob trigger named ${functionName} in functions/`);
-  if (literal(events, events.params.get('containerName')?.defaultValue) !== CONTAINERS.originals)
-    problems.push('the subscription does not watch originals/');
+  if (literal(events, events.params.get('containerName')?.defaultValue) !== CONTAINERS.uploads)
+    problems.push(`the subscription does not watch ${CONTAINERS.uploads}/`);
   const subscription = events.resources.find((resource) => resource.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
   if (!literalList(events, get(subscription?.value, 'properties.filter.includedEventTypes')).includes('Microsoft.Storage.BlobCreated'))
     problems.push('BlobCreated is not delivered');

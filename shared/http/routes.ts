@@ -22,12 +22,21 @@ export interface AuthenticatedScope extends RouteScope {
 
 export function publicRoute(handler: (request: HttpRequest, scope: RouteScope) => Promise<HttpResponseInit>): HttpHandler {
   return async (request, context) => {
+    let response: HttpResponseInit;
     try {
-      return await handler(request, { services: getServices(), context });
+      response = await handler(request, { services: getServices(), context });
     } catch (error) {
-      return errorResponse(error, context);
+      response = errorResponse(error, context);
     }
+    return withEdgeHeaders(response);
   };
+}
+
+/** Every API response: browsers never guess a type other than the one sent. */
+function withEdgeHeaders(response: HttpResponseInit): HttpResponseInit {
+  const headers = new Headers(response.headers);
+  headers.set('x-content-type-options', 'nosniff');
+  return { ...response, headers: Object.fromEntries(headers) };
 }
 
 export function authenticatedRoute(handler: (request: HttpRequest, scope: AuthenticatedScope) => Promise<HttpResponseInit>): HttpHandler {

@@ -15,9 +15,9 @@ const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   service_unavailable: 503,
 };
 
-/** The docs/api.md error body for an AppError; never includes the cause (stack, SQL, keys). */
+/** The docs/api.md error body for an AppError; never includes the cause (stack, SQL, keys); never cached. */
 export function toErrorResponse(error: AppError): HttpResponseInit {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
   const body: { code: ErrorCode; message: string; details?: unknown } = { code: error.code, message: error.message };

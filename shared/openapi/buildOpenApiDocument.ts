@@ -67,7 +67,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: ['uploads'],
     summary: 'Ask for a direct upload link',
     request: { body: jsonBody(uploadRequestSchema) },
-    responses: { 201: reply('The new image (`pending_upload`) and its write-only upload link.', uploadResponseSchema) },
+    responses: { 201: reply('The new image (`pending_upload`) and its create-only upload link.', uploadResponseSchema) },
     errors: [400, 403, 413, 415, 429],
   });
   route({

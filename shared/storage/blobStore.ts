@@ -1,14 +1,28 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
-import { BlobSASPermissions, BlobServiceClient, RestError, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  BlobSASPermissions,
+  BlobServiceClient,
+  RestError,
+  StorageSharedKeyCredential,
+  type ContainerListBlobFlatSegmentResponse,
+} from '@azure/storage-blob';
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { StorageSettings } from '../config.js';
-import { CONTAINERS, type BlobLocation } from './blobPaths.js';
+import { CONTAINERS, servedContentType, type BlobLocation, type ContainerName } from './blobPaths.js';
 import { sharedKeySigner, userDelegationSigner, type SasSigner } from './sasSigner.js';
 
 /**
  * The product's blob storage: the only code that talks to the Blob SDK. Everything takes a
  * `BlobLocation` from `blobPaths.ts`; SAS links are scoped to exactly one blob.
  */
+
+/** One blob as a listing sees it. */
+export interface ListedBlob {
+  location: BlobLocation;
+  size: number;
+  lastModified: Date;
+}
 
 export interface SignedUrl {
   url: string;
@@ -68,27 +82,41 @@ export class BlobStore {
     return this.client.getContainerClient(location.container).getBlockBlobClient(location.name);
   }
 
-  /** Create + write on exactly this blob, for a browser's direct PUT. */
+  /**
+   * Create only (no write, add or delete) on exactly this intake blob, for a browser's direct PUT. On
+   * Azure, `c` alone cannot overwrite a blob that exists (docs/security.md).
+   */
   async createUploadUrl(location: BlobLocation, ttlMinutes: number, now = new Date()): Promise<SignedUrl> {
+    if (location.container !== CONTAINERS.uploads) throw new Error(`Upload links reach ${CONTAINERS.uploads}/ only.`);
     await this.ensureContainers();
-    return this.signedUrl(location, 'cw', new Date(now.getTime() + ttlMinutes * 60_000), now);
+    return this.signedUrl(location, 'c', new Date(now.getTime() + ttlMinutes * 60_000), now);
   }
 
-  /** Read-only on exactly this blob. */
+  /**
+   * Read-only on exactly this blob. The response's type and disposition are pinned in the signature
+   * (`rsct`, `rscd`) from the blob's name, whatever its stored properties say: an image type the
+   * product checked or made is served inline (or as an attachment when named), anything else as an
+   * octet-stream attachment, so no blob can render as a page.
+   */
   async createReadUrl(location: BlobLocation, options: ReadUrlOptions, now = new Date()): Promise<SignedUrl> {
     let expiresAt = new Date(now.getTime() + options.ttlMinutes * 60_000);
     if (options.notAfter && options.notAfter < expiresAt) expiresAt = options.notAfter;
-    const contentDisposition = options.attachmentFileName ? attachmentDisposition(options.attachmentFileName) : undefined;
-    return this.signedUrl(location, 'r', expiresAt, now, contentDisposition);
+    const served = servedContentType(location);
+    const contentDisposition = options.attachmentFileName
+      ? attachmentDisposition(options.attachmentFileName)
+      : served.isImage
+        ? 'inline'
+        : 'attachment';
+    return this.signedUrl(location, 'r', expiresAt, now, { contentType: served.contentType, contentDisposition });
   }
 
   /** The one place a SAS is made: blob scope, the given permissions, started a little in the past. */
   private async signedUrl(
     location: BlobLocation,
-    permissions: 'cw' | 'r',
+    permissions: 'c' | 'r',
     expiresAt: Date,
     now: Date,
-    contentDisposition?: string,
+    response?: { contentType: string; contentDisposition: string },
   ): Promise<SignedUrl> {
     const query = await this.signer.sign({
       containerName: location.container,
@@ -97,7 +125,7 @@ export class BlobStore {
       startsOn: new Date(now.getTime() - SAS_START_SKEW_MS),
       expiresOn: expiresAt,
       protocol: this.signer.protocol,
-      contentDisposition,
+      ...response,
     });
     return { url: `${this.urlOf(location)}?${query}`, expiresAt };
   }
@@ -152,6 +180,49 @@ export class BlobStore {
     await this.ensureContainers();
     await this.blob(location).uploadData(data, { blobHTTPHeaders: { blobContentType: contentType } });
     return data.length;
+  }
+
+  /**
+   * Writes the bytes only if no blob has that name yet. True when the blob now holds exactly these
+   * bytes (written now, or by an earlier attempt with the same bytes: their MD5 is compared), false
+   * when it holds other bytes, which are left alone.
+   */
+  async createOnce(location: BlobLocation, data: Buffer, contentType: string): Promise<boolean> {
+    await this.ensureContainers();
+    const md5 = createHash('md5').update(data).digest();
+    try {
+      await this.blob(location).uploadData(data, {
+        blobHTTPHeaders: { blobContentType: contentType, blobContentMD5: md5 },
+        conditions: { ifNoneMatch: '*' },
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412))) throw error;
+      const existing = await this.blob(location).getProperties();
+      return existing.contentMD5 !== undefined && Buffer.from(existing.contentMD5).equals(md5);
+    }
+  }
+
+  /**
+   * One page of a container's blobs in name order, from an opaque continuation token (none: the
+   * start); `next` is undefined after the last page.
+   */
+  async listPage(container: ContainerName, pageSize: number, continuation?: string): Promise<{ blobs: ListedBlob[]; next?: string }> {
+    await this.ensureContainers();
+    const pages = this.client
+      .getContainerClient(container)
+      .listBlobsFlat()
+      .byPage({ maxPageSize: pageSize, continuationToken: continuation });
+    const { value: page } = (await pages.next()) as IteratorResult<ContainerListBlobFlatSegmentResponse, undefined>;
+    if (!page) return { blobs: [] };
+    return {
+      blobs: page.segment.blobItems.map((item) => ({
+        location: { container, name: item.name },
+        size: item.properties.contentLength ?? 0,
+        lastModified: item.properties.lastModified,
+      })),
+      next: page.continuationToken || undefined,
+    };
   }
 
   /** Deletes the blob and its snapshots; a missing blob is not an error. */

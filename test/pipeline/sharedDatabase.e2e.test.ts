@@ -101,6 +101,7 @@ describe('detour in a database it shares with the product app', () => {
       );
       expect(rows.map((row) => `${row.table_schema}.${row.table_name}`)).toEqual([
         'detour._prisma_migrations',
+        'detour.reconciliation_cursors',
         'detour.share_links',
         'detour.storage_quotas',
         'detour.upload_rate_windows',

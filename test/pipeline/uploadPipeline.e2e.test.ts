@@ -144,12 +144,12 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(invalid.body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['fileName', 'size']));
   });
 
-  it('gives the upload link create+write on one blob only, for at most 15 minutes', async () => {
+  it('gives the upload link create-only on one intake blob, for at most 15 minutes', async () => {
     const requested = await app.api('POST', '/api/uploads', { token, body: { fileName: 'x.png', contentType: 'image/png', size: 10 } });
     const url = new URL(requested.body.upload.url);
-    expect(url.searchParams.get('sp')).toBe('cw');
+    expect(url.searchParams.get('sp')).toBe('c');
     expect(url.searchParams.get('sr')).toBe('b');
-    expect(url.pathname).toMatch(new RegExp(`/originals/pipeline-alice/${requested.body.image.id}_original\\.png$`));
+    expect(url.pathname).toMatch(new RegExp(`/uploads/pipeline-alice/${requested.body.image.id}$`));
     expect(new Date(requested.body.upload.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
     expect(requested.body.upload).toMatchObject({ method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'image/png' } });
     expect(requested.body.image.status).toBe('pending_upload');
