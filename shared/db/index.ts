@@ -9,4 +9,4 @@ export {
 } from './createDatabaseClient.js';
 export { ImageQuality, ImageStatus, Prisma } from './generated/client.js';
 export { USER_IMAGE_COLUMNS } from './userImageColumns.js';
-export type { ShareLink, StorageQuota, UploadRateWindow, User, UserImage } from './generated/client.js';
+export type { ApiKey, ShareLink, StorageQuota, UploadRateWindow, User, UserImage, Webhook, WebhookDelivery } from './generated/client.js';

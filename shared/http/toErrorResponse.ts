@@ -5,6 +5,7 @@ import type { AppError, ErrorCode } from '../errors.js';
 export const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
+  insufficient_scope: 403,
   quota_exceeded: 403,
   not_found: 404,
   conflict: 409,
@@ -19,6 +20,7 @@ export const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
 export function toErrorResponse(error: AppError): HttpResponseInit {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
+  if (error.code === 'insufficient_scope') headers['www-authenticate'] = 'Bearer error="insufficient_scope"';
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
   const body: { code: ErrorCode; message: string; details?: unknown } = { code: error.code, message: error.message };
   if (error.details !== undefined) body.details = error.details;
