@@ -21,6 +21,7 @@ import {
   createdWebhookSchema,
   webhookDeliveryListSchema,
   webhookDeliverySchema,
+  webhookEventBodySchema,
   webhookIdParamsSchema,
   webhookListSchema,
   webhookRequestSchema,
@@ -351,13 +352,47 @@ export function buildOpenApiDocument(): OpenApiDocument {
     errors: [400, 404],
   });
 
+  // What detour sends to a registered receiver (OpenAPI 3.1 `webhooks`).
+  for (const [event, description] of [
+    ['image.ready', 'An image finished processing; `data` is the image without its links.'],
+    ['image.failed', 'An upload was rejected or its processing stopped; `data` is the image with its `error`.'],
+    ['webhook.test', 'Sent by `POST /webhooks/{id}/test`; `data` is `{ webhookId }`.'],
+  ] as const) {
+    registry.registerWebhook({
+      method: 'post',
+      path: event,
+      operationId: `receive_${event.replace('.', '_')}`,
+      tags: ['webhooks'],
+      summary: `The ${event} event`,
+      // Authenticated by its signature, not by a security scheme.
+      security: [],
+      description: `${description} Signed with \`Detour-Signature\` (docs/webhooks.md); the body's \`id\` is the same on every attempt.`,
+      request: {
+        headers: z.object({
+          'detour-signature': z.string().meta({ description: '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`' }),
+          'detour-delivery': z.string().meta({ description: 'The delivery id (the body’s `id`).' }),
+        }),
+        body: jsonBody(webhookEventBodySchema),
+      },
+      responses: {
+        200: { description: 'Any 2xx: delivered.' },
+        400: { description: 'Any 4xx other than 408 and 429 (or a 3xx): given up, never retried.' },
+        503: { description: 'A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours.' },
+      },
+    });
+  }
+
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'detour API',
       version: '1.0.0',
-      description: 'Uploads, processing status, gallery, downloads and sharing of background-removed images.',
+      description:
+        'Uploads, processing status, gallery, downloads and sharing of background-removed images, API keys for scripts ' +
+        'and signed webhooks (docs/webhooks.md).',
+      // The product is not open source: no public licence applies to the API.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: '/api' }],
+    servers: [{ url: '/api', description: 'The API, on the same origin as the gallery page.' }],
   });
 }
