@@ -292,6 +292,7 @@ describe('the gallery page in Chromium against the product', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
     const row = panel.getByRole('row', { name: /nightly backup/ });
     await expect.poll(() => row.textContent()).toContain('images:read, images:write, shares');
+    await page.screenshot({ path: path.join(screenshotFolder, 'api-keys.png') });
 
     // What a script does with it: read the gallery; an upload needs the scope the key was made without.
     const asScript = (route: string, init: RequestInit = {}) =>
