@@ -76,6 +76,23 @@ describe('webhooks, through the HTTP API and a real receiver on 127.0.0.1', () =
       .toMatchObject({ id: event.id, status: 'delivered', statusCode: 200, attempts: 1 });
   });
 
+  it('delivers image.failed when processing stops, and never another user’s events', async () => {
+    const receiver = await newReceiver();
+    const webhook = await createWebhook(alice, receiver.url, ['image.ready', 'image.failed']);
+    // Ben's image becomes ready first, then Alice's is refused by the remover: only hers reaches her
+    // receiver (Ben's event, had it leaked, would have been due first).
+    const ben = await app.tokenFor('hooks-ben');
+    const bens = await uploadThroughApi(app, ben, await discOnPlainBackground({ format: 'png', width: 120, height: 90 }));
+    expect((await waitForSettledImage(app, ben, bens.imageId)).status).toBe('ready');
+    app.remover.failNext({ status: 400 });
+    const { imageId } = await uploadThroughApi(app, alice, await discOnPlainBackground({ format: 'png', width: 140, height: 100 }));
+    expect((await waitForSettledImage(app, alice, imageId)).status).toBe('failed');
+    const [delivery] = await receiver.waitFor(1);
+    const event = verifiedBody(delivery!, webhook.secret);
+    expect(event).toMatchObject({ type: 'image.failed', data: { id: imageId, status: 'failed', error: { code: 'processing_failed' } } });
+    expect(receiver.received.map((each) => JSON.parse(each.body).data.id)).not.toContain(bens.imageId);
+  });
+
   it('retries a receiver that answers 503 twice with the same delivery id, until its 200', async () => {
     const receiver = await newReceiver();
     receiver.answerNext(503, 503);
