@@ -9,6 +9,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../test/support/w
 import { deliverDueWebhooks, isRetryable, retryDelayMs, RETRY_WINDOW_MS, type DeliverySettings } from './deliverDueWebhooks.js';
 import { createWebhook } from './manageWebhooks.js';
 import { postToReceiver } from './postToReceiver.js';
+import { removeOldDeliveries } from './removeOldDeliveries.js';
 import { sendTestEvent } from './sendTestEvent.js';
 
 const settings: DeliverySettings = { secretKey: randomBytes(32), allowLocalReceivers: true, retryFirstIntervalMs: 1_000 };
@@ -117,5 +118,21 @@ describe('the webhook dispatcher, against PostgreSQL and a real receiver', () =>
       silent.closeAllConnections();
       silent.close();
     }
+  });
+
+  it('drops settled deliveries 30 days after their event, never pending ones', async () => {
+    const old = new Date(Date.now() - 31 * 24 * 3_600_000);
+    const settled = await delivery(receiver.url, old);
+    await parts.db.webhookDelivery.update({ where: { id: settled.id }, data: { nextAttemptAt: null, deliveredAt: old } });
+    const pending = await delivery(receiver.url, old);
+    const recent = await delivery(receiver.url, new Date());
+    await parts.db.webhookDelivery.updateMany({ where: { id: { in: [pending.id, recent.id] } }, data: { nextAttemptAt: new Date() } });
+    await parts.db.webhookDelivery.update({ where: { id: recent.id }, data: { nextAttemptAt: null } });
+    await removeOldDeliveries({ db: parts.db });
+    const left = await parts.db.webhookDelivery.findMany({
+      where: { id: { in: [settled.id, pending.id, recent.id] } },
+      select: { id: true },
+    });
+    expect(left.map(({ id }) => id).sort()).toEqual([pending.id, recent.id].sort());
   });
 });
