@@ -349,7 +349,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     summary: 'Send a test event',
     request: { params: webhookIdParamsSchema },
     responses: { 202: reply('A `webhook.test` delivery, sent within seconds.', webhookDeliverySchema) },
-    errors: [400, 404],
+    errors: [400, 404, 409],
   });
 
   // What detour sends to a registered receiver (OpenAPI 3.1 `webhooks`).

@@ -15,8 +15,9 @@ export const RETRY_WINDOW_MS = 24 * 3_600_000;
 const MAX_RETRY_INTERVAL_MS = 3_600_000;
 /** A claimed delivery is taken back after this if its sender died: longer than any attempt can take. */
 const CLAIM_MS = DELIVERY_TIMEOUT_MS * 6;
-/** Deliveries sent at once per run. */
+/** Deliveries sent at once; a run takes batches until one is not full, at most `MAX_BATCHES`. */
 const BATCH = 50;
+const MAX_BATCHES = 10;
 
 interface ClaimedDelivery {
   id: string;
@@ -44,7 +45,18 @@ export function retryDelayMs(attempts: number, firstIntervalMs: number): number 
  * mid-attempt leaves it due again when the claim runs out. So every event is delivered at least once,
  * across restarts, and receivers de-duplicate by the body's `id`.
  */
-export async function deliverDueWebhooks(db: Database, settings: DeliverySettings, now = new Date()): Promise<{ sent: number }> {
+export async function deliverDueWebhooks(db: Database, settings: DeliverySettings, now?: Date): Promise<{ sent: number }> {
+  let sent = 0;
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const claimed = await deliverBatch(db, settings, now ?? new Date());
+    sent += claimed;
+    if (claimed < BATCH) break;
+  }
+  return { sent };
+}
+
+/** Claims up to `BATCH` due deliveries and attempts each; returns how many it claimed. */
+async function deliverBatch(db: Database, settings: DeliverySettings, now: Date): Promise<number> {
   const claimed = await db.$queryRaw<ClaimedDelivery[]>`
     WITH due AS (
       SELECT id FROM webhook_deliveries
@@ -60,7 +72,7 @@ export async function deliverDueWebhooks(db: Database, settings: DeliverySetting
     RETURNING delivery.id, delivery.body, delivery.attempts, delivery.created_at AS "createdAt", webhook.url,
       webhook.sealed_secret AS "sealedSecret"`;
   await Promise.all(claimed.map((delivery) => attempt(db, settings, delivery)));
-  return { sent: claimed.length };
+  return claimed.length;
 }
 
 async function attempt(db: Database, settings: DeliverySettings, delivery: ClaimedDelivery): Promise<void> {

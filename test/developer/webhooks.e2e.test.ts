@@ -99,6 +99,8 @@ describe('webhooks, through the HTTP API and a real receiver on 127.0.0.1', () =
     const webhook = await createWebhook(alice, receiver.url);
     const test = await app.api('POST', `/api/webhooks/${webhook.id}/test`, { token: alice });
     expect(test.status).toBe(202);
+    // One test at a time: this one stays pending until its third attempt.
+    expect((await app.api('POST', `/api/webhooks/${webhook.id}/test`, { token: alice })).status).toBe(409);
     const attempts = await receiver.waitFor(3);
     const ids = attempts.map((attempt) => verifiedBody(attempt, webhook.secret).id);
     expect(ids).toEqual([test.body.id, test.body.id, test.body.id]);
