@@ -56,7 +56,7 @@ describe('API keys, through the HTTP API', () => {
       message: expect.stringContaining('uploads'),
       details: { requiredScope: 'uploads' },
     });
-    expect(upload.headers.get('www-authenticate')).toContain('insufficient_scope');
+    expect(upload.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="uploads"');
     expect(await app.db.userImage.count({ where: { userId: 'keys-alice' } })).toBe(0);
   });
 
