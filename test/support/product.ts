@@ -32,6 +32,8 @@ export interface RunningProduct {
   table: Map<string, string>;
   output: string[];
   stop(): Promise<void>;
+  /** Kills every process of the product at once (SIGKILL), as a crash would, then cleans up. */
+  crash(): Promise<void>;
 }
 
 /** The end of a process's output, enough to see why it failed. */
@@ -89,6 +91,14 @@ export async function startProduct(options: StartProductOptions = {}): Promise<R
     await rm(dataFolder, { recursive: true, force: true });
   };
 
+  const crash = async () => {
+    if (exitCode === undefined && child.pid !== undefined) {
+      process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    }
+    await stop();
+  };
+
   const deadline = Date.now() + PRODUCT_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
@@ -104,7 +114,7 @@ export async function startProduct(options: StartProductOptions = {}): Promise<R
       ),
     );
     const table = startupTable(output);
-    if (health === 200 && page === 200 && table.size > 0) return { baseUrl, table, output, stop };
+    if (health === 200 && page === 200 && table.size > 0) return { baseUrl, table, output, stop, crash };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   await stop();

@@ -9,8 +9,8 @@ export interface ReceivedDelivery {
 
 export interface WebhookReceiver {
   url: string;
-  /** Statuses to answer, in order, before answering 200 again. */
-  answerNext(...statuses: number[]): void;
+  /** Statuses to answer, in order, before answering 200 again; `hold` never answers (the connection stays open). */
+  answerNext(...statuses: (number | 'hold')[]): void;
   /** Always answer this status from now on. */
   answerAlways(status: number): void;
   readonly received: ReceivedDelivery[];
@@ -22,14 +22,16 @@ export interface WebhookReceiver {
 /** A real HTTP receiver on 127.0.0.1 that records every request and answers the statuses it is told. */
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: ReceivedDelivery[] = [];
-  const scripted: number[] = [];
+  const scripted: (number | 'hold')[] = [];
   let always = 200;
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
-      response.writeHead(scripted.shift() ?? always, { 'content-type': 'text/plain' });
+      const status = scripted.shift() ?? always;
+      if (status === 'hold') return;
+      response.writeHead(status, { 'content-type': 'text/plain' });
       response.end('ok');
     });
   });
