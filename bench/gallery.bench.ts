@@ -116,7 +116,7 @@ const gallery: Benchmark = {
         cases.map((entry) => ({
           ...entry,
           limit,
-          path: `/api/gallery?${new URLSearchParams({ ...entry.query, limit: String(limit) })}`,
+          path: `/api/gallery?${new URLSearchParams({ ...entry.query, limit: String(limit) }).toString()}`,
           latencies: [] as number[],
         })),
       );

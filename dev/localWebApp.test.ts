@@ -93,7 +93,7 @@ describe('createLocalWebApp', () => {
     expect(identity.userId).toBe('alice@example.com');
   });
 
-  it('refuses a user name the API would not accept, with an api.md error body', async () => {
+  it('refuses a user name the API would not accept, with a docs/api.md error body', async () => {
     for (const body of ['{"userId":"two words"}', '{"userId":""}', '{}', 'not json']) {
       const response = await fetch(`${server.url}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(response.status, body).toBe(400);

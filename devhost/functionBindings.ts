@@ -52,9 +52,13 @@ export function assertRunnable(registration: FunctionRegistration): void {
     throw new DevhostError(`Function "${registration.name}" declares a retry policy (retry: …), which the devhost does not apply.`);
   }
   const authLevel = trigger.binding.authLevel;
-  if (trigger.kind === 'httptrigger' && authLevel !== undefined && !AUTH_LEVELS.includes(String(authLevel).toLowerCase())) {
+  if (
+    trigger.kind === 'httptrigger' &&
+    authLevel !== undefined &&
+    !(typeof authLevel === 'string' && AUTH_LEVELS.includes(authLevel.toLowerCase()))
+  ) {
     throw new DevhostError(
-      `Function "${registration.name}" has authLevel "${String(authLevel)}"; the host knows ${AUTH_LEVELS.join(', ')}.`,
+      `Function "${registration.name}" has authLevel ${JSON.stringify(authLevel)}; the host knows ${AUTH_LEVELS.join(', ')}.`,
     );
   }
   const durable = DURABLE_TRIGGERS.includes(trigger.kind);

@@ -23,7 +23,7 @@ export interface FunctionRegistration {
 }
 
 /** What the library hands `setProgrammingModel`: the worker asks it for the app's capabilities after loading. */
-export interface ProgrammingModel {
+interface ProgrammingModel {
   name: string;
   version: string;
   getCapabilities?(workerCapabilities: Record<string, string>): Promise<Record<string, string>> | Record<string, string>;

@@ -22,14 +22,14 @@ export interface QueueSettings {
   messageEncoding: 'base64' | 'none';
 }
 
-export interface BlobSettings {
+interface BlobSettings {
   /** Blob-triggered invocations running at once, across all blob triggers of the app. */
   maxDegreeOfParallelism: number;
   /** Tries of one blob before it is reported on the poison queue. */
   poisonBlobThreshold: number;
 }
 
-export interface DurableSettings {
+interface DurableSettings {
   hubName: string;
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
@@ -175,7 +175,7 @@ export function readLocalSettings(appRoot: string): LocalSettings {
   const settings = readJson(path.join(appRoot, 'local.settings.json')) ?? {};
   const values: Record<string, string> = {};
   for (const [name, value] of Object.entries(objectAt(settings, 'Values'))) {
-    if (value !== null && value !== undefined) values[name] = String(value);
+    if (value !== null && value !== undefined) values[name] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   const host = objectAt(settings, 'Host');
   const corsOrigins =

@@ -67,7 +67,7 @@ export function createInvocationContext(
 }
 
 /** An invocation that ran past host.json `functionTimeout`; the host fails it with this message. */
-export class FunctionTimeoutError extends Error {
+class FunctionTimeoutError extends Error {
   override name = 'FunctionTimeoutError';
 }
 

@@ -10,7 +10,7 @@ import { getRegistrations, installFunctionsCore, type FunctionRegistration } fro
  */
 
 /** `*`, `?` and `**` globs (what "main" uses) to a regular expression over `/`-separated paths. */
-export function globToRegExp(glob: string): RegExp {
+function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const char = glob[i]!;

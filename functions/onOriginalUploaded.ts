@@ -17,7 +17,8 @@ app.storageBlob('onOriginalUploaded', {
   extraOutputs: [processingQueue],
   handler: async (content, context) => {
     const { db, blobs, config } = getServices();
-    const blobName = String(context.triggerMetadata?.name ?? '');
+    const name = context.triggerMetadata?.name;
+    const blobName = typeof name === 'string' ? name : '';
     const result = await timePipelineStep(eventLogFor(context), PIPELINE_STEPS.checkOriginal, parseOriginalBlobName(blobName) ?? {}, () =>
       checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName, content: content as Buffer }),
     );

@@ -7,7 +7,7 @@ import { imageUpdateSchema } from '../shared/images/imageUpdateSchema.js';
 import { presentImages } from '../shared/images/presentImages.js';
 import { updateImage } from '../shared/images/updateImage.js';
 
-/** api.md: PUT is accepted with the same (partial) meaning as PATCH. */
+/** docs/api.md: PUT is accepted with the same (partial) meaning as PATCH. */
 app.http('updateImage', {
   route: 'images/{id}',
   methods: ['PATCH', 'PUT'],

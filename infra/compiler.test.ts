@@ -98,7 +98,7 @@ describe('the compiler checks fail on a template broken', () => {
     expect(checkParametersFile(sources, JSON.stringify(json))).toEqual([
       expect.stringContaining('required parameter removerUrl of infra/main.bicep is not passed'),
     ]);
-    const script = scripts[hookScript]!.replace('maxUploadBytes="$MAX_UPLOAD_BYTES"', '');
+    const script = scripts[hookScript].replace('maxUploadBytes="$MAX_UPLOAD_BYTES"', '');
     expect(checkScriptDeployments(sources, { [hookScript]: script })).toEqual([
       expect.stringContaining('required parameter maxUploadBytes of infra/app/blob-events.bicep is not passed'),
     ]);

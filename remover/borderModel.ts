@@ -92,7 +92,10 @@ function clusterBorder(lab: Float32Array, border: number[]): BorderClusters {
       for (let c = 0; c < centres.length; c++) {
         const k = centres[c]!;
         const d = (lab[p]! - k[0]!) ** 2 + (lab[p + 1]! - k[1]!) ** 2 + (lab[p + 2]! - k[2]!) ** 2;
-        if (d < best) ((best = d), (which = c));
+        if (d < best) {
+          best = d;
+          which = c;
+        }
       }
       assignment[s] = which;
       nearest[s] = Math.sqrt(best);
@@ -106,7 +109,10 @@ function clusterBorder(lab: Float32Array, border: number[]): BorderClusters {
       for (let s = 0; s < m; s++) {
         const p = 3 * border[s]!,
           sum = sums[assignment[s]!]!;
-        ((sum[0]! += lab[p]!), (sum[1]! += lab[p + 1]!), (sum[2]! += lab[p + 2]!), (sum[3]! += 1));
+        sum[0]! += lab[p]!;
+        sum[1]! += lab[p + 1]!;
+        sum[2]! += lab[p + 2]!;
+        sum[3]! += 1;
       }
       sums.forEach((sum, c) => {
         if (sum[3]! > 0) centres[c] = [sum[0]! / sum[3]!, sum[1]! / sum[3]!, sum[2]! / sum[3]!];
@@ -116,7 +122,12 @@ function clusterBorder(lab: Float32Array, border: number[]): BorderClusters {
     if (centres.length >= MAX_CLUSTERS) break;
     let farthest = -1,
       far = MIN_CLUSTER_SEPARATION;
-    for (let s = 0; s < m; s++) if (nearest[s]! > far) ((far = nearest[s]!), (farthest = s));
+    for (let s = 0; s < m; s++) {
+      if (nearest[s]! > far) {
+        far = nearest[s]!;
+        farthest = s;
+      }
+    }
     if (farthest < 0) break;
     const p = 3 * border[farthest]!;
     centres.push([lab[p]!, lab[p + 1]!, lab[p + 2]!]);

@@ -36,7 +36,10 @@ export function maskForeground(rgb: Uint8Array, w: number, h: number, channels: 
   const lowest = clamp(1.5 * borderSpread + 2, 3.5, threshold);
   if (lowest < threshold && count(background) > 0.98 * n) {
     const retry = separate(distance, w, h, lowest, borderSpread);
-    if (count(retry) < count(background)) ((threshold = lowest), (background = retry));
+    if (count(retry) < count(background)) {
+      threshold = lowest;
+      background = retry;
+    }
   }
   let borderAgreeing = 0;
   for (const i of border) if (distance[i]! < threshold) borderAgreeing++;
@@ -108,7 +111,12 @@ function measureOutlineContrast(background: Uint8Array, distance: Float32Array, 
   const n = w * h;
   const steps = new Uint8Array(n).fill(255);
   let frontier: number[] = [];
-  for (let i = 0; i < n; i++) if (background[i]) ((steps[i] = 0), frontier.push(i));
+  for (let i = 0; i < n; i++) {
+    if (background[i]) {
+      steps[i] = 0;
+      frontier.push(i);
+    }
+  }
   for (let step = 1; step <= 3 && frontier.length > 0; step++) {
     const next: number[] = [];
     for (const i of frontier) {
@@ -120,7 +128,10 @@ function measureOutlineContrast(background: Uint8Array, distance: Float32Array, 
             yy = y + dy;
           if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
           const j = yy * w + xx;
-          if (steps[j] === 255) ((steps[j] = step), next.push(j));
+          if (steps[j] === 255) {
+            steps[j] = step;
+            next.push(j);
+          }
         }
       }
     }
@@ -147,8 +158,14 @@ function separate(distance: Float32Array, w: number, h: number, threshold: numbe
       queue[tail++] = j;
     }
   };
-  for (let x = 0; x < w; x++) (visit(x), visit((h - 1) * w + x));
-  for (let y = 0; y < h; y++) (visit(y * w), visit(y * w + w - 1));
+  for (let x = 0; x < w; x++) {
+    visit(x);
+    visit((h - 1) * w + x);
+  }
+  for (let y = 0; y < h; y++) {
+    visit(y * w);
+    visit(y * w + w - 1);
+  }
   while (head < tail) {
     const i = queue[head++]!;
     const x = i % w;

@@ -41,7 +41,7 @@ export interface CutoutResult {
 }
 
 export const DEFAULT_MAX_INPUT_PIXELS = 50_000_000;
-export const DEFAULT_WORKING_SIZE = 512;
+const DEFAULT_WORKING_SIZE = 512;
 
 /** The image's object on a transparent background, as a PNG, with how clear-cut the separation was. */
 export async function segmentForeground(input: Buffer, options: SegmentForegroundOptions = {}): Promise<CutoutResult> {

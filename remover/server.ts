@@ -48,7 +48,7 @@ export interface RunningRemoverServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+const DEFAULT_MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 const MAX_BODY_BYTES = 64 * 1024;
 const CLOSE_GRACE_MS = 10_000;
 

@@ -281,8 +281,13 @@ export async function scoreCutout(
         }
       }
       if (!uniform) continue;
-      if (t) (objects++, alpha[i]! > 245 && opaque++);
-      else (backgrounds++, alpha[i]! < 10 && transparent++);
+      if (t) {
+        objects++;
+        if (alpha[i]! > 245) opaque++;
+      } else {
+        backgrounds++;
+        if (alpha[i]! < 10) transparent++;
+      }
     }
   }
   return {

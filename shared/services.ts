@@ -1,6 +1,6 @@
-import sharp from 'sharp';
 import { getConfig, type Config } from './config.js';
 import { createDatabaseClient, type Database } from './db/index.js';
+import { setImageThreads } from './media/imageMedia.js';
 import { BlobStore } from './storage/blobStore.js';
 
 /**
@@ -20,8 +20,12 @@ export function getServices(): Services {
     const config = getConfig();
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set.');
     // glibc without jemalloc makes sharp default to one thread; use the cores we have.
-    sharp.concurrency(config.sharpConcurrency);
-    services = { config, db: createDatabaseClient(config.databaseUrl, { poolSize: config.databasePoolSize }), blobs: BlobStore.fromSettings(config.storage) };
+    setImageThreads(config.sharpConcurrency);
+    services = {
+      config,
+      db: createDatabaseClient(config.databaseUrl, { poolSize: config.databasePoolSize }),
+      blobs: BlobStore.fromSettings(config.storage),
+    };
   }
   return services;
 }

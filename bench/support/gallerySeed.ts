@@ -22,7 +22,7 @@ export const TAGS = Array.from({ length: 40 }, (_, index) => `tag${String(index 
 const ADJECTIVES = ['red', 'quiet', 'golden', 'misty', 'bright', 'old', 'tiny', 'wild', 'blue', 'summer'];
 const NOUNS = ['chair', 'lighthouse', 'garden', 'bicycle', 'teapot', 'portrait', 'sneaker', 'lamp', 'harbour', 'sofa', 'camera', 'vase'];
 
-export interface GalleryOwner {
+interface GalleryOwner {
   userId: string;
   images: number;
 }

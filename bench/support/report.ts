@@ -3,7 +3,7 @@ import type { BenchmarkOutcome, ResultRow } from './benchmark.js';
 import type { MachineInfo, MachineLoad } from './machine.js';
 import { round } from './stats.js';
 
-export const RESULTS_DIRECTORY = new URL('../results/', import.meta.url);
+const RESULTS_DIRECTORY = new URL('../results/', import.meta.url);
 
 export interface BenchmarkResult extends BenchmarkOutcome {
   name: string;

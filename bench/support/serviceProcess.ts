@@ -55,8 +55,8 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       }
       options.onLine?.(line);
     };
-    readline.createInterface({ input: child.stdout! }).on('line', onLine);
-    readline.createInterface({ input: child.stderr! }).on('line', onLine);
+    readline.createInterface({ input: child.stdout }).on('line', onLine);
+    readline.createInterface({ input: child.stderr }).on('line', onLine);
     child.once('error', reject);
     void exited.then(([code, signal]) => {
       if (!found) reject(new Error(`${options.name} exited (${signal ?? code}) before it was ready:\n${recent.join('\n')}`));

@@ -79,7 +79,7 @@ df.app.orchestration('TimerActivityRace', function* (context) {
   return winner.result;
 });
 df.app.orchestration('WaitOnTimer', function* (context) {
-  yield context.df.createTimer(new Date(context.df.getInput() as string));
+  yield context.df.createTimer(new Date(context.df.getInput<string>()));
   return 'Timer fired!';
 });
 

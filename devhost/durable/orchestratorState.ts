@@ -47,7 +47,7 @@ export interface OrchestratorAction {
   retryOptions?: RetryOptionsJson;
 }
 
-export interface OrchestratorState {
+interface OrchestratorState {
   isDone: boolean;
   actions: OrchestratorAction[][];
   output?: unknown;

@@ -52,7 +52,7 @@ function toStatusTime(date: Date): string {
  * OrchestratorStarted/Completed and answered TaskScheduled folded away, results only on request.
  */
 function toHistoryEventsPayload(history: readonly HistoryEvent[], options: StatusOptions): Record<string, unknown>[] {
-  const items = history.map((event) => ({ ...event }) as Record<string, unknown>);
+  const items: Record<string, unknown>[] = history.map((event) => ({ ...event }));
   const scheduled = new Map<number, { index: number; name: unknown; timestamp: unknown; input: unknown }>();
   const folded = new Set<number>();
   items.forEach((item, index) => {

@@ -106,7 +106,10 @@ function fromChunkProperties(prefix: string, entity: Record<string, unknown>): s
   const count = entity[`${prefix}Chunks`];
   if (typeof count !== 'number' || count < 0) return null;
   let text = '';
-  for (let index = 0; index < count; index++) text += String(entity[`${prefix}${index}`] ?? '');
+  for (let index = 0; index < count; index++) {
+    const chunk = entity[`${prefix}${index}`];
+    if (typeof chunk === 'string') text += chunk;
+  }
   return text;
 }
 
@@ -156,7 +159,7 @@ function toMessageEntity(instanceId: string, message: StoredMessage): TableEntit
 function fromMessageEntity(entity: TableEntityResult<Record<string, unknown>>): StoredMessage {
   return {
     rowKey: entity.rowKey!,
-    executionId: String(entity['executionId'] ?? ''),
+    executionId: typeof entity['executionId'] === 'string' ? entity['executionId'] : '',
     enqueuedAt: Number(entity['enqueuedAt']),
     visibleAt: Number(entity['visibleAt']),
     event: JSON.parse(fromChunkProperties('Event', entity) ?? 'null') as MessageEvent,

@@ -31,8 +31,6 @@ interface FunctionSecrets {
   keys: StoredKey[];
 }
 
-const SECRETS_CONTAINER = 'azure-webjobs-secrets';
-
 function newKey(name: string): StoredKey {
   return { name, value: randomBytes(40).toString('base64url'), encrypted: false };
 }

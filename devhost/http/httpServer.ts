@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import functions from '@azure/functions';
-import type { HttpRequestInit, HttpResponseInit } from '@azure/functions';
+import type { HttpRequestInit } from '@azure/functions';
 import type { FunctionRegistration } from '../functionsCore.js';
 import { triggerOf } from '../functionBindings.js';
 import type { Invoker } from '../invocation.js';
@@ -41,7 +41,7 @@ export function toHttpRoutes(registrations: readonly FunctionRegistration[]): Ht
       const { binding } = triggerOf(registration);
       const route = typeof binding.route === 'string' && binding.route ? binding.route : registration.name;
       const methods = Array.isArray(binding.methods) ? binding.methods.map((method) => String(method).toUpperCase()) : [];
-      const authLevel = String(binding.authLevel ?? 'anonymous').toLowerCase() as AuthLevel;
+      const authLevel = (typeof binding.authLevel === 'string' ? binding.authLevel.toLowerCase() : 'anonymous') as AuthLevel;
       return { registration, template: parseRouteTemplate(route), methods: new Set(methods), authLevel };
     })
     .sort((a, b) => byPrecedence(a.template, b.template));
@@ -127,7 +127,7 @@ async function sendResponse(res: ServerResponse, result: unknown, stream: boolea
   }
   if (typeof result !== 'object')
     throw new TypeError('The HTTP response must be an object with optional properties "body", "status", "headers", and "cookies".');
-  const response = result instanceof functions.HttpResponse ? result : new functions.HttpResponse(result as HttpResponseInit);
+  const response = result instanceof functions.HttpResponse ? result : new functions.HttpResponse(result);
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') res.setHeader(name, value);
   }

@@ -80,7 +80,7 @@ export function parseNcrontab(expression: string, timeZone: string): NcrontabSch
   const sets = parts.map((part, index) => parseField(part, fields[index]!));
   const days = sets.at(-3);
   const weekdays = sets.at(-1);
-  const numeric = sets.map((set, index) => (set === undefined ? '*' : [...set].join(',')));
+  const numeric = sets.map((set) => (set === undefined ? '*' : [...set].join(',')));
   // Both days restricted: cron-parser is told only the day of the month, the weekday is checked here.
   const bothDays = days !== undefined && weekdays !== undefined;
   if (bothDays) numeric[numeric.length - 1] = '*';
@@ -91,7 +91,7 @@ export function parseNcrontab(expression: string, timeZone: string): NcrontabSch
       // A weekday and a day of the month meet within 28 years (the calendar's cycle); past that they never do.
       for (let tries = 0; tries < 28 * 12 * 31; tries++) {
         const occurrence = occurrences.next();
-        if (!bothDays || weekdays!.has(occurrence.getDay())) return occurrence.toDate();
+        if (!bothDays || weekdays.has(occurrence.getDay())) return occurrence.toDate();
       }
       throw new NcrontabError(`"${expression}" never occurs: no day of the month it names falls on a weekday it names`);
     },

@@ -79,7 +79,7 @@ resource pgBouncer 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@202
 }
 
 // Transaction pooling (Azure's default, pinned): the Prisma pg adapter sends unnamed prepared
-// statements only, which work in this mode (shared/db/throughPgBouncer.test.ts).
+// statements only, which work in this mode (shared/db/throughPgBouncer.integration.test.ts).
 resource pgBouncerPoolMode 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = {
   parent: server
   name: 'pgbouncer.pool_mode'

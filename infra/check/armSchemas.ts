@@ -40,7 +40,7 @@ export interface ArmSchemaData {
   apiVersions: Record<string, string[]>;
   /** `type@apiVersion` → `$ref` of its resource definition. */
   resources: Record<string, { $ref: string }>;
-  /** Repository path (`schemas/2024-04-01/Microsoft.Web.json`) → the definitions kept from it. */
+  /** Path in Azure's schema repository (`azure-resource-manager-schemas/schemas/2024-04-01/Microsoft.Web.json`) → the definitions kept from it. */
   documents: Record<string, SchemaDocument>;
 }
 

@@ -32,7 +32,7 @@ export interface ResourceDeclaration {
   line: number;
 }
 
-export interface ParamDeclaration {
+interface ParamDeclaration {
   type: string;
   defaultValue?: Node;
   line: number;
@@ -56,7 +56,7 @@ export interface BicepFile {
 
 const TWO_CHARACTER_PUNCTUATION = ['::', '??', '==', '!=', '>=', '<=', '&&', '||', '.?', '=>'];
 
-export function tokenize(source: string): Token[] {
+function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let at = 0;
   let line = 1;
@@ -155,7 +155,7 @@ export function tokenText(tokens: readonly Token[]): string {
   return tokens
     .flatMap((token) => (token.kind === 'newline' ? [] : [token.kind === 'string' ? token.raw : token.text]))
     .join(' ')
-    .replace(/ ?([.(),\[\]]|::) ?/g, '$1')
+    .replace(/ ?([.(),[\]]|::) ?/g, '$1')
     .replace(/,/g, ', ');
 }
 

@@ -207,7 +207,7 @@ export function checkModuleParameters(sources: Sources): string[] {
 }
 
 /** Parameters a template requires but is not given, and those it is given but does not declare. */
-export function parameterProblems(at: string, target: BicepFile, passed: readonly string[]): string[] {
+function parameterProblems(at: string, target: BicepFile, passed: readonly string[]): string[] {
   const required = [...target.params].filter(([, param]) => param.defaultValue === undefined).map(([param]) => param);
   return [
     ...required

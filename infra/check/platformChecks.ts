@@ -100,7 +100,7 @@ function directDependencies(file: BicepFile, resource: ResourceDeclaration): Set
  * Maximum connections of Azure Database for PostgreSQL flexible server per compute size, and those left
  * to users (15 are reserved): learn.microsoft.com/azure/postgresql/flexible-server/concepts-limits.
  */
-export const POSTGRES_CONNECTION_LIMITS: Readonly<Record<string, { max: number; user: number; pgBouncer: boolean }>> = {
+const POSTGRES_CONNECTION_LIMITS: Readonly<Record<string, { max: number; user: number; pgBouncer: boolean }>> = {
   Standard_B1ms: { max: 50, user: 35, pgBouncer: false },
   Standard_B2s: { max: 429, user: 414, pgBouncer: false },
   Standard_D2ds_v5: { max: 859, user: 844, pgBouncer: true },
@@ -114,10 +114,10 @@ export const POSTGRES_CONNECTION_LIMITS: Readonly<Record<string, { max: number; 
  * The built-in PgBouncer's defaults (learn.microsoft.com/azure/postgresql/flexible-server/concepts-pgbouncer):
  * client connections it accepts, and server connections per user/database pair.
  */
-export const PGBOUNCER_DEFAULTS = { maxClientConnections: 5000, defaultPoolSize: 50 } as const;
+const PGBOUNCER_DEFAULTS = { maxClientConnections: 5000, defaultPoolSize: 50 } as const;
 
 /** Connections the migration hook and an operator may hold next to the app's pool. */
-export const ADMINISTRATION_CONNECTIONS = 10;
+const ADMINISTRATION_CONNECTIONS = 10;
 
 export interface ConnectionBudget {
   instances: number;

@@ -12,7 +12,7 @@ import { appSettings, moduleOf, parsed, type Sources } from './templates.js';
 /**
  * Variables of shared/config.ts that production leaves to the code, each with why.
  */
-export const LEFT_TO_THE_CODE: ReadonlyMap<string, string> = new Map([
+const LEFT_TO_THE_CODE: ReadonlyMap<string, string> = new Map([
   // A connection string, i.e. an account key (or Azurite). The data account refuses shared-key access:
   // production connects with the identity-based DataStorage__* settings instead.
   ['DataStorage', 'connection string; production uses DataStorage__* with the managed identity'],
@@ -26,10 +26,10 @@ export const LEFT_TO_THE_CODE: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Settings whose value is a secret: Key Vault references only, never a literal or a plain parameter. */
-export const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'CURSOR_SECRET', 'WEBHOOK_SECRET_KEY'];
+const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'CURSOR_SECRET', 'WEBHOOK_SECRET_KEY'];
 
 /** Built-in role definition ids (the same for every tenant). */
-export const ROLE_IDS = {
+const ROLE_IDS = {
   storageAccountContributor: '17d1049b-9a84-46fb-8f53-869881c3d3ab',
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
@@ -37,11 +37,11 @@ export const ROLE_IDS = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
 } as const;
-export type RoleName = keyof typeof ROLE_IDS;
+type RoleName = keyof typeof ROLE_IDS;
 
 export const DATA_ACCOUNT = 'Microsoft.Storage/storageAccounts from app/data-storage.bicep';
-export const HOST_ACCOUNT = 'Microsoft.Storage/storageAccounts from app/host-storage.bicep';
-export const APP_INSIGHTS = 'Microsoft.Insights/components from app/monitoring.bicep';
+const HOST_ACCOUNT = 'Microsoft.Storage/storageAccounts from app/host-storage.bicep';
+const APP_INSIGHTS = 'Microsoft.Insights/components from app/monitoring.bicep';
 
 /**
  * What the Function App's identity must hold, where, and why. The blob trigger's rows are the Functions
@@ -49,7 +49,7 @@ export const APP_INSIGHTS = 'Microsoft.Insights/components from app/monitoring.b
  * Contributor"; an identity-based AzureWebJobsStorage of an app with a blob trigger needs "All of: Storage
  * Account Contributor, Storage Blob Data Owner, Storage Queue Data Contributor".
  */
-export const REQUIRED_APP_ROLES: { target: string; role: RoleName; why: string }[] = [
+const REQUIRED_APP_ROLES: { target: string; role: RoleName; why: string }[] = [
   {
     target: DATA_ACCOUNT,
     role: 'storageBlobDataOwner',

@@ -11,7 +11,7 @@ import { parsed, type Sources } from './templates.js';
  */
 
 /** What a Bicep value is known to be before deployment. */
-export type Value =
+type Value =
   | { kind: 'object'; entries: Map<string, Value> }
   | { kind: 'array'; items: Value[] }
   | { kind: 'string'; value?: string }
@@ -102,7 +102,7 @@ function resourceValue(file: BicepFile, resource: ResourceDeclaration): Value {
 }
 
 /** What a Bicep value is known to be: literals and the types of parameters, variables and a few functions. */
-export function toValue(file: BicepFile, node: Node, seen: ReadonlySet<string> = new Set()): Value {
+function toValue(file: BicepFile, node: Node, seen: ReadonlySet<string> = new Set()): Value {
   switch (node.kind) {
     case 'object':
       return { kind: 'object', entries: new Map([...node.entries].map(([key, inner]) => [key, toValue(file, inner, seen)])) };

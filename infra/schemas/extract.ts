@@ -80,7 +80,7 @@ const data: ArmSchemaData = {
 function keep(document: string, pointer: string[]): void {
   const target = (data.documents[document] ??= {});
   let source: unknown = load(document);
-  let copy: Record<string, unknown> = target as Record<string, unknown>;
+  let copy: Record<string, unknown> = target;
   for (const [index, key] of pointer.entries()) {
     source = (source as Record<string, unknown>)[key];
     if (source === undefined) throw new Error(`${document}#/${pointer.join('/')} does not exist`);

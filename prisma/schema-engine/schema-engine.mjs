@@ -7,12 +7,12 @@
 //   - `--datasource <json> cli can-connect-to-database|create-database|drop-database`
 //                                                     → JSON log lines on stderr, exit 0/1
 //   - otherwise a JSON-RPC 2.0 server on stdin/stdout (one message a line), the same protocol the
-//     CLI speaks to the native engine (packages/migrate/src/SchemaEngineCLI.ts).
+//     CLI speaks to the native engine (prisma/prisma's packages/migrate/src/SchemaEngineCLI.ts).
 // Every RPC call is forwarded to the WebAssembly schema engine (`@prisma/schema-engine-wasm`,
 // running the `schema_engine_bg.wasm` that ships with the `prisma` package) over a `pg` driver
 // adapter (`@prisma/adapter-pg`, wrapped with `bindMigrationAwareSqlAdapterFactory`).
 //
-// What the adapter needs for migrations, and this file supplies (see shared/prisma-offline.md):
+// What the adapter needs for migrations, and this file supplies (see prisma/README.md, "The schema engine here"):
 //   1. PostgreSQL's internal "char" type (pg_constraint.contype …) is reported as character data;
 //      adapter-pg rejects it and introspection would fail.
 //   2. A migration script runs as ONE query (simple protocol: one implicit transaction, `$$` bodies

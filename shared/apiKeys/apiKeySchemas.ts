@@ -28,7 +28,7 @@ export const apiKeyRequestSchema = z.strictObject({
 export type ApiKeyRequest = z.infer<typeof apiKeyRequestSchema>;
 
 /** A key as `GET /api/keys` lists it: never its secret. */
-export const apiKeySchema = z
+const apiKeySchema = z
   .object({
     id: z.string(),
     name: z.string(),

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Every key starts with it, so a bearer token is told apart from a JWT (and a leaked key is recognisable). */
-export const API_KEY_PREFIX = 'dtr_';
+const API_KEY_PREFIX = 'dtr_';
 
 /** 256 random bits, URL-safe (base64url, 43 characters). */
 const SECRET_BYTES = 32;

@@ -12,7 +12,7 @@ export interface CreateApiKeyOptions {
 }
 
 /** Keys a user may hold at once (revoked ones do not count): enough for every script, not a table filler. */
-export const MAX_ACTIVE_API_KEYS = 25;
+const MAX_ACTIVE_API_KEYS = 25;
 
 /** `POST /api/keys`: a new key, returned this once; only its hash is stored. */
 export async function createApiKey(options: CreateApiKeyOptions): Promise<Omit<ApiKeyResource, 'lastUsedAt'> & { key: string }> {

@@ -55,5 +55,5 @@ export function createDatabaseClient(databaseUrl: string, options: DatabaseClien
     // transaction mode, where a named statement would meet a server connection that never saw it.
     { schema: databaseSchema(databaseUrl) },
   );
-  return new PrismaClient({ adapter, log: options.log ?? [], transactionOptions: { maxWait: connectionTimeoutMs } }) as Database;
+  return new PrismaClient({ adapter, log: options.log ?? [], transactionOptions: { maxWait: connectionTimeoutMs } });
 }

@@ -1,12 +1,6 @@
 // The database layer's public face: the client factory and the generated types the rest of the
 // code needs. Import from here, never from ./generated (which `npm run db:generate` writes).
-export {
-  createDatabaseClient,
-  DEFAULT_POOL_SIZE,
-  type Database,
-  type DatabaseClientOptions,
-  type DatabaseTransaction,
-} from './createDatabaseClient.js';
+export { createDatabaseClient, DEFAULT_POOL_SIZE, type Database, type DatabaseTransaction } from './createDatabaseClient.js';
 export { ImageQuality, ImageStatus, Prisma } from './generated/client.js';
 export { USER_IMAGE_COLUMNS } from './userImageColumns.js';
-export type { ApiKey, ShareLink, StorageQuota, UploadRateWindow, User, UserImage, Webhook, WebhookDelivery } from './generated/client.js';
+export type { ApiKey, UserImage, Webhook, WebhookDelivery } from './generated/client.js';

@@ -1,6 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 
-/** A JSON reply with the api.md content type. */
+/** A JSON reply with the docs/api.md content type. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return {
     status,

@@ -2,8 +2,8 @@ import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
 
-/** The failing fields of a zod error, as api.md's `details` of an `invalid_request`. */
-export function toValidationDetails(error: z.ZodError): { field: string; message: string }[] {
+/** The failing fields of a zod error, as docs/api.md's `details` of an `invalid_request`. */
+function toValidationDetails(error: z.ZodError): { field: string; message: string }[] {
   return error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message }));
 }
 

@@ -10,7 +10,7 @@ import { toErrorResponse } from './toErrorResponse.js';
 
 /**
  * The HTTP edge. Every route handler is wrapped once here: errors from anywhere below become the
- * api.md error body (internal ones logged with their cause, never sent), and authenticated routes get
+ * docs/api.md error body (internal ones logged with their cause, never sent), and authenticated routes get
  * the caller's identity after the token (a session's JWT or an API key) is checked and the user exists.
  */
 
@@ -47,7 +47,7 @@ export const ROUTE_ACCESS = {
 export type AuthenticatedRouteName = keyof typeof ROUTE_ACCESS;
 
 /** How the caller proved who they are. */
-export type Credential = { kind: 'session' } | { kind: 'apiKey'; keyId: string };
+type Credential = { kind: 'session' } | { kind: 'apiKey'; keyId: string };
 
 export interface RouteScope {
   services: Services;

@@ -1,8 +1,8 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { AppError, ErrorCode } from '../errors.js';
 
-/** The one place that maps error codes to HTTP statuses (the table of api.md). */
-export const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
+/** The one place that maps error codes to HTTP statuses (the table of docs/api.md). */
+const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
   insufficient_scope: 403,
@@ -16,7 +16,7 @@ export const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   service_unavailable: 503,
 };
 
-/** The api.md error body for an AppError; never includes the cause (stack, SQL, keys). */
+/** The docs/api.md error body for an AppError; never includes the cause (stack, SQL, keys). */
 export function toErrorResponse(error: AppError): HttpResponseInit {
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** api.md: tags are trimmed, lower-cased and de-duplicated; at most 20, each 1–32 characters. */
+/** docs/api.md: tags are trimmed, lower-cased and de-duplicated; at most 20, each 1–32 characters. */
 export const tagsSchema = z
   .array(z.string().trim().toLowerCase().min(1, 'a tag cannot be empty').max(32, 'a tag has at most 32 characters'))
   .max(20, 'at most 20 tags')

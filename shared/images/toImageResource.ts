@@ -7,7 +7,7 @@ export interface ImageUrls {
   thumbnail: string | null;
 }
 
-/** A database row and its freshly signed links → the api.md Image resource. */
+/** A database row and its freshly signed links → the docs/api.md Image resource. */
 export function toImageResource(image: UserImage, urls: ImageUrls, urlsExpireAt: Date): ImageResource {
   return { ...toImageFields(image), urls, urlsExpireAt: urlsExpireAt.toISOString() };
 }

@@ -11,6 +11,11 @@ export interface SniffedType {
   ext: string;
 }
 
+/** libvips threads per image operation (`SHARP_CONCURRENCY`), set once per instance. */
+export function setImageThreads(threads: number): void {
+  sharp.concurrency(threads);
+}
+
 /** How many leading bytes `sniffImageType` needs (file-type's own sample size). */
 export const SNIFF_BYTES = 4100;
 

@@ -59,7 +59,7 @@ type OperationConfig = Omit<RouteConfig, 'operationId'> & { errors: ErrorStatus[
   );
 
 /**
- * The OpenAPI 3.1 description of api.md, generated from the very zod schemas that the handlers parse
+ * The OpenAPI 3.1 description of docs/api.md, generated from the very zod schemas that the handlers parse
  * their input with (and the reply schemas beside them), and the security of each route from the route
  * table (`shared/http/routes.ts`). `docs/openapi.json` is this document; a test fails when the two
  * differ, and `npm run lint:openapi` checks it against Redocly's recommended rules.

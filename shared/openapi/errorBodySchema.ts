@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CODES } from '../errors.js';
 
-/** The one error body of api.md. */
+/** The one error body of docs/api.md. */
 export const errorBodySchema = z
   .object({
     error: z.object({

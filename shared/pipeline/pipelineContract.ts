@@ -97,7 +97,7 @@ export interface ImageRef {
 export type CutoutQuality = ImageQuality;
 
 /** Each activity's input and result. */
-export interface PipelineActivities {
+interface PipelineActivities {
   [PIPELINE_STEPS.markProcessing]: { input: ProcessImageInput; result: StepOutcome<{ userId: string }> };
   /** `quality` is the remover's own rating, when it sends one. */
   [PIPELINE_STEPS.cutOutBackground]: { input: ImageRef; result: StepOutcome<{ quality: CutoutQuality | null }> };

@@ -6,7 +6,7 @@ import { USER_ID_PATTERN } from '../auth/userIdPattern.js';
  */
 
 export const CONTAINERS = { originals: 'originals', processed: 'processed', thumbnails: 'thumbnails' } as const;
-export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS];
+type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS];
 
 /** The queue the blob trigger fills and the processing starter drains. */
 export const PROCESSING_QUEUE = 'image-processing';

@@ -6,6 +6,7 @@ export function sanitizeFileName(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? '';
   const clean = base
     .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .trim()
     .replace(/^\.+/, '')

@@ -6,9 +6,9 @@ import type { WebhookDeliveryResource, WebhookRequest, WebhookResource } from '.
 import { newWebhookSecret, sealWebhookSecret } from './webhookSecretBox.js';
 
 /** Webhooks a user may have at once. */
-export const MAX_WEBHOOKS = 10;
+const MAX_WEBHOOKS = 10;
 /** What `GET /api/webhooks/{id}/deliveries` lists. */
-export const LISTED_DELIVERIES = 100;
+const LISTED_DELIVERIES = 100;
 
 export interface WebhookSettings extends ReceiverPolicy {
   /** The AES-256 key that seals signing secrets at rest. */

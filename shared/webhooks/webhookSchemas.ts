@@ -16,7 +16,7 @@ export const webhookRequestSchema = z.strictObject({
 
 export type WebhookRequest = z.infer<typeof webhookRequestSchema>;
 
-export const webhookSchema = z
+const webhookSchema = z
   .object({
     id: z.string(),
     url: z.url(),
@@ -55,7 +55,7 @@ export const webhookDeliveryListSchema = z.object({ deliveries: z.array(webhookD
 export const webhookIdParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, 'not a webhook id') });
 
 /** What a receiver gets: `data` is the Image resource without its links (they would expire unread). */
-export const webhookImageSchema = imageResourceSchema.omit({ urls: true, urlsExpireAt: true }).meta({ id: 'WebhookImage' });
+const webhookImageSchema = imageResourceSchema.omit({ urls: true, urlsExpireAt: true }).meta({ id: 'WebhookImage' });
 
 export const webhookEventBodySchema = z
   .object({

@@ -6,7 +6,7 @@ import { uploadThroughApi, waitForSettledImage } from '../support/uploadThroughA
 import { startWebhookReceiver, type ReceivedDelivery, type WebhookReceiver } from '../support/webhookReceiver.js';
 
 /** What docs/webhooks.md tells receivers to do with `Detour-Signature`. */
-function verifiedBody(delivery: ReceivedDelivery, secret: string): Record<string, any> {
+function verifiedBody(delivery: ReceivedDelivery, secret: string): { id: string; type: string; data: Record<string, unknown> } {
   const header = String(delivery.headers['detour-signature']);
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
   if (!match) throw new Error(`Not a Detour-Signature: ${header}`);

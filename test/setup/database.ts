@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { applyMigrations, ensureGeneratedClient } from '../../dev/database.js';
+import { applyMigrations } from '../../dev/database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,8 +29,6 @@ const STALE_AFTER_MS = 3 * 60 * 60 * 1000;
  * takes milliseconds instead of a migration per file. Teardown drops all this run created.
  */
 export default async function setup(project: TestProject) {
-  // The tests import the generated client: a fresh clone has none, a schema change makes it stale.
-  await ensureGeneratedClient();
   const admin = await connectAdmin();
   try {
     await dropStaleDatabases(admin);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * dependency does: answer a status of its choosing, or drop the connection. Every other call is
  * forwarded untouched to the real service.
  */
-export type RemoverFault = { status: number } | 'drop';
+type RemoverFault = { status: number } | 'drop';
 
 export interface FlakyRemover {
   url: string;

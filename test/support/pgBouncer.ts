@@ -62,7 +62,7 @@ export async function startPgBouncer(options: StartPgBouncerOptions): Promise<Ru
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const log: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => log.push(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => log.push(chunk));
   const url: RunningPgBouncer['url'] = ({ user, password, database, search }) =>
     `postgresql://${user}${password ? `:${password}` : ''}@127.0.0.1:${port}/${database}${search ?? ''}`;
   const stop = async () => {

@@ -205,7 +205,7 @@ describe('the gallery page in Chromium against the product', () => {
       page.waitForEvent('download'),
       dialog.getByRole('button', { name: 'Download cut-out' }).click(),
     ]);
-    const cutoutBytes = await readFile((await cutoutDownload.path())!);
+    const cutoutBytes = await readFile(await cutoutDownload.path());
     expect(cutoutBytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
 
     // Share it: create a link, copy it, open it without signing in, revoke it.
@@ -248,7 +248,7 @@ describe('the gallery page in Chromium against the product', () => {
     await page.getByText('2 selected').waitFor();
     const [zipDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ZIP' }).click()]);
     expect(zipDownload.suggestedFilename()).toMatch(/\.zip$/);
-    const zipBytes = await readFile((await zipDownload.path())!);
+    const zipBytes = await readFile(await zipDownload.path());
     expect(zipBytes.subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
 
     page.once('dialog', (confirm) => void confirm.accept());

@@ -55,7 +55,7 @@ async function waitForGate(partition: string): Promise<void> {
 /** Moved by a test to make `wallClockBranch` take the other branch on its next replay. */
 export const wallClockSwitch = { at: Number.MAX_SAFE_INTEGER };
 
-export interface FlakyInput {
+interface FlakyInput {
   key: string;
   failures: number;
 }

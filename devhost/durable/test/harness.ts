@@ -39,7 +39,7 @@ export async function serveEngine(
   return { server, baseUrl, engine };
 }
 
-export async function startEngineServer(options: {
+async function startEngineServer(options: {
   registrations: readonly FunctionRegistration[];
   connectionString: string;
   taskHub: string;

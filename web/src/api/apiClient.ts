@@ -34,14 +34,14 @@ export interface DownloadedFile {
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 /** The file name of a `Content-Disposition` header (RFC 6266 `filename*` first), when it is readable. */
-export function fileNameFromDisposition(header: string | null): string | undefined {
+function fileNameFromDisposition(header: string | null): string | undefined {
   if (!header) return undefined;
   const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
   if (extended?.[1]) return decodeURIComponent(extended[1]);
   return /filename\s*=\s*"?([^";]+)"?/i.exec(header)?.[1];
 }
 
-/** The detour HTTP API (api.md), one method per route; every failure throws an ApiError. */
+/** The detour HTTP API (docs/api.md), one method per route; every failure throws an ApiError. */
 export function createApiClient(options: ApiClientOptions) {
   const baseUrl = options.baseUrl ?? '';
 

@@ -5,7 +5,7 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
 
 describe('ApiError.fromResponse', () => {
-  it('keeps the code, message and field details of an api.md error body', async () => {
+  it('keeps the code, message and field details of a docs/api.md error body', async () => {
     const error = await ApiError.fromResponse(
       json(400, {
         error: {

@@ -5,7 +5,7 @@ export interface FieldProblem {
 }
 
 /**
- * A failed API call, from the api.md error body `{ error: { code, message, details? } }` when the
+ * A failed API call, from the docs/api.md error body `{ error: { code, message, details? } }` when the
  * server sent one, or from what the browser saw otherwise (status 0: the request never got an answer).
  */
 export class ApiError extends Error {

@@ -6,7 +6,7 @@ describe('galleryQueryString', () => {
     expect(galleryQueryString(NO_FILTERS, { limit: 24 })).toBe('limit=24&sort=newest');
   });
 
-  it('names every filter as api.md does, with the cursor of the next page', () => {
+  it('names every filter as docs/api.md does, with the cursor of the next page', () => {
     const query = new URLSearchParams(
       galleryQueryString(
         {

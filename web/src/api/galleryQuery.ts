@@ -36,7 +36,7 @@ export function parseTagList(text: string): string[] {
   return [...new Set(tags)];
 }
 
-/** The query string of `GET /api/gallery` for these filters (api.md names). */
+/** The query string of `GET /api/gallery` for these filters (docs/api.md names). */
 export function galleryQueryString(filters: GalleryFilters, page: { cursor?: string; limit: number }): string {
   const query = new URLSearchParams({ limit: String(page.limit), sort: filters.sort });
   if (page.cursor) query.set('cursor', page.cursor);

@@ -1,7 +1,7 @@
 import type { UploadTicket } from './apiTypes.js';
 
 /** Blob Storage refused the upload, or the browser could not reach it (status 0). */
-export class BlobUploadError extends Error {
+class BlobUploadError extends Error {
   constructor(
     readonly status: number,
     message: string,

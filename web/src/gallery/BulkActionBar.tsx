@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import type { GalleryDownloadVariant } from '../api/apiTypes.js';
 
-/** api.md: one bulk request names at most 100 images. */
+/** docs/api.md: one bulk request names at most 100 images. */
 export const MAX_IDS_PER_REQUEST = 100;
 
 export interface BulkActionBarProps {

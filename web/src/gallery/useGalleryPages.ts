@@ -5,7 +5,7 @@ import type { ImageResource } from '../api/apiTypes.js';
 import { withStableLinks } from '../api/stableLinks.js';
 import type { GalleryFilters } from '../api/galleryQuery.js';
 
-export const GALLERY_PAGE_SIZE = 24;
+const GALLERY_PAGE_SIZE = 24;
 
 export interface GalleryPages {
   items: ImageResource[];

@@ -3,7 +3,7 @@ import type { ApiClient } from '../api/apiClient.js';
 import { ApiError } from '../api/apiError.js';
 import type { ImageResource } from '../api/apiTypes.js';
 
-export const STATUS_POLL_INTERVAL_MS = 1500;
+const STATUS_POLL_INTERVAL_MS = 1500;
 
 /**
  * While `ids` is not empty, asks the API for each of those images every interval and reports what it

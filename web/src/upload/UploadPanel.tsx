@@ -2,7 +2,7 @@ import { useId, useState, type DragEvent } from 'react';
 import { formatBytes, STATUS_LABELS } from '../format.js';
 import type { UploadItem, Uploads } from './useUploads.js';
 
-/** The types the API accepts (api.md): the picker offers only these; the API explains any other. */
+/** The types the API accepts (docs/api.md): the picker offers only these; the API explains any other. */
 const ACCEPTED_TYPES = 'image/jpeg,image/png,image/webp,image/avif';
 
 function phaseText(item: UploadItem): string {

@@ -11,7 +11,7 @@ import { titleFromFileName } from '../format.js';
  * reason; Retry asks the API to process it again). `refused`: the API or storage said no before the
  * pipeline got the file (quota, type, size, rate limit, network); Retry starts the upload again.
  */
-export type UploadPhase = 'requesting' | 'sending' | 'processing' | 'ready' | 'failed' | 'refused';
+type UploadPhase = 'requesting' | 'sending' | 'processing' | 'ready' | 'failed' | 'refused';
 
 export interface UploadItem {
   key: string;

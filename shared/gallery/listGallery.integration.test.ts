@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { seedUser } from '../../test/support/seedUser.js';
-import { Prisma, type Database, type UserImage } from '../db/index.js';
+import { type Database, type UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { validate } from '../http/parseInput.js';
 import type { BlobStore } from '../storage/blobStore.js';

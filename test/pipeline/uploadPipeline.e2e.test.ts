@@ -35,7 +35,7 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(image.processingTime).toBeGreaterThan(0);
     expect(['excellent', 'good']).toContain(image.quality);
 
-    const cutout = await sharp(Buffer.from(await (await fetch(image.urls.processed)).arrayBuffer()));
+    const cutout = sharp(Buffer.from(await (await fetch(image.urls.processed)).arrayBuffer()));
     const cutoutMetadata = await cutout.metadata();
     expect(cutoutMetadata).toMatchObject({ format: 'png', hasAlpha: true, width: 600, height: 800 });
     const alpha = await cutout.clone().extractChannel(3).raw().toBuffer({ resolveWithObject: true });
@@ -46,7 +46,7 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     const thumbnail = Buffer.from(await (await fetch(image.urls.thumbnail)).arrayBuffer());
     const thumbnailMetadata = await sharp(thumbnail).metadata();
     expect(thumbnailMetadata.format).toBe('webp');
-    expect(Math.max(thumbnailMetadata.width!, thumbnailMetadata.height!)).toBeLessThanOrEqual(400);
+    expect(Math.max(thumbnailMetadata.width, thumbnailMetadata.height)).toBeLessThanOrEqual(400);
     expect(thumbnailMetadata.exif).toBeUndefined();
     expect(thumbnail.includes(Buffer.from('DetourTestCam'))).toBe(false);
 
@@ -155,7 +155,7 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(requested.body.image.status).toBe('pending_upload');
   });
 
-  it('refuses requests without a valid token with 401 and the api.md body', async () => {
+  it('refuses requests without a valid token with 401 and the docs/api.md body', async () => {
     for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const response = await app.api('POST', '/api/uploads', { headers, body: { fileName: 'a.jpg', contentType: 'image/jpeg', size: 1 } });
       expect(response.status).toBe(401);

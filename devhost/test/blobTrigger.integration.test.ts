@@ -182,7 +182,7 @@ describe('devhost blob triggers', () => {
         },
       );
       let output = '';
-      started.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      started.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       await waitFor(() => {
         if (started.exitCode !== null) throw new Error(`The child host exited with ${started.exitCode}:\n${output}`);
         return output.includes('Host listening on') ? true : undefined;

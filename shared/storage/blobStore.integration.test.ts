@@ -42,7 +42,7 @@ describe('BlobStore SAS links against Azurite', () => {
     expect(await statusOf(() => new BlockBlobClient(forged.toString()).uploadData(bytes('overwrite')))).toBe(403);
     expect((await store.readAll(other)).toString()).toBe('someone else');
 
-    const containerUrl = `${url.slice(0, url.indexOf(`/${mine.container}/`) + mine.container.length + 1)}?${new URL(url).searchParams}`;
+    const containerUrl = `${url.slice(0, url.indexOf(`/${mine.container}/`) + mine.container.length + 1)}?${new URL(url).searchParams.toString()}`;
     expect(await statusOf(() => new ContainerClient(containerUrl).listBlobsFlat().next())).toBe(403);
   });
 

@@ -37,8 +37,8 @@ async function startEngineProcess(options: { maxActivities?: number } = {}): Pro
   });
   running.add(child);
   const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
-  const lines = createInterface({ input: child.stdout! });
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
+  const lines = createInterface({ input: child.stdout });
   const ready = await new Promise<string>((resolve, reject) => {
     lines.on('line', (line) => line.startsWith('READY ') && resolve(line.slice('READY '.length)));
     child.once('exit', (code) => reject(new Error(`engine process exited with ${code} before it was ready:\n${stderr.join('\n')}`)));

@@ -140,7 +140,7 @@ describe(`the deployment package (${PACKAGE_DIRECTORY})`, () => {
       },
     );
     const chunks: string[] = [];
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunks.push(chunk));
     const [code] = (await once(child, 'exit')) as [number];
     expect(code).toBe(0);
     expect(chunks.join('')).toMatch(/^\d+\.\d+\.\d+/);

@@ -39,7 +39,7 @@ describe('updating an image against PostgreSQL', () => {
     expect(partial).toMatchObject({ title: 'Mon chat', tags: ['pets', 'cats'], isFavorite: false, isPublic: true });
   });
 
-  it('refuses what api.md does not allow', () => {
+  it('refuses what docs/api.md does not allow', () => {
     for (const body of [
       { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) },
       { tags: ['x'.repeat(33)] },
