@@ -52,6 +52,11 @@ resource cursorSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = 
   name: 'cursor-secret'
 }
 
+resource webhookSecretKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: keyVault
+  name: 'webhook-secret-key'
+}
+
 resource postgresAdminPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
   parent: keyVault
   name: 'postgres-admin-password'
@@ -179,6 +184,16 @@ resource appReadsAuthJwtSecret 'Microsoft.Authorization/roleAssignments@2022-04-
 resource appReadsCursorSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(cursorSecret.id, appPrincipalId, roles.keyVaultSecretsUser)
   scope: cursorSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appReadsWebhookSecretKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(webhookSecretKey.id, appPrincipalId, roles.keyVaultSecretsUser)
+  scope: webhookSecretKey
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: appPrincipalId

@@ -21,10 +21,12 @@ const LEFT_TO_THE_CODE: ReadonlyMap<string, string> = new Map([
   ['SHARP_CONCURRENCY', 'the default follows the instance size'],
   // The code's default (DEFAULT_POOL_SIZE) is what the connection budget counts (platformChecks.ts).
   ['DATABASE_POOL_SIZE', 'the default is what the connection budget counts'],
+  // Local development and tests only: production refuses to start with it set to true.
+  ['WEBHOOK_ALLOW_LOCAL_RECEIVERS', 'local development only; production always refuses local receivers'],
 ]);
 
 /** Settings whose value is a secret: Key Vault references only, never a literal or a plain parameter. */
-const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'CURSOR_SECRET'];
+const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'CURSOR_SECRET', 'WEBHOOK_SECRET_KEY'];
 
 /** Built-in role definition ids (the same for every tenant). */
 const ROLE_IDS = {
@@ -96,6 +98,7 @@ const DEPLOYMENT_TIME_EXAMPLES: Record<string, string> = {
   DataStorage__clientId: '00000000-0000-0000-0000-000000000000',
   AUTH_JWT_SECRET: 'x'.repeat(48),
   CURSOR_SECRET: 'y'.repeat(48),
+  WEBHOOK_SECRET_KEY: 'z'.repeat(48),
   REMOVER_URL: 'https://remover.example.com/remove',
   PUBLIC_BASE_URL: 'https://afd-example-abcdefgh.z01.azurefd.net',
 };

@@ -2,6 +2,7 @@ import type { Database, ImageQuality, ImageStatus, UserImage } from '../db/index
 import { AppError } from '../errors.js';
 import { recountQuota, releaseQuota, settleQuota, type QuotaRecount } from '../quota/quotaLedger.js';
 import type { QuotaUsageChange } from '../quota/reportQuotaCrossings.js';
+import { enqueueImageEvent } from '../webhooks/enqueueImageEvent.js';
 import { findOwnedImage } from './findOwnedImage.js';
 import { ORIGINAL_MISSING, PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
 import { outputFields, type ImageOutputName } from './imageOutputs.js';
@@ -23,7 +24,8 @@ import { outputFields, type ImageOutputName } from './imageOutputs.js';
  *
  * Every transition is one guarded UPDATE (the state it leaves is in its WHERE), so concurrent or
  * repeated deliveries move an image at most once; the quota changes in the same transaction, through
- * `quota/quotaLedger.ts`.
+ * `quota/quotaLedger.ts`. The transitions into `ready` and `failed` record the owner's webhook events
+ * (`image.ready`, `image.failed`) in that same transaction.
  */
 
 type ImageRef = { imageId: string; userId: string };
@@ -86,6 +88,7 @@ export async function rejectUpload(
     });
     if (!failed) return undefined;
     await releaseQuota(tx, { userId: image.userId, storageBytes: image.storageBytes, holdsImageSlot: true });
+    await enqueueImageEvent(tx, 'image.failed', failed);
     return failed;
   });
 }
@@ -146,6 +149,7 @@ export async function markReady(
     });
     if (!ready) return undefined;
     const storageChange = await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: storedBytes });
+    await enqueueImageEvent(tx, 'image.ready', ready, finished.now);
     return { image: ready, storageChange };
   });
 }
@@ -176,6 +180,7 @@ export async function markFailed(db: Database, image: UserImage, failure: { mess
     });
     if (!failed) return false;
     await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: originalBytes });
+    await enqueueImageEvent(tx, 'image.failed', failed);
     return true;
   });
 }

@@ -14,6 +14,7 @@ const config = {
     maxUploadBytes: 25 * 1024 * 1024,
     maxInputPixels: 50_000_000,
     uploadsPerMinute: 1000,
+    uploadsPerMinutePerApiKey: 1000,
     defaultStorageLimitBytes: 1024 ** 3,
     defaultImageLimit: 100,
     pendingUploadGraceHours: 1,

@@ -18,6 +18,8 @@ export interface RequestUploadOptions {
   config: { limits: Config['limits']; sas: Pick<Config['sas'], 'uploadTtlMinutes'> };
   log: EventLog;
   userId: string;
+  /** Set when the request came with an API key: it has an upload rate limit of its own. */
+  apiKeyId?: string;
   request: UploadRequest;
   now?: Date;
 }
@@ -42,7 +44,13 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
       details: { size: request.size, maxUploadBytes: config.limits.maxUploadBytes },
     });
   }
-  await consumeUploadAllowance({ db, userId, perMinute: config.limits.uploadsPerMinute, now });
+  await consumeUploadAllowance({
+    db,
+    userId,
+    perMinute: config.limits.uploadsPerMinute,
+    apiKey: options.apiKeyId === undefined ? undefined : { id: options.apiKeyId, perMinute: config.limits.uploadsPerMinutePerApiKey },
+    now,
+  });
 
   const imageId = newImageId(now.getTime());
   // The declared type names the original until the check finds the real one.

@@ -260,4 +260,64 @@ describe('the gallery page in Chromium against the product', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it('creates an API key shown once, which a script then uses until it is revoked', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: product!.baseUrl });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+
+    const userId = `e2e-keys-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${product!.baseUrl}/gallery`);
+    await page.getByLabel('User name').fill(userId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${userId}`).waitFor();
+
+    await page.getByRole('button', { name: 'API keys' }).click();
+    const panel = page.getByRole('region', { name: 'API keys' });
+    await panel.getByText('No keys yet.').waitFor();
+    await panel.getByLabel('Key name').fill('nightly backup');
+    await panel.getByRole('checkbox', { name: /uploads/ }).uncheck();
+    await panel.getByRole('button', { name: 'Create key' }).click();
+    const keyField = panel.getByLabel('New key “nightly backup”');
+    await keyField.waitFor();
+    const key = await keyField.inputValue();
+    expect(key).toMatch(/^dtr_[A-Za-z0-9_-]{43}$/);
+    await panel.getByRole('button', { name: 'Copy key' }).click();
+    await panel.getByText('Key copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    const row = panel.getByRole('row', { name: /nightly backup/ });
+    await expect.poll(() => row.textContent()).toContain('images:read, images:write, shares');
+    await page.screenshot({ path: path.join(screenshotFolder, 'api-keys.png') });
+
+    // What a script does with it: read the gallery; an upload needs the scope the key was made without.
+    const asScript = (route: string, init: RequestInit = {}) =>
+      fetch(`${product!.baseUrl}/api/${route}`, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      });
+    expect((await asScript('gallery')).status).toBe(200);
+    const upload = await asScript('uploads', {
+      method: 'POST',
+      body: JSON.stringify({ fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 }),
+    });
+    expect(upload.status).toBe(403);
+    expect(((await upload.json()) as { error: { code: string } }).error.code).toBe('insufficient_scope');
+
+    // Once dismissed the key is not shown again; revoking it stops the script at once.
+    await panel.getByRole('button', { name: 'Done' }).click();
+    expect(await page.locator(`input[value="${key}"]`).count()).toBe(0);
+    expect(await page.content()).not.toContain(key);
+    await panel.getByRole('button', { name: 'Revoke nightly backup' }).click();
+    await panel.getByText('The key “nightly backup” has stopped working.').waitFor();
+    await panel.getByText('No keys yet.').waitFor();
+    expect((await asScript('gallery')).status).toBe(401);
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

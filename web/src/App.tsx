@@ -3,11 +3,13 @@ import { createApiClient } from './api/apiClient.js';
 import { LocalSignIn } from './auth/LocalSignIn.js';
 import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
 import { Gallery } from './gallery/Gallery.js';
+import { ApiKeysPanel } from './keys/ApiKeysPanel.js';
 
 /** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery. */
 export function App() {
   const [session, setSession] = useState<LocalSession | null>(readSession);
   const [notice, setNotice] = useState<string | null>(null);
+  const [showKeys, setShowKeys] = useState(false);
 
   const api = useMemo(
     () =>
@@ -45,6 +47,9 @@ export function App() {
         <p>
           Signed in as <strong>{session.userId}</strong>
         </p>
+        <button type="button" aria-expanded={showKeys} onClick={() => setShowKeys((shown) => !shown)}>
+          API keys
+        </button>
         <button
           type="button"
           onClick={() => {
@@ -56,6 +61,7 @@ export function App() {
         </button>
       </header>
       <main>
+        {showKeys && <ApiKeysPanel key={session.userId} api={api} />}
         <Gallery key={session.userId} api={api} />
       </main>
     </>

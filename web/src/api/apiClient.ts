@@ -1,5 +1,8 @@
 import { ApiError } from './apiError.js';
 import type {
+  ApiKeyRequest,
+  ApiKeyResource,
+  CreatedApiKey,
   GalleryDeleteResult,
   GalleryDownloadVariant,
   GalleryPage,
@@ -90,5 +93,10 @@ export function createApiClient(options: ApiClientOptions) {
       await send('DELETE', `${image(id)}/share`);
     },
     getUsage: () => sendForJson<Usage>('GET', 'me/usage'),
+    listApiKeys: async () => (await sendForJson<{ keys: ApiKeyResource[] }>('GET', 'keys')).keys,
+    createApiKey: (request: Partial<ApiKeyRequest> & Pick<ApiKeyRequest, 'name'>) => sendForJson<CreatedApiKey>('POST', 'keys', request),
+    revokeApiKey: async (id: string) => {
+      await send('DELETE', `keys/${encodeURIComponent(id)}`);
+    },
   };
 }
