@@ -168,8 +168,8 @@ describe('the checks fail on a broken template', () => {
     const broken = edited(
       sources,
       'infra/app/data-storage.bicep',
-      "['originals', 'processed', 'thumbnails']",
-      "['originals', 'processed']",
+      "['originals', 'processed', 'thumbnails', 'previews']",
+      "['originals', 'processed', 'previews']",
     );
     expect(checkDataStorage(broken)).toEqual(['container thumbnails (shared/storage/blobPaths.ts) is not created']);
   });

@@ -19,9 +19,15 @@ export function getServices(): Services {
   if (!services) {
     const config = getConfig();
     if (!config.databaseUrl) throw new Error('DATABASE_URL is not set.');
-    // glibc without jemalloc makes sharp default to one thread; use the cores we have.
+    // glibc without jemalloc makes sharp default to one thread; use the cores we have. No operation
+    // cache: the app never repeats an operation on the same input, so it would only hold memory.
     sharp.concurrency(config.sharpConcurrency);
-    services = { config, db: createDatabaseClient(config.databaseUrl, { poolSize: config.databasePoolSize }), blobs: BlobStore.fromSettings(config.storage) };
+    sharp.cache(false);
+    services = {
+      config,
+      db: createDatabaseClient(config.databaseUrl, { poolSize: config.databasePoolSize }),
+      blobs: BlobStore.fromSettings(config.storage),
+    };
   }
   return services;
 }

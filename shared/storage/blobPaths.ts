@@ -5,7 +5,7 @@ import { USER_ID_PATTERN } from '../auth/userIdPattern.js';
  * server (user id + image id), never from the user's file name.
  */
 
-export const CONTAINERS = { originals: 'originals', processed: 'processed', thumbnails: 'thumbnails' } as const;
+export const CONTAINERS = { originals: 'originals', processed: 'processed', thumbnails: 'thumbnails', previews: 'previews' } as const;
 export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS];
 
 /** The queue the blob trigger fills and the processing starter drains. */
@@ -35,6 +35,10 @@ export function processedBlob(userId: string, imageId: string): BlobLocation {
 
 export function thumbnailBlob(userId: string, imageId: string): BlobLocation {
   return { container: CONTAINERS.thumbnails, name: `${userId}/${imageId}_thumb.webp` };
+}
+
+export function previewBlob(userId: string, imageId: string): BlobLocation {
+  return { container: CONTAINERS.previews, name: `${userId}/${imageId}_preview.webp` };
 }
 
 const ORIGINAL_NAME = new RegExp(`^(${USER_ID_PATTERN.source.slice(1, -1)})/([a-z0-9]{20,40})_original\\.(jpg|png|webp|avif)$`);

@@ -1,5 +1,6 @@
 import { BlockBlobClient } from '@azure/storage-blob';
 import { expect } from 'vitest';
+import { CONTAINERS } from '../../shared/storage/blobPaths.js';
 import type { TestApp } from './testApp.js';
 
 export interface UploadThroughApiOptions {
@@ -45,7 +46,7 @@ export async function waitForSettledImage(app: Pick<TestApp, 'api'>, token: stri
 /** The sum of the real sizes of a user's stored blobs, from Blob Storage itself. */
 export async function storedBytesOf(app: Pick<TestApp, 'blobs'>, userId: string): Promise<number> {
   let total = 0;
-  for (const container of ['originals', 'processed', 'thumbnails']) {
+  for (const container of Object.values(CONTAINERS)) {
     for await (const blob of app.blobs.client.getContainerClient(container).listBlobsFlat({ prefix: `${userId}/` })) {
       total += blob.properties.contentLength ?? 0;
     }
