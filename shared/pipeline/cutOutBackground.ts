@@ -1,10 +1,8 @@
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import type { Config } from '../config.js';
 import type { Database } from '../db/index.js';
 import { findImageInProcessing } from '../images/imageLifecycle.js';
@@ -26,9 +24,12 @@ export interface CutOutBackgroundOptions extends StepInput<typeof PIPELINE_STEPS
 
 /**
  * Sends the original to the background-removal service and makes every output from its answer in one
- * trip: the PNG streams into `processed/` and, at the same time, into a temporary file, from which the
- * ≤ 400 px thumbnail and the ≤ 1600 px preview are rendered while the upload finishes. `processed/` is
- * never read back, and no step holds the cut-out in memory (it can be 170 MB at 50 MP).
+ * trip: the PNG streams into a temporary file, which is then uploaded to `processed/` (read from disk
+ * block by block) while the ≤ 400 px thumbnail and the ≤ 1600 px preview are rendered from it. So
+ * `processed/` is never read back, and nothing holds the cut-out in memory (170 MB at 50 MP). The
+ * file comes first, not a tee of the response to storage and file: storage would set the pace of the
+ * transfer and the render would start only after it, and every chunk would pass through two more
+ * buffers (the upload's blocks), which at 50 MP cost more memory than the whole render.
  *
  * A permanent refusal, or an answer that is not a decodable image, is a failed outcome (no retry can
  * help; the user reads a plain message, the details go to the logs); transient failures (the service,
@@ -51,20 +52,10 @@ export async function cutOutBackground(options: CutOutBackgroundOptions): Promis
   try {
     const cutout = await requestCutout({ removerUrl: options.remover.url, imageUrl: readLink.url, timeoutMs: options.remover.timeoutMs });
     const file = path.join(folder, 'cutout.png');
-    const toStorage = new PassThrough();
-    const processed = IMAGE_OUTPUTS.processed;
-    const storing = blobs.uploadStream(processed.location(image.userId, image.id), toStorage, processed.contentType, OUTPUT_CACHE_CONTROL);
-    // Storage failing stops the transfer (and any wait for the upload to drain); the transfer failing
-    // ends the upload with its error.
-    storing.catch((error: unknown) => {
-      const reason = error instanceof Error ? error : new Error(String(error));
-      toStorage.destroy(reason);
-      cutout.png.destroy(reason);
-    });
-    await copyToFileAndStream(cutout.png, file, toStorage);
+    await pipeline(cutout.png, createWriteStream(file));
     const received = since();
 
-    // Rendered while the upload to `processed/` finishes.
+    // From the file at once: the upload to `processed/` (streamed from disk block by block) and the render.
     let rendered = 0;
     const rendering = renderImageViews(file, options.maxInputPixels).then(
       (views) => {
@@ -76,12 +67,17 @@ export async function cutOutBackground(options: CutOutBackgroundOptions): Promis
         throw error;
       },
     );
-    const [views] = await Promise.all([rendering, storing]);
+    const processed = IMAGE_OUTPUTS.processed;
+    const storing = blobs.uploadFile(processed.location(image.userId, image.id), file, processed.contentType, OUTPUT_CACHE_CONTROL);
+    // Both end before the step does, whatever happens: a retry must not race an upload still running.
+    const [views, stored] = await Promise.allSettled([rendering, storing]);
+    if (views.status === 'rejected') throw views.reason;
+    if (stored.status === 'rejected') throw stored.reason;
     const { thumbnail, preview } = IMAGE_OUTPUTS;
     const [quality] = await Promise.all([
-      cutout.quality ?? measureAlphaCoverage(views.thumbnail).then(qualityFromCoverage),
-      blobs.upload(thumbnail.location(image.userId, image.id), views.thumbnail, thumbnail.contentType, OUTPUT_CACHE_CONTROL),
-      blobs.upload(preview.location(image.userId, image.id), views.preview, preview.contentType, OUTPUT_CACHE_CONTROL),
+      cutout.quality ?? measureAlphaCoverage(views.value.thumbnail).then(qualityFromCoverage),
+      blobs.upload(thumbnail.location(image.userId, image.id), views.value.thumbnail, thumbnail.contentType, OUTPUT_CACHE_CONTROL),
+      blobs.upload(preview.location(image.userId, image.id), views.value.preview, preview.contentType, OUTPUT_CACHE_CONTROL),
     ]);
     return succeeded({ quality, stagesMs: { received, rendered, stored: since() } });
   } catch (error) {
@@ -91,27 +87,6 @@ export async function cutOutBackground(options: CutOutBackgroundOptions): Promis
     throw error;
   } finally {
     await rm(folder, { recursive: true, force: true });
-  }
-}
-
-/** Writes every chunk to the file and to the stream, at the pace of the slower of the two. */
-async function copyToFileAndStream(source: Readable, file: string, stream: PassThrough): Promise<void> {
-  const out = createWriteStream(file);
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      const fileReady = out.write(chunk);
-      const streamReady = stream.write(chunk);
-      if (!fileReady || !streamReady) {
-        await Promise.all([fileReady || once(out, 'drain'), streamReady || once(stream, 'drain')]);
-      }
-    }
-    stream.end();
-    out.end();
-    await finished(out);
-  } catch (error) {
-    stream.destroy(error instanceof Error ? error : new Error(String(error)));
-    out.destroy();
-    throw error;
   }
 }
 

@@ -1,5 +1,6 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { BlobSASPermissions, BlobServiceClient, RestError, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { StorageSettings } from '../config.js';
 import { CONTAINERS, type BlobLocation } from './blobPaths.js';
@@ -34,6 +35,8 @@ const SAS_START_SKEW_MS = 5 * 60_000;
  * browser only, never a shared cache.
  */
 export const IMMUTABLE_BLOB_CACHE_CONTROL = `private, max-age=${(60 * 60_000 + MAX_READ_LINK_WINDOW_MS) / 1000}, immutable`;
+
+const UPLOAD_BLOCK_BYTES = 8 * 1024 * 1024;
 
 /** Signed read links kept for reuse within their window; beyond this many, the oldest half goes. */
 const SIGNED_LINK_CACHE_SIZE = 20_000;
@@ -168,26 +171,26 @@ export class BlobStore {
     return this.blob(location).downloadToBuffer();
   }
 
-  /** Streams the blob into a local file (bounded memory, whatever its size). */
-  async downloadToFile(location: BlobLocation, filePath: string): Promise<void> {
-    await this.blob(location).downloadToFile(filePath);
-  }
-
   async openReadStream(location: BlobLocation): Promise<Readable> {
     const response = await this.blob(location).download();
     if (!response.readableStreamBody) throw new Error(`No body for blob ${location.container}/${location.name}`);
     return response.readableStreamBody as Readable;
   }
 
-  /** Streams into the blob in blocks (bounded memory); returns the bytes written. */
-  async uploadStream(location: BlobLocation, stream: Readable, contentType: string, cacheControl?: string): Promise<number> {
+  /**
+   * Uploads a local file, each block streamed from disk (memory stays small whatever its size), 8 MiB
+   * blocks 4 at a time; returns the bytes written.
+   */
+  async uploadFile(location: BlobLocation, filePath: string, contentType: string, cacheControl?: string): Promise<number> {
     await this.ensureContainers();
-    let bytes = 0;
-    stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    await this.blob(location).uploadStream(stream, 4 * 1024 * 1024, 4, {
+    const { size } = await stat(filePath);
+    await this.blob(location).uploadFile(filePath, {
+      blockSize: UPLOAD_BLOCK_BYTES,
+      maxSingleShotSize: UPLOAD_BLOCK_BYTES,
+      concurrency: 4,
       blobHTTPHeaders: { blobContentType: contentType, blobCacheControl: cacheControl },
     });
-    return bytes;
+    return size;
   }
 
   async upload(location: BlobLocation, data: Buffer, contentType: string, cacheControl?: string): Promise<number> {
