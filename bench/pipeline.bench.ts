@@ -17,9 +17,9 @@ import { median, percentile, round } from './support/stats.js';
  *   blob check           the onOriginalUploaded invocation (sniff, decode check, row → queued)
  *   queue delay          from its end (the message is written then) until startImageProcessing starts
  *   remover              the remover's own time for the request (fetch original, cut out, answer)
- *   cut-out transfer     cutOutBackground until the PNG's last byte was on local disk (and streamed on
- *                        to processed/), less the remover's own time: the request and the transfer
- *   thumbnail + preview  rendering both from that file, while the upload to processed/ finishes
+ *   cut-out transfer     cutOutBackground until the PNG's last byte was in a local file, less the
+ *                        remover's own time: the request and the transfer
+ *   thumbnail + preview  rendering both from that file, while it uploads to processed/
  *   storing outputs      the rest of cutOutBackground: the upload's end, the thumbnail and preview
  *   database steps       markProcessing, finalizeImage and cutOutBackground's look-up of the row
  *   orchestration        everything else from startImageProcessing to the end of finalizeImage
@@ -47,8 +47,8 @@ const COMPONENT_LABEL: Record<Component, string> = {
   blobCheck: 'blob check (onOriginalUploaded)',
   queueDelay: 'queue delay',
   remover: 'remover (its own time)',
-  cutoutTransfer: 'cut-out transfer (to a file and processed/ at once)',
-  views: 'thumbnail + preview from the file',
+  cutoutTransfer: 'cut-out transfer to a local file',
+  views: 'thumbnail + preview from the file (processed/ uploading meanwhile)',
   storingOutputs: 'storing the outputs (after the render)',
   databaseSteps: 'database steps (markProcessing, finalizeImage, the row look-up)',
   orchestration: 'orchestration overhead',
