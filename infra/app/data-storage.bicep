@@ -13,7 +13,7 @@ param enableMalwareScanning bool
 param malwareScanningCapGBPerMonth int
 
 // shared/storage/blobPaths.ts: CONTAINERS.
-var productContainers = ['uploads', 'originals', 'processed', 'thumbnails']
+var productContainers = ['uploads', 'originals', 'processed', 'thumbnails', 'previews']
 
 // shared/storage/blobPaths.ts: PROCESSING_QUEUE. The host creates `<queue>-poison` on the first message
 // that fails 5 times; creating it here makes it visible (and empty) from the first day.

@@ -31,7 +31,14 @@ export const imageResourceSchema = z
     isPublic: z.boolean(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-    urls: z.object({ original: z.url().nullable(), processed: z.url().nullable(), thumbnail: z.url().nullable() }),
+    urls: z.object({
+      original: z.url().nullable(),
+      processed: z.url().nullable(),
+      thumbnail: z.url().nullable(),
+      preview: z.url().nullable().meta({
+        description: 'The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.',
+      }),
+    }),
     urlsExpireAt: z.iso.datetime(),
   })
   .meta({ id: 'Image' });

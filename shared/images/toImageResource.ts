@@ -5,9 +5,10 @@ export interface ImageUrls {
   original: string | null;
   processed: string | null;
   thumbnail: string | null;
+  preview: string | null;
 }
 
-/** A database row and its freshly signed links → the docs/api.md Image resource. */
+/** A database row and its signed links → the docs/api.md Image resource. */
 export function toImageResource(image: UserImage, urls: ImageUrls, urlsExpireAt: Date): ImageResource {
   return { ...toImageFields(image), urls, urlsExpireAt: urlsExpireAt.toISOString() };
 }

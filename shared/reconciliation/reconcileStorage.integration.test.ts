@@ -126,6 +126,19 @@ describe('reconcileStorage', () => {
     });
   });
 
+  it('leaves alone a ready image made before previews existed: it records none, so none is missing', async () => {
+    await emptyStorage();
+    await seedUser(database.db, 'rec-old');
+    const { image } = await seedStoredImage(database.db, blobs, 'rec-old', { withoutPreview: true });
+
+    const { toProcess } = await run();
+
+    expect(toProcess).toEqual([]);
+    const row = await database.db.userImage.findUniqueOrThrow({ where: { id: image.id } });
+    expect(row).toMatchObject({ status: 'ready', previewPath: null, storageBytes: image.storageBytes });
+    expect(events.filter((event) => event.event === 'reconciliation_repair')).toEqual([]);
+  });
+
   it('marks a ready image failed with original_missing when its original is gone too, and frees its bytes', async () => {
     await emptyStorage();
     await seedUser(database.db, 'rec-lost');
@@ -159,7 +172,7 @@ describe('reconcileStorage', () => {
     await run();
 
     const row = await database.db.userImage.findUniqueOrThrow({ where: { id: image.id } });
-    const stored = original.length + Number(row.processedSize) + bigger.length;
+    const stored = original.length + Number(row.processedSize) + bigger.length + Number(row.previewSize);
     expect(row.storageBytes).toBe(BigInt(stored));
     const user = await database.db.user.findUniqueOrThrow({ where: { id: 'rec-drift' }, include: { quota: true } });
     expect(user.storageUsed).toBe(BigInt(stored));

@@ -1,7 +1,7 @@
 import type { Database, UserImage } from '../db/index.js';
 import { PROCESSING_FAILED } from '../images/imageErrors.js';
 import { markOriginalMissing, requeueForRepair, settleStoredBytes } from '../images/imageLifecycle.js';
-import { measureOutputs, outputLocations } from '../images/imageOutputs.js';
+import { IMAGE_OUTPUTS, measureOutputs, outputLocations, type ImageOutputName } from '../images/imageOutputs.js';
 import { CONTAINERS } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { ReconciliationCursors } from './reconciliationCursors.js';
@@ -67,9 +67,12 @@ async function repairImage(db: Database, blobs: BlobStore, image: UserImage): Pr
     blobs.sizeOf({ container: CONTAINERS.originals, name: image.originalPath }),
     image.status === 'ready' ? measureOutputs(blobs, image.userId, image.id) : Promise.resolve({}),
   ]);
-  const missing = Object.entries(outputBytes)
-    .filter(([, size]) => size === undefined)
-    .map(([name]) => name);
+  // Only what the row records is expected: an image made before an output existed (a preview) has none,
+  // and making it would cost a remover call that nobody asked for.
+  const recorded = (Object.entries(outputBytes) as [ImageOutputName, number | undefined][]).filter(
+    ([name]) => image[IMAGE_OUTPUTS[name].pathField] !== null,
+  );
+  const missing = recorded.filter(([, size]) => size === undefined).map(([name]) => name);
 
   if (originalBytes === undefined && (missing.length > 0 || image.status === 'failed')) {
     if (!(await markOriginalMissing(db, image))) return undefined;
@@ -80,8 +83,7 @@ async function repairImage(db: Database, blobs: BlobStore, image: UserImage): Pr
   if (missing.length > 0) {
     return (await requeueForRepair(db, image, originalBytes!)) ? { repair: 'reprocess', ...ref, missing } : undefined;
   }
-  const measured =
-    (originalBytes ?? 0) + Object.values<number | undefined>(outputBytes).reduce<number>((sum, size) => sum + (size ?? 0), 0);
+  const measured = (originalBytes ?? 0) + recorded.reduce<number>((sum, [, size]) => sum + (size ?? 0), 0);
   if (BigInt(measured) === image.storageBytes) return undefined;
   if (!(await settleStoredBytes(db, image, measured))) return undefined;
   return { repair: 'resettle', ...ref, fromBytes: Number(image.storageBytes), toBytes: measured };

@@ -9,7 +9,13 @@ import { USER_ID_PATH_SEGMENT } from '../auth/userIdPattern.js';
  * the intake blob; nothing else ever reads `uploads/` (docs/security.md).
  */
 
-export const CONTAINERS = { uploads: 'uploads', originals: 'originals', processed: 'processed', thumbnails: 'thumbnails' } as const;
+export const CONTAINERS = {
+  uploads: 'uploads',
+  originals: 'originals',
+  processed: 'processed',
+  thumbnails: 'thumbnails',
+  previews: 'previews',
+} as const;
 export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS];
 
 /** The queue the blob trigger fills and the processing starter drains. */
@@ -47,6 +53,10 @@ export function thumbnailBlob(userId: string, imageId: string): BlobLocation {
   return { container: CONTAINERS.thumbnails, name: `${userId}/${imageId}_thumb.webp` };
 }
 
+export function previewBlob(userId: string, imageId: string): BlobLocation {
+  return { container: CONTAINERS.previews, name: `${userId}/${imageId}_preview.webp` };
+}
+
 const USER_ID = USER_ID_PATH_SEGMENT;
 const IMAGE_ID = '[a-z0-9]{20,40}';
 
@@ -56,6 +66,7 @@ const BLOB_NAMES: Record<ContainerName, RegExp> = {
   originals: new RegExp(`^(${USER_ID})/(${IMAGE_ID})_original\\.(jpg|png|webp|avif)$`),
   processed: new RegExp(`^(${USER_ID})/(${IMAGE_ID})_processed\\.png$`),
   thumbnails: new RegExp(`^(${USER_ID})/(${IMAGE_ID})_thumb\\.webp$`),
+  previews: new RegExp(`^(${USER_ID})/(${IMAGE_ID})_preview\\.webp$`),
 };
 
 /** The ids in a blob's name, or undefined for a name the product did not make. */

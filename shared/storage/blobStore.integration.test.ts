@@ -2,6 +2,7 @@ import { AnonymousCredential, AppendBlobClient, BlobClient, BlockBlobClient, Con
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONTAINERS, intakeBlob, originalBlob, processedBlob } from './blobPaths.js';
 import { BlobStore } from './blobStore.js';
+import { readLinkWindow } from './sasSigner.js';
 
 const bytes = (text: string) => Buffer.from(text);
 
@@ -122,6 +123,31 @@ describe('BlobStore SAS links against Azurite', () => {
     expect(names).toEqual(
       ['clsaslist00000000000001', 'clsaslist00000000000002', 'clsaslist00000000000003'].map((id) => `sas-list/${id}_processed.png`),
     );
+  });
+
+  it('gives a blob the same read link, byte for byte, throughout a window, and a new one in the next', async () => {
+    const ttlMinutes = 60;
+    const { windowStart } = readLinkWindow(new Date(), ttlMinutes * 60_000);
+    const later = (ms: number) => new Date(windowStart.getTime() + ms);
+    const first = await store.createReadUrl(other, { ttlMinutes }, windowStart);
+    const last = await store.createReadUrl(other, { ttlMinutes }, later(15 * 60_000 - 1));
+    expect(last).toEqual(first);
+    expect(first.expiresAt).toEqual(store.readUrlExpiry({ ttlMinutes }, later(60_000)));
+    expect(await (await fetch(first.url)).text()).toBe('someone else');
+
+    const next = await store.createReadUrl(other, { ttlMinutes }, later(15 * 60_000));
+    expect(next.url).not.toBe(first.url);
+    expect(next.expiresAt.getTime() - first.expiresAt.getTime()).toBe(15 * 60_000);
+    // Another blob, or the same one as an attachment, gets a link of its own.
+    expect((await store.createReadUrl(mine, { ttlMinutes }, windowStart)).url).not.toBe(first.url);
+    expect((await store.createReadUrl(other, { ttlMinutes, attachmentFileName: 'a.png' }, windowStart)).url).not.toBe(first.url);
+  });
+
+  it('writes the Cache-Control it is given', async () => {
+    const cached = processedBlob('sas-user', 'clsascached000000000001');
+    await store.upload(cached, bytes('cut-out'), 'image/png', 'private, max-age=60, immutable');
+    const { url } = await store.createReadUrl(cached, { ttlMinutes: 5 });
+    expect((await fetch(url)).headers.get('cache-control')).toBe('private, max-age=60, immutable');
   });
 
   it('signs links that work for every character a user id may have', async () => {

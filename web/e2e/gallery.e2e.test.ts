@@ -320,4 +320,72 @@ describe('the gallery page in Chromium against the product', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('reloads the gallery without downloading any thumbnail again', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // Chromium's own network log: every thumbnail request, the bytes it took off the network, and
+    // whether the cache answered it.
+    const network = await context.newCDPSession(page);
+    await network.send('Network.enable');
+    const thumbnailRequests = new Map<string, { url: string; fromCache: boolean; networkBytes: number }>();
+    network.on('Network.requestWillBeSent', (event) => {
+      if (new URL(event.request.url).pathname.includes('/thumbnails/')) {
+        thumbnailRequests.set(event.requestId, { url: event.request.url, fromCache: false, networkBytes: 0 });
+      }
+    });
+    network.on('Network.requestServedFromCache', (event) => {
+      const request = thumbnailRequests.get(event.requestId);
+      if (request) request.fromCache = true;
+    });
+    network.on('Network.responseReceived', (event) => {
+      const request = thumbnailRequests.get(event.requestId);
+      if (request && (event.response.fromDiskCache || event.response.fromPrefetchCache)) request.fromCache = true;
+    });
+    network.on('Network.loadingFinished', (event) => {
+      const request = thumbnailRequests.get(event.requestId);
+      if (request) request.networkBytes = event.encodedDataLength;
+    });
+
+    const userId = `e2e-cache-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${product!.baseUrl}/gallery`);
+    await page.getByLabel('User name').fill(userId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('No images yet: upload some above.').waitFor();
+    const files = ['first', 'second'].map(async (name) => ({
+      name: `${name}.png`,
+      mimeType: 'image/png',
+      buffer: await discOnPlainBackground({ format: 'png', width: 480, height: 360 }),
+    }));
+    await page.locator('input[type="file"]').setInputFiles(await Promise.all(files));
+    const grid = page.getByRole('list', { name: 'Images' });
+    const loadedThumbnails = async () => {
+      const thumbnails = grid.locator('img[alt^="Cut-out of "]');
+      await expect.poll(() => thumbnails.count(), { timeout: PIPELINE_TIMEOUT_MS }).toBe(2);
+      await expect
+        .poll(() => thumbnails.evaluateAll((images) => images.every((image) => (image as HTMLImageElement).naturalWidth > 0)), {
+          timeout: 15_000,
+        })
+        .toBe(true);
+      return thumbnails.evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src).sort());
+    };
+    const shown = await loadedThumbnails();
+    const firstLoad = [...thumbnailRequests.values()];
+    expect(firstLoad.reduce((sum, request) => sum + request.networkBytes, 0)).toBeGreaterThan(0);
+
+    // A reload asks the API again. Its links are the same while its signing window lasts; a reload
+    // that happened to straddle a window's edge gets new ones, so it is tried once more.
+    let reloaded: string[] = [];
+    for (let attempt = 0; attempt < 2 && reloaded.join() !== shown.join(); attempt++) {
+      if (attempt > 0) shown.splice(0, shown.length, ...reloaded);
+      thumbnailRequests.clear();
+      await page.reload();
+      reloaded = await loadedThumbnails();
+    }
+    expect(reloaded).toEqual(shown);
+    const afterReload = [...thumbnailRequests.values()];
+    expect(afterReload.reduce((sum, request) => sum + request.networkBytes, 0)).toBe(0);
+    expect(afterReload.every((request) => request.fromCache)).toBe(true);
+    await context.close();
+  }, 180_000);
 });
