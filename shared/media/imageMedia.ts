@@ -75,7 +75,7 @@ export async function inspectImage(content: Buffer, maxPixels: number): Promise<
 }
 
 export const THUMBNAIL_SIZE = 400;
-export const PREVIEW_SIZE = 1600;
+const PREVIEW_SIZE = 1600;
 
 const WEBP_VIEW = { quality: 80, alphaQuality: 90, effort: 4 } as const;
 /**

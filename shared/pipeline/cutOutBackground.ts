@@ -98,7 +98,7 @@ function describe(error: Error): string {
  * A clean cut-out has a clear background, a clear subject and thin soft edges; a cut-out that removed
  * almost nothing or almost everything, or left wide half-transparent areas, is doubtful.
  */
-export function qualityFromCoverage(coverage: { transparent: number; opaque: number; partial: number }): CutoutQuality {
+function qualityFromCoverage(coverage: { transparent: number; opaque: number; partial: number }): CutoutQuality {
   const separated = coverage.transparent >= 0.03 && coverage.opaque >= 0.03;
   if (separated && coverage.partial <= 0.04) return 'excellent';
   if (separated && coverage.partial <= 0.1) return 'good';
