@@ -17,9 +17,11 @@ import { median, percentile, round } from './support/stats.js';
  *   blob check           the onOriginalUploaded invocation (sniff, decode check, row → queued)
  *   queue delay          from its end (the message is written then) until startImageProcessing starts
  *   remover              the remover's own time for the request (fetch original, cut out, answer)
- *   cut-out transfer     the rest of the cutOutBackground activity (streaming the PNG into processed/)
- *   thumbnail            the makeThumbnail activity
- *   database steps       markProcessing and finalizeImage
+ *   cut-out transfer     cutOutBackground until the PNG's last byte was in a local file, less the
+ *                        remover's own time: the request and the transfer
+ *   thumbnail + preview  rendering both from that file, while it uploads to processed/
+ *   storing outputs      the rest of cutOutBackground: the upload's end, the thumbnail and preview
+ *   database steps       markProcessing, finalizeImage and cutOutBackground's look-up of the row
  *   orchestration        everything else from startImageProcessing to the end of finalizeImage
  *                        (starting the instance, replays, history, scheduling the activities)
  * They add up to the end of finalizeImage; the client sees `ready` at its next poll (every 50 ms).
@@ -34,7 +36,8 @@ const COMPONENTS = [
   'queueDelay',
   'remover',
   'cutoutTransfer',
-  'thumbnail',
+  'views',
+  'storingOutputs',
   'databaseSteps',
   'orchestration',
 ] as const;
@@ -44,9 +47,10 @@ const COMPONENT_LABEL: Record<Component, string> = {
   blobCheck: 'blob check (onOriginalUploaded)',
   queueDelay: 'queue delay',
   remover: 'remover (its own time)',
-  cutoutTransfer: 'cut-out transfer to processed/',
-  thumbnail: 'thumbnail (makeThumbnail)',
-  databaseSteps: 'database steps (markProcessing + finalizeImage)',
+  cutoutTransfer: 'cut-out transfer to a local file',
+  views: 'thumbnail + preview from the file (processed/ uploading meanwhile)',
+  storingOutputs: 'storing the outputs (after the render)',
+  databaseSteps: 'database steps (markProcessing, finalizeImage, the row look-up)',
   orchestration: 'orchestration overhead',
 };
 
@@ -69,15 +73,13 @@ function timeline(log: PipelineLog, imageId: string, putEndedAt: number): Omit<I
   const blobDone = blob && log.finished.get(blob.invocationId);
   const start = log.step(imageId, PIPELINE_STEPS.startOrchestration);
   const queueStarted = start && log.started.get(start.invocationId);
-  const steps = [
-    PIPELINE_STEPS.markProcessing,
-    PIPELINE_STEPS.cutOutBackground,
-    PIPELINE_STEPS.makeThumbnail,
-    PIPELINE_STEPS.finalizeImage,
-  ].map((name) => log.step(imageId, name));
+  const steps = [PIPELINE_STEPS.markProcessing, PIPELINE_STEPS.cutOutBackground, PIPELINE_STEPS.finalizeImage].map((name) =>
+    log.step(imageId, name),
+  );
   const removerMs = log.removerMs.get(imageId);
-  const [mark, remove, thumbnail, finalize] = steps;
-  if (!blob || !blobDone || !queueStarted || !mark || !remove || !thumbnail || !finalize || removerMs === undefined) {
+  const [mark, remove, finalize] = steps;
+  const stages = remove?.stagesMs;
+  if (!blob || !blobDone || !queueStarted || !mark || !remove || !stages || !finalize || removerMs === undefined) {
     throw new Error(`The logs do not tell the whole story of image ${imageId}.`);
   }
   const activities = steps.reduce((sum, step) => sum + step!.durationMs, 0);
@@ -86,9 +88,10 @@ function timeline(log: PipelineLog, imageId: string, putEndedAt: number): Omit<I
     blobCheck: blobDone.at - blob.at,
     queueDelay: queueStarted.at - blobDone.at,
     remover: removerMs,
-    cutoutTransfer: remove.durationMs - removerMs,
-    thumbnail: thumbnail.durationMs,
-    databaseSteps: mark.durationMs + finalize.durationMs,
+    cutoutTransfer: stages.received - removerMs,
+    views: stages.rendered - stages.received,
+    storingOutputs: stages.stored - stages.rendered,
+    databaseSteps: mark.durationMs + finalize.durationMs + remove.durationMs - stages.stored,
     orchestration: finalize.endedAt - queueStarted.at - activities,
   };
   return { imageId, components, totalMs: finalize.endedAt - putEndedAt };

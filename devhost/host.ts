@@ -17,6 +17,7 @@ import { Invoker } from './invocation.js';
 import { findEntryFiles, loadApp } from './loadApp.js';
 import { timestamped, type LogSink } from './log.js';
 import { QueueOutput } from './queueOutput.js';
+import { QueueWatcher } from './queueWatcher.js';
 import { StorageClients } from './storageClients.js';
 import { BlobTriggerListener } from './triggers/blobTrigger.js';
 import { createTriggerListeners, type TriggerListener } from './triggers/triggerListeners.js';
@@ -134,10 +135,11 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   );
 
   let durable: DurableEngine | undefined;
+  const queueWatcher = new QueueWatcher();
   const invoker = new Invoker({
     log,
     functionTimeoutMs: hostSettings.functionTimeoutMs,
-    queueOutput: new QueueOutput(clients, process.env, hostSettings.queues.messageEncoding),
+    queueOutput: new QueueOutput(clients, process.env, hostSettings.queues.messageEncoding, queueWatcher),
     durableClientInput: () => durable?.clientInput(),
   });
   const listeners: TriggerListener[] = [];
@@ -204,6 +206,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
         log,
         pollIntervalMs: options.pollIntervalMs ?? 500,
         queueLeaseMs: options.queueLeaseMs,
+        queueWatcher,
       })),
     );
     for (const listener of listeners) await listener.start();

@@ -3,9 +3,13 @@ import { resolveAppSettingExpressions, storageConnectionStringFor, type AppSetti
 import type { BindingMetadata } from './functionsCore.js';
 import type { QueueSettings } from './hostSettings.js';
 import { toQueueMessageText } from './queueMessages.js';
+import type { QueueWatcher } from './queueWatcher.js';
 import type { StorageClients } from './storageClients.js';
 
-/** The queue output binding: one message per value (an array writes one message per element). */
+/**
+ * The queue output binding: one message per value (an array writes one message per element); a
+ * listener of the same queue in this host is woken once they are written (`QueueWatcher`).
+ */
 export class QueueOutput {
   readonly #ready = new Map<string, Promise<QueueClient>>();
 
@@ -13,18 +17,20 @@ export class QueueOutput {
     private readonly clients: StorageClients,
     private readonly settings: AppSettings,
     private readonly encoding: QueueSettings['messageEncoding'],
+    private readonly watcher: QueueWatcher,
   ) {}
 
   async write(binding: BindingMetadata, value: unknown): Promise<void> {
-    const queue = await this.queueFor(binding);
+    const connectionString = storageConnectionStringFor(binding.connection, this.settings);
+    const queueName = resolveAppSettingExpressions(String(binding.queueName), this.settings).toLowerCase();
+    const queue = await this.queueFor(connectionString, queueName);
     for (const message of Array.isArray(value) ? value : [value]) {
       await queue.sendMessage(toQueueMessageText(message, this.encoding));
     }
+    this.watcher.notify(connectionString, queueName);
   }
 
-  private queueFor(binding: BindingMetadata): Promise<QueueClient> {
-    const connectionString = storageConnectionStringFor(binding.connection, this.settings);
-    const queueName = resolveAppSettingExpressions(String(binding.queueName), this.settings).toLowerCase();
+  private queueFor(connectionString: string, queueName: string): Promise<QueueClient> {
     const key = `${connectionString}\n${queueName}`;
     let ready = this.#ready.get(key);
     if (!ready) {

@@ -5,10 +5,12 @@ import { timeEvent } from '../shared/observability/timeEvent.js';
 import { getServices } from '../shared/services.js';
 import { removeDeadShareLinks } from '../shared/sharing/removeDeadShareLinks.js';
 import { removeStalePendingUploads } from '../shared/uploads/removeStalePendingUploads.js';
+import { removeOldDeliveries } from '../shared/webhooks/removeOldDeliveries.js';
 
 /**
  * Every 15 minutes: abandoned uploads give their reservation back, deletions that a failure left half
- * done are finished, and share links long dead are dropped. Each task logs a `clean_up_task` event.
+ * done are finished, and share links and settled webhook deliveries long past are dropped. Each task logs
+ * a `clean_up_task` event.
  */
 app.timer('cleanUp', {
   schedule: '0 */15 * * * *',
@@ -26,5 +28,6 @@ app.timer('cleanUp', {
     }
     if (finished.length > 0) context.log(`Finished ${finished.length} interrupted image deletions.`);
     await timeEvent(log, 'clean_up_task', { task: 'removeDeadShareLinks' }, () => removeDeadShareLinks({ db }));
+    await timeEvent(log, 'clean_up_task', { task: 'removeOldDeliveries' }, () => removeOldDeliveries({ db }));
   },
 });

@@ -11,7 +11,14 @@ df.app.activity(step, {
   handler: (input: StepInput<typeof step>, context) => {
     const { db, blobs, config } = getServices();
     return timePipelineStep(eventLogFor(context), step, input, () =>
-      cutOutBackground({ db, blobs, remover: config.remover, readLinkTtlMinutes: config.sas.removerTtlMinutes, ...input }),
+      cutOutBackground({
+        db,
+        blobs,
+        remover: config.remover,
+        readLinkTtlMinutes: config.sas.removerTtlMinutes,
+        maxInputPixels: config.limits.maxInputPixels,
+        ...input,
+      }),
     );
   },
 });

@@ -18,7 +18,14 @@ import {
 // Read once when the app loads, never inside the orchestrator: replays must see the same values.
 const { remover } = getConfig();
 
-/** The remover's transient failures (5xx, 408, 429, time-outs) back off exponentially. */
+/**
+ * The remover's transient failures (5xx, 408, 429, time-outs) back off exponentially. They retry the
+ * whole of cutOutBackground, which also stores the cut-out and renders the thumbnail and preview from
+ * the answer while it is on local disk: a storage hiccup there costs another remover call (seconds,
+ * rare), where a separate thumbnail step would cost every image a second download and decode of the
+ * cut-out from `processed/` (the one retry unit that avoids both would need the cut-out kept between
+ * activities, which Functions instances do not share).
+ */
 const removerRetry = new df.RetryOptions(remover.retryFirstIntervalMs, remover.retryAttempts);
 removerRetry.backoffCoefficient = 2;
 removerRetry.maxRetryIntervalInMilliseconds = 5 * 60_000;
@@ -28,7 +35,7 @@ const stepRetry = new df.RetryOptions(Math.min(remover.retryFirstIntervalMs, 2_0
 stepRetry.backoffCoefficient = 2;
 
 /**
- * markProcessing → cutOutBackground → makeThumbnail → finalizeImage (ready); a step that is skipped,
+ * markProcessing → cutOutBackground → finalizeImage (ready); a step that is skipped,
  * fails, or keeps throwing ends the run in markImageFailed, which cleans up and, unless the image is
  * gone or `ready`, marks it failed (the original is kept for a retry).
  * Deterministic: only `context.df` calls, no clock, no I/O.
@@ -51,11 +58,8 @@ function* produceImage(context: OrchestrationContext, image: ImageRef): Generato
   try {
     const cutout = yield* callStep(context, step, image, removerRetry);
     if (cutout.outcome !== 'ok') return cutout;
-    step = STEP.makeThumbnail;
-    const thumbnail = yield* callStep(context, step, image, stepRetry);
-    if (thumbnail.outcome !== 'ok') return thumbnail;
     step = STEP.finalizeImage;
-    return yield* callStep(context, step, { ...image, quality: cutout.quality ?? thumbnail.estimatedQuality }, stepRetry);
+    return yield* callStep(context, step, { ...image, quality: cutout.quality }, stepRetry);
   } catch (error) {
     return thrownStepFailure(step, describeStepFailure(error));
   }

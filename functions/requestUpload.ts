@@ -10,7 +10,7 @@ import { uploadRequestSchema } from '../shared/uploads/uploadRequestSchema.js';
 app.http('requestUpload', {
   route: 'uploads',
   methods: ['POST'],
-  handler: authenticatedRoute(async (request, { services: { db, blobs, config }, user, context }) => {
+  handler: authenticatedRoute(async (request, { services: { db, blobs, config }, user, credential, context }) => {
     const body = await parseJsonBody(request, uploadRequestSchema);
     const { image, contentType, upload } = await requestUpload({
       db,
@@ -18,6 +18,7 @@ app.http('requestUpload', {
       config,
       log: eventLogFor(context),
       userId: user.userId,
+      apiKeyId: credential.kind === 'apiKey' ? credential.keyId : undefined,
       request: body,
     });
     const [resource] = await presentImages([image], { blobs, readTtlMinutes: config.sas.readTtlMinutes });

@@ -62,6 +62,16 @@ param authJwtSecret string
 })
 param cursorSecret string
 
+@secure()
+@description('WEBHOOK_SECRET_KEY (seals webhook signing secrets at rest, at least 32 characters).')
+@metadata({
+  azd: {
+    type: 'generate'
+    config: { length: 48, noSpecial: true }
+  }
+})
+param webhookSecretKey string
+
 // Letters and digits only: the passwords go into a postgresql:// URL and into ALTER ROLE unescaped.
 @secure()
 @description('Password of the PostgreSQL administrator, used only by the migration hook.')
@@ -118,6 +128,12 @@ param shareSasTtlMinutes int = 15
 @description('UPLOAD_RATE_LIMIT_PER_MINUTE: upload requests per user per minute.')
 param uploadRateLimitPerMinute int = 30
 
+@description('API_KEY_UPLOAD_RATE_LIMIT_PER_MINUTE: upload requests per API key per minute.')
+param apiKeyUploadRateLimitPerMinute int = 20
+
+@description('WEBHOOK_RETRY_FIRST_INTERVAL_MS: first retry delay of a webhook delivery; doubles up to an hour, for 24 hours.')
+param webhookRetryFirstIntervalMs int = 30000
+
 @description('DEFAULT_STORAGE_LIMIT_BYTES: storage quota of a new user (1 GiB).')
 param defaultStorageLimitBytes int = 1073741824
 
@@ -126,6 +142,16 @@ param defaultImageLimit int = 100
 
 @description('PENDING_UPLOAD_GRACE_HOURS: how long an announced upload may stay unfinished before its reservation is released.')
 param pendingUploadGraceHours int = 1
+
+@description('RECONCILE_GRACE_MINUTES: age a blob no image row accounts for must reach before the reconciliation removes it.')
+@minValue(1)
+@maxValue(10080)
+param reconcileGraceMinutes int = 60
+
+@description('RECONCILE_BATCH_SIZE: blobs per container, images and users the reconciliation handles per run.')
+@minValue(1)
+@maxValue(5000)
+param reconcileBatchSize int = 200
 
 // ---- Capacity ------------------------------------------------------------------------------------
 
@@ -244,8 +270,8 @@ module hostStorage 'app/host-storage.bicep' = {
   }
 }
 
-// DataStorage: the product's originals, cut-outs and thumbnails, and its processing queue. Browsers PUT
-// uploads to it from the page's origin: its CORS admits that origin and no other.
+// DataStorage: the product's intake (uploads/), originals, cut-outs and thumbnails, and its processing
+// queue. Browsers PUT uploads to it from the page's origin: its CORS admits that origin and no other.
 module dataStorage 'app/data-storage.bicep' = {
   name: 'dataStorage'
   scope: rg
@@ -293,6 +319,7 @@ module keyVault 'app/key-vault.bicep' = {
     postgresAppPassword: postgresAppPassword
     authJwtSecret: authJwtSecret
     cursorSecret: cursorSecret
+    webhookSecretKey: webhookSecretKey
   }
 }
 
@@ -362,6 +389,8 @@ module apiSettings 'app/api-settings.bicep' = {
       AUTH_ISSUER: authIssuer
       AUTH_AUDIENCE: authAudience
       CURSOR_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.cursorSecretUri})'
+      WEBHOOK_SECRET_KEY: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.webhookSecretKeyUri})'
+      WEBHOOK_RETRY_FIRST_INTERVAL_MS: string(webhookRetryFirstIntervalMs)
       REMOVER_URL: removerUrl
       REMOVER_TIMEOUT_MS: string(removerTimeoutMs)
       REMOVER_RETRY_ATTEMPTS: string(removerRetryAttempts)
@@ -375,9 +404,12 @@ module apiSettings 'app/api-settings.bicep' = {
       REMOVER_SAS_TTL_MINUTES: string(removerSasTtlMinutes)
       SHARE_SAS_TTL_MINUTES: string(shareSasTtlMinutes)
       UPLOAD_RATE_LIMIT_PER_MINUTE: string(uploadRateLimitPerMinute)
+      API_KEY_UPLOAD_RATE_LIMIT_PER_MINUTE: string(apiKeyUploadRateLimitPerMinute)
       DEFAULT_STORAGE_LIMIT_BYTES: string(defaultStorageLimitBytes)
       DEFAULT_IMAGE_LIMIT: string(defaultImageLimit)
       PENDING_UPLOAD_GRACE_HOURS: string(pendingUploadGraceHours)
+      RECONCILE_GRACE_MINUTES: string(reconcileGraceMinutes)
+      RECONCILE_BATCH_SIZE: string(reconcileBatchSize)
     }
   }
 }

@@ -71,7 +71,7 @@ describe('infra templates', () => {
     expect(checkMigrationExtensionsAreAllowed(sources, migrationScripts())).toEqual([]);
   });
 
-  it('subscribes the Event Grid blob trigger the code registers to BlobCreated in originals/', () => {
+  it('subscribes the Event Grid blob trigger the code registers to BlobCreated in uploads/', () => {
     expect(checkBlobEventSubscription(sources, functionSources)).toEqual([]);
   });
 
@@ -168,8 +168,8 @@ describe('the checks fail on a broken template', () => {
     const broken = edited(
       sources,
       'infra/app/data-storage.bicep',
-      "['originals', 'processed', 'thumbnails']",
-      "['originals', 'processed']",
+      "['uploads', 'originals', 'processed', 'thumbnails', 'previews']",
+      "['uploads', 'originals', 'processed', 'previews']",
     );
     expect(checkDataStorage(broken)).toEqual(['container thumbnails (shared/storage/blobPaths.ts) is not created']);
   });

@@ -92,11 +92,15 @@ describe('migrations on PostgreSQL', () => {
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual([
         '_prisma_migrations',
+        'api_keys',
+        'reconciliation_cursors',
         'share_links',
         'storage_quotas',
         'upload_rate_windows',
         'user_images',
         'users',
+        'webhook_deliveries',
+        'webhooks',
       ]);
       const trigram = await client.query(
         `SELECT indexname FROM pg_indexes WHERE tablename = 'user_images' AND indexdef LIKE '%gin_trgm_ops%' ORDER BY indexname`,

@@ -9,6 +9,7 @@ const production = {
   DataStorage__queueServiceUri: 'https://detour.queue.core.windows.net',
   AUTH_JWKS_URL: 'https://login.example/.well-known/jwks.json',
   CURSOR_SECRET: 'c'.repeat(40),
+  WEBHOOK_SECRET_KEY: 'w'.repeat(40),
   REMOVER_URL: 'https://remover.example/remove-background',
   PUBLIC_BASE_URL: 'https://detour.example',
 };
@@ -44,10 +45,17 @@ describe('loadConfig', () => {
     expect(config.storage).toMatchObject({ blobServiceUrl: production.DataStorage__blobServiceUri, connectionString: undefined });
     expect(config.auth.jwtSecret).toBeUndefined();
     expect(config.cursorSecret).toBe(production.CURSOR_SECRET);
+    expect(config.webhooks.allowLocalReceivers).toBe(false);
+  });
+
+  it('never allows local webhook receivers in production', () => {
+    expect(errorOf({ ...production, WEBHOOK_ALLOW_LOCAL_RECEIVERS: 'true' })).toContain('WEBHOOK_ALLOW_LOCAL_RECEIVERS');
+    expect(loadConfig({}).webhooks.allowLocalReceivers).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_LOCAL_RECEIVERS: 'false' }).webhooks.allowLocalReceivers).toBe(false);
   });
 
   it('names each variable production is missing', () => {
-    for (const name of ['DATABASE_URL', 'CURSOR_SECRET', 'REMOVER_URL', 'PUBLIC_BASE_URL']) {
+    for (const name of ['DATABASE_URL', 'CURSOR_SECRET', 'REMOVER_URL', 'PUBLIC_BASE_URL', 'WEBHOOK_SECRET_KEY']) {
       const { [name as keyof typeof production]: _removed, ...rest } = production;
       expect(errorOf(rest)).toContain(name);
     }

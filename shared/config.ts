@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
 
@@ -61,10 +62,20 @@ const environmentSchema = z.object({
   REMOVER_SAS_TTL_MINUTES: integer(15, 1, 60),
   SHARE_SAS_TTL_MINUTES: integer(15, 1, 60),
   UPLOAD_RATE_LIMIT_PER_MINUTE: integer(30, 1, 100_000),
+  API_KEY_UPLOAD_RATE_LIMIT_PER_MINUTE: integer(20, 1, 100_000),
   DEFAULT_STORAGE_LIMIT_BYTES: integer(GiB, 0, Number.MAX_SAFE_INTEGER),
   DEFAULT_IMAGE_LIMIT: integer(100, 0, 100_000_000),
   PENDING_UPLOAD_GRACE_HOURS: integer(1, 1, 24 * 30),
+  // A blob no row accounts for may be one a step is writing right now: only older ones are removed.
+  RECONCILE_GRACE_MINUTES: integer(60, 1, 7 * 24 * 60),
+  RECONCILE_BATCH_SIZE: integer(200, 1, 5_000),
   SHARP_CONCURRENCY: integer(os.availableParallelism(), 1, 64),
+
+  // Seals webhook signing secrets at rest (AES-256-GCM under its SHA-256).
+  WEBHOOK_SECRET_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  // Local development and tests only: webhook receivers on http and on loopback/private addresses.
+  WEBHOOK_ALLOW_LOCAL_RECEIVERS: optionalString.pipe(z.enum(['true', 'false']).optional()),
+  WEBHOOK_RETRY_FIRST_INTERVAL_MS: integer(30_000, 10, 10 * 60_000),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -92,12 +103,15 @@ export interface Config {
     maxUploadBytes: number;
     maxInputPixels: number;
     uploadsPerMinute: number;
+    uploadsPerMinutePerApiKey: number;
     defaultStorageLimitBytes: number;
     defaultImageLimit: number;
     pendingUploadGraceHours: number;
   };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number; shareTtlMinutes: number };
+  reconciliation: { graceMinutes: number; batchSize: number };
   sharpConcurrency: number;
+  webhooks: { secretKey: Buffer; allowLocalReceivers: boolean; retryFirstIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -109,6 +123,7 @@ export class ConfigError extends Error {
 const LOCAL_CURSOR_SECRET = 'detour-local-cursor-secret-not-for-production';
 const LOCAL_PUBLIC_BASE_URL = 'http://localhost:7071';
 const LOCAL_JWT_SECRET = 'detour-local-jwt-secret-not-for-production';
+const LOCAL_WEBHOOK_SECRET_KEY = 'detour-local-webhook-secret-key-not-for-production';
 
 /** Variables production cannot run without, each with why, checked after the schema. */
 function productionRequirements(env: Environment): string[] {
@@ -124,6 +139,7 @@ function productionRequirements(env: Environment): string[] {
   if (!env.CURSOR_SECRET) missing.push('CURSOR_SECRET (signs gallery cursors)');
   if (!env.REMOVER_URL) missing.push('REMOVER_URL (the background-removal service)');
   if (!env.PUBLIC_BASE_URL) missing.push('PUBLIC_BASE_URL (the public address of the API, for share links)');
+  if (!env.WEBHOOK_SECRET_KEY) missing.push('WEBHOOK_SECRET_KEY (seals webhook signing secrets)');
   return missing;
 }
 
@@ -139,6 +155,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     const missing = productionRequirements(env);
     if (missing.length > 0) {
       throw new ConfigError(`Missing configuration for production:\n  ${missing.join('\n  ')}`);
+    }
+    if (env.WEBHOOK_ALLOW_LOCAL_RECEIVERS === 'true') {
+      throw new ConfigError('WEBHOOK_ALLOW_LOCAL_RECEIVERS cannot be true in production: receivers must be public https addresses.');
     }
   }
   if (!env.DataStorage && (!env.DataStorage__blobServiceUri || !env.DataStorage__queueServiceUri) && !isProduction) {
@@ -175,6 +194,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxUploadBytes: env.MAX_UPLOAD_BYTES,
       maxInputPixels: env.MAX_INPUT_PIXELS,
       uploadsPerMinute: env.UPLOAD_RATE_LIMIT_PER_MINUTE,
+      uploadsPerMinutePerApiKey: env.API_KEY_UPLOAD_RATE_LIMIT_PER_MINUTE,
       defaultStorageLimitBytes: env.DEFAULT_STORAGE_LIMIT_BYTES,
       defaultImageLimit: env.DEFAULT_IMAGE_LIMIT,
       pendingUploadGraceHours: env.PENDING_UPLOAD_GRACE_HOURS,
@@ -186,7 +206,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       removerTtlMinutes: env.REMOVER_SAS_TTL_MINUTES,
       shareTtlMinutes: env.SHARE_SAS_TTL_MINUTES,
     },
+    reconciliation: { graceMinutes: env.RECONCILE_GRACE_MINUTES, batchSize: env.RECONCILE_BATCH_SIZE },
     sharpConcurrency: env.SHARP_CONCURRENCY,
+    webhooks: {
+      secretKey: createHash('sha256')
+        .update(env.WEBHOOK_SECRET_KEY ?? LOCAL_WEBHOOK_SECRET_KEY)
+        .digest(),
+      allowLocalReceivers: isProduction ? false : env.WEBHOOK_ALLOW_LOCAL_RECEIVERS !== 'false',
+      retryFirstIntervalMs: env.WEBHOOK_RETRY_FIRST_INTERVAL_MS,
+    },
   });
 }
 

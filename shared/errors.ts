@@ -7,6 +7,7 @@
 export const ERROR_CODES = [
   'invalid_request',
   'unauthorized',
+  'insufficient_scope',
   'quota_exceeded',
   'not_found',
   'conflict',

@@ -81,8 +81,10 @@ const COLUMNS = [
   'originalPath',
   'processedPath',
   'thumbnailPath',
+  'previewPath',
   'processedSize',
   'thumbnailSize',
+  'previewSize',
   'storageBytes',
   'processingTime',
   'quality',
@@ -121,7 +123,9 @@ function galleryRows(options: SeedGalleriesOptions, storedBytes: Map<string, big
         const fileSize = 1_500_000 + Math.floor(random() * 3_000_000);
         const processedSize = ready ? Math.floor(fileSize * 2.5) : 0;
         const thumbnailSize = ready ? 20_000 + Math.floor(random() * 20_000) : 0;
-        const stored = fileSize + processedSize + thumbnailSize;
+        // Derived, not drawn: the seeded data stays what it was before previews existed.
+        const previewSize = thumbnailSize * 8;
+        const stored = fileSize + processedSize + thumbnailSize + previewSize;
         storedBytes.set(owner.userId, (storedBytes.get(owner.userId) ?? 0n) + BigInt(stored));
         const tags = new Set<string>();
         for (let count = Math.floor(random() * 4); tags.size < count;) tags.add(TAGS[pickTag()]!);
@@ -146,8 +150,10 @@ function galleryRows(options: SeedGalleriesOptions, storedBytes: Map<string, big
             `${base}_original.jpg`,
             ready ? `${base}_processed.png` : '\\N',
             ready ? `${base}_thumb.webp` : '\\N',
+            ready ? `${base}_preview.webp` : '\\N',
             ready ? processedSize : '\\N',
             ready ? thumbnailSize : '\\N',
+            ready ? previewSize : '\\N',
             stored,
             ready ? 2000 + Math.floor(random() * 3000) : '\\N',
             ready ? 'good' : '\\N',

@@ -1,3 +1,5 @@
+import type { CutoutStagesMs } from '../../shared/pipeline/pipelineContract.js';
+
 /**
  * Reads the pipeline's timeline from what the product already prints: the devhost's invocation lines
  * (`[time] Executing 'Functions.X' (Reason='…', Id=…)` and `Executed …`), the one `pipeline_step` JSON
@@ -10,6 +12,8 @@ export interface StepEvent {
   imageId?: string;
   invocationId: string;
   durationMs: number;
+  /** Where the step's time went, for the steps that say (cutOutBackground). */
+  stagesMs?: CutoutStagesMs;
   /** When the step ended (the line's time). */
   endedAt: number;
 }
@@ -45,8 +49,15 @@ export class PipelineLog {
     }
     const logged = /^\[(\w+)\] \[([\w-]+)\] (\{"event":"pipeline_step".*\})$/.exec(message);
     if (logged) {
-      const event = JSON.parse(logged[3]!) as { step: string; imageId?: string; durationMs: number };
-      this.steps.push({ step: event.step, imageId: event.imageId, invocationId: logged[2]!, durationMs: event.durationMs, endedAt: at });
+      const event = JSON.parse(logged[3]!) as { step: string; imageId?: string; durationMs: number; stagesMs?: CutoutStagesMs };
+      this.steps.push({
+        step: event.step,
+        imageId: event.imageId,
+        invocationId: logged[2]!,
+        durationMs: event.durationMs,
+        stagesMs: event.stagesMs,
+        endedAt: at,
+      });
     }
   }
 

@@ -2,7 +2,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { afterEach, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { startHost, type RunningHost } from '../host.js';
 import { nextPollingInterval } from '../triggers/queueTrigger.js';
-import { drainQueue, FIXTURE_APP, fixtureSettings, logCollector, waitFor } from './helpers.js';
+import { drainQueue, FIXTURE_APP, fixtureSettings, logCollector, packageUrl, uniqueName, waitFor, writeApp } from './helpers.js';
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 
@@ -28,6 +28,36 @@ describe('devhost queue triggers', () => {
     expect(JSON.parse(result!)).toEqual({ id: 'a', doubled: 42, dequeueCount: 1, encoded: 'object' });
     // Done messages are deleted, not left to reappear.
     expect((await queues.getQueueClient(names.jobs).peekMessages()).peekedMessageItems).toEqual([]);
+  });
+
+  it('runs a message its own output binding wrote at once, not at the next poll (the host’s SharedQueueWatcher)', async () => {
+    // Polls 10 minutes apart: the second function's only poll is at start-up, before the first function
+    // has written anything, so only the wake-up can run its message within the test's time.
+    const [first, second] = [uniqueName('first'), uniqueName('second')];
+    const app = await writeApp({
+      hostJson: { version: '2.0', extensions: { queues: { maxPollingInterval: '00:10:00' } } },
+      functions: {
+        'chain.js': `import { app, output } from '${packageUrl('@azure/functions')}';
+          const next = output.storageQueue({ queueName: '${second}', connection: 'AzureWebJobsStorage' });
+          app.storageQueue('first', { queueName: '${first}', connection: 'AzureWebJobsStorage', extraOutputs: [next],
+            handler: (message, context) => context.extraOutputs.set(next, { id: message.id }) });
+          app.storageQueue('second', { queueName: '${second}', connection: 'AzureWebJobsStorage',
+            handler: (message, context) => context.log('second ran ' + message.id) });`,
+      },
+    });
+    onTestFinished(() => app.remove());
+    await queues.getQueueClient(first).create();
+    await queues.getQueueClient(first).sendMessage(encode({ id: 'chained' }));
+    const logs = logCollector();
+    host = await startHost({
+      appRoot: app.root,
+      port: 0,
+      env: { AzureWebJobsStorage: connectionString },
+      pollIntervalMs: 600_000,
+      log: logs.log,
+    });
+
+    await waitFor(() => (logs.lines.some((line) => line.includes('second ran chained')) ? true : undefined), 'the chained message');
   });
 
   it('retries a failing message and moves it to <queue>-poison, unchanged, after maxDequeueCount (5) tries', async () => {

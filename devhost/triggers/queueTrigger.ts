@@ -12,7 +12,8 @@ import { PollingLoop } from './pollingLoop.js';
  * often up to `maxPollingInterval`. A fetched message stays hidden for the lease (10 minutes) and is
  * hidden again every half lease while its handler runs, so that a long run is never delivered twice.
  * A message that fails becomes visible again after `visibilityTimeout`, and the one whose
- * `dequeueCount` reached `maxDequeueCount` moves to `<queue>-poison`, text unchanged.
+ * `dequeueCount` reached `maxDequeueCount` moves to `<queue>-poison`, text unchanged. A message this
+ * host's own output binding wrote is fetched at once (the host's SharedQueueWatcher), not at the next poll.
  */
 
 export interface QueueTriggerOptions {
@@ -25,6 +26,8 @@ export interface QueueTriggerOptions {
   pollIntervalMs: number;
   /** How long a fetched message stays hidden before it is renewed; the host's 10 minutes unless given. */
   leaseMs?: number;
+  /** Registers a call for when this host writes to the queue (`QueueWatcher.watch` of its account and name). */
+  watchWrites?: (onMessage: () => void) => () => void;
   log: LogSink;
 }
 
@@ -42,6 +45,7 @@ export class QueueTriggerListener {
   #slotFreed: () => void = () => undefined;
   #lastPollError = '';
   #interval: number;
+  #unwatch: () => void = () => undefined;
 
   constructor(options: QueueTriggerOptions) {
     this.#options = options;
@@ -59,10 +63,16 @@ export class QueueTriggerListener {
   async start(): Promise<void> {
     // The devhost creates the queue it listens to, so that a fresh Azurite needs no set-up.
     await this.#options.queue.createIfNotExists();
+    this.#unwatch =
+      this.#options.watchWrites?.(() => {
+        this.#interval = Math.min(this.#options.pollIntervalMs, this.#options.settings.maxPollingIntervalMs);
+        this.#loop.wake();
+      }) ?? this.#unwatch;
     this.#loop.start();
   }
 
   async stop(): Promise<void> {
+    this.#unwatch();
     const stopping = this.#loop.stop();
     this.#slotFreed();
     await stopping;

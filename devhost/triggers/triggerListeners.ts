@@ -9,6 +9,7 @@ import { parseBlobPath } from './blobPath.js';
 import { BlobTriggerListener } from './blobTrigger.js';
 import { QueueTriggerListener } from './queueTrigger.js';
 import { TimerTriggerListener } from './timerTrigger.js';
+import type { QueueWatcher } from '../queueWatcher.js';
 import { Slots } from '../slots.js';
 
 /** One listener per blob, queue and timer trigger, its binding settings resolved from the app settings. */
@@ -32,13 +33,15 @@ export interface TriggerContext {
   pollIntervalMs: number;
   /** How long a running queue message stays hidden before it is renewed; the host's 10 minutes unless given. */
   queueLeaseMs?: number;
+  /** What this host's queue output binding writes, for the queue triggers to wake on. */
+  queueWatcher: QueueWatcher;
 }
 
 export async function createTriggerListeners(
   registrations: readonly FunctionRegistration[],
   context: TriggerContext,
 ): Promise<TriggerListener[]> {
-  const { hostSettings, hostId, storageConnectionString, clients, invoker, log, pollIntervalMs, queueLeaseMs } = context;
+  const { hostSettings, hostId, storageConnectionString, clients, invoker, log, pollIntervalMs, queueLeaseMs, queueWatcher } = context;
   const blobSlots = new Slots(hostSettings.blobs.maxDegreeOfParallelism);
   const settings = process.env;
   const hostContainer = clients.blobService(storageConnectionString).getContainerClient(HOST_CONTAINER);
@@ -73,7 +76,8 @@ export async function createTriggerListeners(
         }),
       );
     } else if (kind === 'queuetrigger') {
-      const queueService = clients.queueService(storageConnectionStringFor(binding.connection, settings));
+      const connectionString = storageConnectionStringFor(binding.connection, settings);
+      const queueService = clients.queueService(connectionString);
       const queueName = resolveAppSettingExpressions(String(binding.queueName), settings).toLowerCase();
       listeners.push(
         new QueueTriggerListener({
@@ -84,6 +88,7 @@ export async function createTriggerListeners(
           invoker,
           pollIntervalMs,
           leaseMs: queueLeaseMs,
+          watchWrites: (onMessage) => queueWatcher.watch(connectionString, queueName, onMessage),
           log,
         }),
       );

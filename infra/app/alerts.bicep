@@ -216,7 +216,7 @@ resource deadLetteredEvents 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   location: 'global'
   tags: tags
   properties: {
-    description: 'Event Grid dead-lettered BlobCreated events of originals/: those uploads were never processed.'
+    description: 'Event Grid dead-lettered BlobCreated events of uploads/: those uploads were never processed.'
     severity: 2
     enabled: true
     scopes: [systemTopic.id]

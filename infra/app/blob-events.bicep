@@ -12,8 +12,8 @@ param deadLetterContainerName string
 @description('The blob trigger registered with source: EventGrid (functions/onOriginalUploaded.ts).')
 param functionName string = 'onOriginalUploaded'
 
-@description('The container the trigger watches (CONTAINERS.originals).')
-param containerName string = 'originals'
+@description('The container the trigger watches (CONTAINERS.uploads, the intake the upload links reach).')
+param containerName string = 'uploads'
 
 @description('MAX_UPLOAD_BYTES of the app: larger blobs are never delivered.')
 param maxUploadBytes int
@@ -33,9 +33,9 @@ resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
 // The blobs_extension system key exists once the host has loaded the blob trigger.
 var blobsExtensionKey = listKeys('${functionApp.id}/host/default', '2024-04-01').systemKeys.blobs_extension
 
-resource originalsCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
+resource uploadsCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
   parent: systemTopic
-  name: 'originals-blob-created'
+  name: 'uploads-blob-created'
   properties: {
     destination: {
       endpointType: 'WebHook'
@@ -49,7 +49,8 @@ resource originalsCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2
       subjectBeginsWith: '/blobServices/default/containers/${containerName}/blobs/'
       // A SAS cannot cap the size of an upload, and the blob trigger reads the whole blob into memory:
       // a blob over the limit is never delivered (its row stays pending_upload and the clean-up timer
-      // deletes it with the blob once the upload link is long expired).
+      // deletes it with the blob once the upload link is long expired; the lifecycle rule of uploads/
+      // and the reconciliation timer delete any intake blob left behind).
       advancedFilters: [
         {
           operatorType: 'NumberLessThanOrEquals'

@@ -1,5 +1,5 @@
-// The product's data account (the `DataStorage` connection): originals, cut-outs, thumbnails and the
-// processing queue. Browsers reach it directly with short-lived SAS links, so it stays on the public
+// The product's data account (the `DataStorage` connection): the upload intake, originals, cut-outs,
+// thumbnails and the processing queue. Browsers reach it directly with short-lived SAS links, so it stays on the public
 // network, but nothing on it is anonymous and no account key works: every SAS is a user delegation SAS
 // signed with the Function App's managed identity.
 param name string
@@ -13,7 +13,7 @@ param enableMalwareScanning bool
 param malwareScanningCapGBPerMonth int
 
 // shared/storage/blobPaths.ts: CONTAINERS.
-var productContainers = ['originals', 'processed', 'thumbnails']
+var productContainers = ['uploads', 'originals', 'processed', 'thumbnails', 'previews']
 
 // shared/storage/blobPaths.ts: PROCESSING_QUEUE. The host creates `<queue>-poison` on the first message
 // that fails 5 times; creating it here makes it visible (and empty) from the first day.
@@ -115,6 +115,31 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
             filters: {
               blobTypes: ['blockBlob']
               prefixMatch: ['originals/', 'processed/']
+            }
+          }
+        }
+        // The intake holds a blob for seconds (the blob check moves it to originals/ and deletes it):
+        // whatever an upload link wrote that nothing checked goes after a day, snapshots included.
+        {
+          enabled: true
+          name: 'delete-intake-after-1-day'
+          type: 'Lifecycle'
+          definition: {
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 1
+                }
+              }
+              snapshot: {
+                delete: {
+                  daysAfterCreationGreaterThan: 1
+                }
+              }
+            }
+            filters: {
+              blobTypes: ['blockBlob', 'appendBlob']
+              prefixMatch: ['uploads/']
             }
           }
         }

@@ -1,4 +1,4 @@
-// The Event Grid system topic of the data account. Its one subscription (BlobCreated under originals/ to
+// The Event Grid system topic of the data account. Its one subscription (BlobCreated under uploads/ to
 // the blob extension's webhook) is created after the code is deployed, by blob-events.bicep. The topic's
 // own identity may write only into the dead-letter container, where undeliverable events are kept.
 param name string

@@ -22,6 +22,9 @@ param authJwtSecret string
 @secure()
 param cursorSecret string
 
+@secure()
+param webhookSecretKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -86,7 +89,17 @@ resource cursorSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource webhookSecretKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'webhook-secret-key'
+  properties: {
+    value: webhookSecretKey
+    contentType: 'WEBHOOK_SECRET_KEY'
+  }
+}
+
 output name string = vault.name
 output databaseUrlSecretUri string = databaseUrlSecret.properties.secretUriWithVersion
 output authJwtSecretUri string = authJwtSecretSecret.properties.secretUriWithVersion
 output cursorSecretUri string = cursorSecretSecret.properties.secretUriWithVersion
+output webhookSecretKeyUri string = webhookSecretKeySecret.properties.secretUriWithVersion

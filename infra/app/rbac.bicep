@@ -52,6 +52,11 @@ resource cursorSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = 
   name: 'cursor-secret'
 }
 
+resource webhookSecretKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
+  parent: keyVault
+  name: 'webhook-secret-key'
+}
+
 resource postgresAdminPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = {
   parent: keyVault
   name: 'postgres-admin-password'
@@ -66,7 +71,8 @@ resource postgresAppPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01
 // The roles the Functions documentation asks of a blob trigger's connection ("Storage Blob Data Owner and
 // Storage Queue Data Contributor", learn.microsoft.com/azure/azure-functions/functions-bindings-storage-blob-trigger).
 
-// The blob trigger reads originals; the code writes cut-outs and thumbnails, deletes an image's blobs,
+// The blob trigger reads and deletes intake blobs (uploads/); the code writes originals, cut-outs and
+// thumbnails, deletes an image's blobs,
 // and calls generateUserDelegationKey for the SAS links.
 resource dataBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(dataStorage.id, appPrincipalId, roles.storageBlobDataOwner)
@@ -178,6 +184,16 @@ resource appReadsAuthJwtSecret 'Microsoft.Authorization/roleAssignments@2022-04-
 resource appReadsCursorSecret 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(cursorSecret.id, appPrincipalId, roles.keyVaultSecretsUser)
   scope: cursorSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appReadsWebhookSecretKey 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(webhookSecretKey.id, appPrincipalId, roles.keyVaultSecretsUser)
+  scope: webhookSecretKey
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: appPrincipalId

@@ -21,10 +21,12 @@ const LEFT_TO_THE_CODE: ReadonlyMap<string, string> = new Map([
   ['SHARP_CONCURRENCY', 'the default follows the instance size'],
   // The code's default (DEFAULT_POOL_SIZE) is what the connection budget counts (platformChecks.ts).
   ['DATABASE_POOL_SIZE', 'the default is what the connection budget counts'],
+  // Local development and tests only: production refuses to start with it set to true.
+  ['WEBHOOK_ALLOW_LOCAL_RECEIVERS', 'local development only; production always refuses local receivers'],
 ]);
 
 /** Settings whose value is a secret: Key Vault references only, never a literal or a plain parameter. */
-const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'CURSOR_SECRET'];
+const SECRET_SETTINGS = ['DATABASE_URL', 'AUTH_JWT_SECRET', 'CURSOR_SECRET', 'WEBHOOK_SECRET_KEY'];
 
 /** Built-in role definition ids (the same for every tenant). */
 const ROLE_IDS = {
@@ -96,6 +98,7 @@ const DEPLOYMENT_TIME_EXAMPLES: Record<string, string> = {
   DataStorage__clientId: '00000000-0000-0000-0000-000000000000',
   AUTH_JWT_SECRET: 'x'.repeat(48),
   CURSOR_SECRET: 'y'.repeat(48),
+  WEBHOOK_SECRET_KEY: 'z'.repeat(48),
   REMOVER_URL: 'https://remover.example.com/remove',
   PUBLIC_BASE_URL: 'https://afd-example-abcdefgh.z01.azurefd.net',
 };
@@ -270,6 +273,9 @@ export function checkDataStorage(sources: Sources): string[] {
   }
   if (literal(data, get(coolRule, 'definition.actions.baseBlob.tierToCool.daysAfterModificationGreaterThan')) !== '30')
     problems.push('Cool is not after 30 days');
+  const intakeRule = rules?.kind === 'array' ? rules.items.find((rule) => get(rule, 'definition.actions.baseBlob.delete')) : undefined;
+  if (!literalList(data, get(intakeRule, 'definition.filters.prefixMatch')).includes(`${CONTAINERS.uploads}/`))
+    problems.push(`${CONTAINERS.uploads}/ blobs left behind are never deleted`);
 
   const blobService = data.resources.find((resource) => resource.type === 'Microsoft.Storage/storageAccounts/blobServices');
   const corsRules = get(blobService?.value, 'properties.cors.corsRules');
@@ -324,8 +330,8 @@ export function checkBlobEventSubscription(sources: Sources, functionSources: st
   );
   if (!functionName || !eventGridTriggers.includes(functionName))
     problems.push(`no Event Grid blob trigger named ${functionName} in functions/`);
-  if (literal(events, events.params.get('containerName')?.defaultValue) !== CONTAINERS.originals)
-    problems.push('the subscription does not watch originals/');
+  if (literal(events, events.params.get('containerName')?.defaultValue) !== CONTAINERS.uploads)
+    problems.push(`the subscription does not watch ${CONTAINERS.uploads}/`);
   const subscription = events.resources.find((resource) => resource.type === 'Microsoft.EventGrid/systemTopics/eventSubscriptions');
   if (!literalList(events, get(subscription?.value, 'properties.filter.includedEventTypes')).includes('Microsoft.Storage.BlobCreated'))
     problems.push('BlobCreated is not delivered');

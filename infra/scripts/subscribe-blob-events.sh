@@ -1,6 +1,6 @@
 #!/bin/sh
 # azd postdeploy hook: subscribes the blob trigger (functions/onOriginalUploaded.ts, source EventGrid)
-# to BlobCreated events of originals/ by deploying infra/app/blob-events.bicep. It runs after the code
+# to BlobCreated events of uploads/ (the intake) by deploying infra/app/blob-events.bicep. It runs after the code
 # is deployed because Event Grid validates the webhook when the subscription is made; redeploying is
 # harmless (the deployment is idempotent).
 set -eu
@@ -30,4 +30,4 @@ az deployment group create --resource-group "$RESOURCE_GROUP" --name blob-events
     hostStorageAccountName="$HOST_STORAGE_ACCOUNT_NAME" deadLetterContainerName="$EVENTGRID_DEADLETTER_CONTAINER" \
     maxUploadBytes="$MAX_UPLOAD_BYTES" \
   --output none
-echo "Blob events of originals/ are delivered to ${AZURE_FUNCTION_APP_NAME}."
+echo "Blob events of uploads/ are delivered to ${AZURE_FUNCTION_APP_NAME}."

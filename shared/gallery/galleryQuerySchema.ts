@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainText } from '../http/plainText.js';
 import { imageStatusSchema, tagsSchema } from '../images/imageSchemas.js';
 
 const DAY_MS = 86_400_000;
@@ -20,8 +21,7 @@ export const galleryQuerySchema = z.strictObject({
     .meta({ description: 'The `nextCursor` of the previous page, with the same filters and sort.' }),
   sort: z.enum(['newest', 'oldest']).default('newest'),
   favorite: flag.optional().meta({ description: 'Only favourites (`true`) or only the others (`false`).' }),
-  tags: z
-    .string()
+  tags: plainText()
     .max(700)
     .transform((list) => list.split(','))
     .pipe(tagsSchema)
@@ -35,7 +35,7 @@ export const galleryQuerySchema = z.strictObject({
     .transform((value) => (value.length === 10 ? new Date(Date.parse(value) + DAY_MS) : new Date(value)))
     .optional()
     .meta({ description: 'Created before this instant; a date includes that whole day (UTC).' }),
-  q: z.string().trim().min(1).max(100).optional().meta({ description: 'Part of the title or original file name, any case.' }),
+  q: plainText().trim().min(1).max(100).optional().meta({ description: 'Part of the title or original file name, any case.' }),
   status: imageStatusSchema.optional(),
 });
 

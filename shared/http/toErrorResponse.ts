@@ -5,6 +5,7 @@ import type { AppError, ErrorCode } from '../errors.js';
 const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
+  insufficient_scope: 403,
   quota_exceeded: 403,
   not_found: 404,
   conflict: 409,
@@ -15,10 +16,15 @@ const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   service_unavailable: 503,
 };
 
-/** The docs/api.md error body for an AppError; never includes the cause (stack, SQL, keys). */
+/** The docs/api.md error body for an AppError; never includes the cause (stack, SQL, keys); never cached. */
 export function toErrorResponse(error: AppError): HttpResponseInit {
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
   if (error.code === 'unauthorized') headers['www-authenticate'] = 'Bearer';
+  if (error.code === 'insufficient_scope') {
+    // RFC 6750: the scope the request lacked, when there is one (a session-only route has none).
+    const scope = (error.details as { requiredScope?: string | null } | undefined)?.requiredScope;
+    headers['www-authenticate'] = `Bearer error="insufficient_scope"${scope ? `, scope="${scope}"` : ''}`;
+  }
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
   const body: { code: ErrorCode; message: string; details?: unknown } = { code: error.code, message: error.message };
   if (error.details !== undefined) body.details = error.details;

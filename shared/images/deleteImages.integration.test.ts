@@ -6,7 +6,7 @@ import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { listGallery } from '../gallery/listGallery.js';
-import { CONTAINERS, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
+import { CONTAINERS, previewBlob, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
 import { BlobStore } from '../storage/blobStore.js';
 import { sharedKeySigner } from '../storage/sasSigner.js';
 import { deleteImage } from './deleteImage.js';
@@ -38,6 +38,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     { container: CONTAINERS.originals, name: image.originalPath },
     processedBlob(image.userId, image.id),
     thumbnailBlob(image.userId, image.id),
+    previewBlob(image.userId, image.id),
   ];
   const existing = async (image: { userId: string; id: string; originalPath: string }) =>
     (await Promise.all(blobsOf(image).map((location) => blobs.sizeOf(location)))).filter((size) => size !== undefined).length;
@@ -51,18 +52,19 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     expect(user.quota!.imageCount).toBe(rows.filter(holdsImageSlot).length);
   }
 
-  it('removes the three blobs and the row, and gives the bytes back', async () => {
+  it('removes every blob (the preview too, when the image has one) and the row, and gives the bytes back', async () => {
     const kept = await seedStoredImage(db, blobs, 'del-ann');
     const gone = await seedStoredImage(db, blobs, 'del-ann');
+    const older = await seedStoredImage(db, blobs, 'del-ann', { withoutPreview: true });
     const queued = await seedStoredImage(db, blobs, 'del-ann', { status: 'queued' });
     await expectQuotaMatches('del-ann');
 
     await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: older.image.id });
     await deleteImage({ db, blobs, userId: 'del-ann', imageId: queued.image.id });
-    expect(await existing(gone.image)).toBe(0);
-    expect(await existing(queued.image)).toBe(0);
-    expect(await db.userImage.count({ where: { id: { in: [gone.image.id, queued.image.id] } } })).toBe(0);
-    expect(await existing(kept.image)).toBe(3);
+    for (const image of [gone, older, queued]) expect(await existing(image.image)).toBe(0);
+    expect(await db.userImage.count({ where: { id: { in: [gone.image.id, older.image.id, queued.image.id] } } })).toBe(0);
+    expect(await existing(kept.image)).toBe(4);
     await expectQuotaMatches('del-ann');
     expect((await db.storageQuota.findUniqueOrThrow({ where: { userId: 'del-ann' } })).imageCount).toBe(1);
 
@@ -81,7 +83,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
       imageIds: [mine[0]!.image.id, theirs.image.id, missing, mine[1]!.image.id, mine[0]!.image.id],
     });
     expect(result).toEqual({ deleted: [mine[0]!.image.id, mine[1]!.image.id], notFound: [theirs.image.id, missing] });
-    expect(await existing(theirs.image)).toBe(3);
+    expect(await existing(theirs.image)).toBe(4);
     expect(await db.userImage.findUnique({ where: { id: theirs.image.id } })).toMatchObject({ deletedAt: null });
     const other = await deleteImage({ db, blobs, userId: 'del-ben', imageId: theirs.image.id }).catch((error: unknown) => error);
     expect(other).toMatchObject({ code: 'not_found' });
@@ -105,7 +107,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     });
 
     // Nothing points at missing blobs and nothing is orphaned: rows and blobs are both still there, hidden.
-    expect(await existing(first.image)).toBe(3);
+    expect(await existing(first.image)).toBe(4);
     expect(await db.userImage.count({ where: { id: { in: [first.image.id, second.image.id] }, deletedAt: { not: null } } })).toBe(2);
     const gallery = await listGallery({
       db,

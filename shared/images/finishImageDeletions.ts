@@ -1,5 +1,5 @@
 import type { Database, UserImage } from '../db/index.js';
-import { CONTAINERS, type BlobLocation } from '../storage/blobPaths.js';
+import { CONTAINERS, intakeBlob, type BlobLocation } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import { removeDeletedImages } from './imageLifecycle.js';
 import { outputLocations } from './imageOutputs.js';
@@ -46,9 +46,13 @@ export async function finishImageDeletions(options: FinishImageDeletionsOptions)
   return { finished, pending };
 }
 
-/** Every blob the image can have: its original and every output, including one not recorded yet. */
+/** Every blob the image can have: its intake blob, its original and every output, including one not recorded yet. */
 function blobsOf(image: Pick<UserImage, 'id' | 'userId' | 'originalPath'>): BlobLocation[] {
-  return [{ container: CONTAINERS.originals, name: image.originalPath }, ...outputLocations(image.userId, image.id)];
+  return [
+    intakeBlob(image.userId, image.id),
+    { container: CONTAINERS.originals, name: image.originalPath },
+    ...outputLocations(image.userId, image.id),
+  ];
 }
 
 function groupIdsByUser(images: readonly Pick<UserImage, 'id' | 'userId'>[]): Map<string, string[]> {

@@ -6,3 +6,6 @@ export const UPLOAD_REJECTION_CODES = ['not_an_image', 'unsupported_type', 'size
 export type UploadRejectionCode = (typeof UPLOAD_REJECTION_CODES)[number];
 
 export const PROCESSING_FAILED = 'processing_failed';
+
+/** The reconciliation found the original gone (and the image could not be made again from it). */
+export const ORIGINAL_MISSING = 'original_missing';

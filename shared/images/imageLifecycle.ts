@@ -1,9 +1,10 @@
 import type { Database, ImageQuality, ImageStatus, UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
-import { releaseQuota, settleQuota } from '../quota/quotaLedger.js';
+import { recountQuota, releaseQuota, settleQuota, type QuotaRecount } from '../quota/quotaLedger.js';
 import type { QuotaCrossing } from '../quota/reportQuotaCrossings.js';
+import { enqueueImageEvent } from '../webhooks/enqueueImageEvent.js';
 import { findOwnedImage } from './findOwnedImage.js';
-import { PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
+import { ORIGINAL_MISSING, PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
 import { outputFields, type ImageOutputName } from './imageOutputs.js';
 
 /**
@@ -17,11 +18,14 @@ import { outputFields, type ImageOutputName } from './imageOutputs.js';
  *   processing → ready               the outputs are stored                       markReady
  *   queued | processing → failed     a run stopped short (`processing_failed`)    markFailed
  *   failed → queued                  retry of a `processing_failed` image         requeueFailedImage
+ *   ready → queued                   reconciliation: an output is gone            requeueForRepair
+ *   ready | failed → failed          reconciliation: the original is gone         markOriginalMissing
  *   any → deleted                    hidden at once, removed with its blobs       markDeleted, removeDeletedImages
  *
  * Every transition is one guarded UPDATE (the state it leaves is in its WHERE), so concurrent or
  * repeated deliveries move an image at most once; the quota changes in the same transaction, through
- * `quota/quotaLedger.ts`.
+ * `quota/quotaLedger.ts`. The transitions into `ready` and `failed` record the owner's webhook events
+ * (`image.ready`, `image.failed`) in that same transaction.
  */
 
 type ImageRef = { imageId: string; userId: string };
@@ -55,14 +59,17 @@ export async function findImageInProcessing(db: Database, ref: ImageRef): Promis
 // ---------------------------------------------------------------------------------------------------
 // Upload
 
-/** pending_upload → queued: the bytes passed the check; the row takes the checked type and size. */
+/**
+ * pending_upload → queued: the bytes passed the check and were stored; the row takes the checked type,
+ * dimensions and the original's name (whose extension follows the checked type).
+ */
 export async function acceptUpload(
   db: Database,
   image: UserImage,
-  checked: { fileType: string; width: number; height: number },
+  checked: { fileType: string; width: number; height: number; originalPath: string },
 ): Promise<UserImage | undefined> {
   const [queued] = await db.userImage.updateManyAndReturn({
-    where: { id: image.id, status: 'pending_upload' },
+    where: { id: image.id, status: 'pending_upload', deletedAt: null },
     data: { status: 'queued', ...checked, uploadExpiresAt: null },
   });
   return queued;
@@ -81,6 +88,7 @@ export async function rejectUpload(
     });
     if (!failed) return undefined;
     await releaseQuota(tx, { userId: image.userId, storageBytes: image.storageBytes, holdsImageSlot: true });
+    await enqueueImageEvent(tx, 'image.failed', failed);
     return failed;
   });
 }
@@ -141,6 +149,7 @@ export async function markReady(
     });
     if (!ready) return undefined;
     const quotaCrossings = await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: storedBytes });
+    await enqueueImageEvent(tx, 'image.ready', ready, finished.now);
     return { image: ready, quotaCrossings };
   });
 }
@@ -171,6 +180,7 @@ export async function markFailed(db: Database, image: UserImage, failure: { mess
     });
     if (!failed) return false;
     await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: originalBytes });
+    await enqueueImageEvent(tx, 'image.failed', failed);
     return true;
   });
 }
@@ -182,6 +192,7 @@ export async function markFailed(db: Database, image: UserImage, failure: { mess
 export async function requeueFailedImage(db: Database, ref: ImageRef): Promise<UserImage> {
   const image = await findOwnedImage(db, ref.userId, ref.imageId);
   if (image.status !== 'failed') throw new AppError('conflict', `Only a failed image can be retried; this one is ${image.status}.`);
+  if (image.errorCode === ORIGINAL_MISSING) throw new AppError('conflict', 'The uploaded file was lost from storage; upload it again.');
   if (image.errorCode !== PROCESSING_FAILED) {
     throw new AppError('conflict', `This upload was rejected (${image.errorCode}) and its file deleted; upload the file again.`);
   }
@@ -191,6 +202,87 @@ export async function requeueFailedImage(db: Database, ref: ImageRef): Promise<U
   });
   if (!queued) throw new AppError('conflict', 'The image changed meanwhile; reload it and try again.');
   return queued;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reconciliation: what storage really holds wins over what the row says
+
+/**
+ * ready → queued: an output of a `ready` image is gone but its original is there; the caller enqueues
+ * it so that the pipeline makes the outputs again. Until then the image holds its original's bytes.
+ */
+export async function requeueForRepair(db: Database, image: UserImage, originalBytes: number): Promise<UserImage | undefined> {
+  const toBytes = BigInt(originalBytes);
+  return db.$transaction(async (tx) => {
+    const [queued] = await tx.userImage.updateManyAndReturn({
+      where: { id: image.id, status: 'ready', deletedAt: null },
+      data: {
+        status: 'queued',
+        ...outputFields(image.userId, image.id, null),
+        storageBytes: toBytes,
+        processingStartedAt: null,
+        processingTime: null,
+      },
+    });
+    if (!queued) return undefined;
+    await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes });
+    return queued;
+  });
+}
+
+/**
+ * ready | failed → failed (`original_missing`): the original is gone, so nothing can be made again and
+ * nothing retried; the image holds no bytes from now on (its remaining outputs are the caller's to
+ * delete) and stays in the gallery, with its message, until its owner deletes it.
+ */
+export async function markOriginalMissing(db: Database, image: UserImage): Promise<boolean> {
+  if (image.status !== 'ready' && image.status !== 'failed') return false;
+  return db.$transaction(async (tx) => {
+    const [failed] = await tx.userImage.updateManyAndReturn({
+      where: { id: image.id, status: image.status, errorCode: image.errorCode, deletedAt: null },
+      data: {
+        status: 'failed',
+        errorCode: ORIGINAL_MISSING,
+        errorMessage: 'The uploaded file was lost from storage. Upload it again.',
+        ...outputFields(image.userId, image.id, null),
+        storageBytes: 0n,
+      },
+    });
+    if (!failed) return false;
+    await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes: 0n });
+    return true;
+  });
+}
+
+/** A settled image (`ready` or `failed`) holds exactly the bytes its blobs measure; false when it moved on. */
+export async function settleStoredBytes(db: Database, image: UserImage, measuredBytes: number): Promise<boolean> {
+  const toBytes = BigInt(measuredBytes);
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.userImage.updateMany({
+      where: { id: image.id, status: image.status, storageBytes: image.storageBytes, deletedAt: null },
+      data: { storageBytes: toBytes },
+    });
+    if (count === 0) return false;
+    await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes });
+    return true;
+  });
+}
+
+/**
+ * A user's counters made again from their image rows: the bytes every row holds, and one image per
+ * row that holds a slot (`holdsImageSlot`). Returns the counters before and after.
+ */
+export async function recountUserQuota(db: Database, userId: string): Promise<QuotaRecount | undefined> {
+  const rejections = [...UPLOAD_REJECTION_CODES];
+  return db.$transaction(async (tx) =>
+    recountQuota(tx, userId, async () => {
+      const [held] = await tx.$queryRaw<{ storageBytes: bigint; imageCount: bigint }[]>`
+        SELECT COALESCE(SUM(storage_bytes), 0)::bigint AS "storageBytes",
+               COUNT(*) FILTER (WHERE NOT (status = 'failed' AND error_code = ANY(${rejections}::text[])))::bigint AS "imageCount"
+        FROM user_images WHERE user_id = ${userId}`;
+      return { storageUsed: held!.storageBytes, imageCount: Number(held!.imageCount) };
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,16 +1,22 @@
 import type { UserImage } from '../db/index.js';
-import { processedBlob, thumbnailBlob, type BlobLocation } from '../storage/blobPaths.js';
-import type { BlobStore } from '../storage/blobStore.js';
+import { previewBlob, processedBlob, thumbnailBlob, type BlobLocation } from '../storage/blobPaths.js';
+import { IMMUTABLE_BLOB_CACHE_CONTROL, type BlobStore } from '../storage/blobStore.js';
 
 /**
  * The files the pipeline derives from an original: where each lives, its type, and the row fields
  * that record it once the image is `ready`. Finalising, failing, deleting and any check of what an
- * image should have stored go through this list, so a new output is one entry here.
+ * image should have stored go through this list, so a new output is one entry here. An output is
+ * written once at its name and never changed there (a retry rewrites only a failed image's, to which
+ * no link was handed out), so browsers may cache it for as long as its link lives.
  */
 export const IMAGE_OUTPUTS = {
   processed: { location: processedBlob, contentType: 'image/png', pathField: 'processedPath', sizeField: 'processedSize' },
   thumbnail: { location: thumbnailBlob, contentType: 'image/webp', pathField: 'thumbnailPath', sizeField: 'thumbnailSize' },
+  preview: { location: previewBlob, contentType: 'image/webp', pathField: 'previewPath', sizeField: 'previewSize' },
 } as const satisfies Record<string, ImageOutput>;
+
+/** The `Cache-Control` every output is written with. */
+export const OUTPUT_CACHE_CONTROL = IMMUTABLE_BLOB_CACHE_CONTROL;
 
 export type ImageOutputName = keyof typeof IMAGE_OUTPUTS;
 

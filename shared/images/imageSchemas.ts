@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { plainText } from '../http/plainText.js';
 
 /** docs/api.md: tags are trimmed, lower-cased and de-duplicated; at most 20, each 1–32 characters. */
 export const tagsSchema = z
-  .array(z.string().trim().toLowerCase().min(1, 'a tag cannot be empty').max(32, 'a tag has at most 32 characters'))
+  .array(plainText().trim().toLowerCase().min(1, 'a tag cannot be empty').max(32, 'a tag has at most 32 characters'))
   .max(20, 'at most 20 tags')
   .transform((tags) => [...new Set(tags)]);
 
-export const titleSchema = z.string().trim().min(1, 'the title cannot be empty').max(200, 'at most 200 characters');
+export const titleSchema = plainText().trim().min(1, 'the title cannot be empty').max(200, 'at most 200 characters');
 
 /** Image ids are cuids made by the server. */
 export const imageIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, 'not an image id');
@@ -30,7 +31,14 @@ export const imageResourceSchema = z
     isPublic: z.boolean(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
-    urls: z.object({ original: z.url().nullable(), processed: z.url().nullable(), thumbnail: z.url().nullable() }),
+    urls: z.object({
+      original: z.url().nullable(),
+      processed: z.url().nullable(),
+      thumbnail: z.url().nullable(),
+      preview: z.url().nullable().meta({
+        description: 'The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.',
+      }),
+    }),
     urlsExpireAt: z.iso.datetime(),
   })
   .meta({ id: 'Image' });

@@ -1,6 +1,6 @@
 import type { UserImage } from '../db/index.js';
 import type { BlobStore } from '../storage/blobStore.js';
-import { CONTAINERS, type BlobLocation } from '../storage/blobPaths.js';
+import { CONTAINERS, type ContainerName } from '../storage/blobPaths.js';
 import { PROCESSING_FAILED } from './imageErrors.js';
 import type { ImageResource } from './imageSchemas.js';
 import { toImageResource } from './toImageResource.js';
@@ -12,23 +12,29 @@ export interface PresentImagesOptions {
 }
 
 /**
- * Rows → Image resources with fresh read-only links, one per existing blob. A link is only made for a
- * blob the row says exists: the original once it was accepted, the cut-out and thumbnail once written.
+ * Rows → Image resources with read-only links, one per existing blob. A link is only made for a blob
+ * the row says exists: the original once it was accepted, the outputs once written (an image made
+ * before previews existed has none). Links are the same for every response within a window of time
+ * (`BlobStore.createReadUrl`), so a browser reloading the gallery finds them in its cache; they all
+ * expire together, at `urlsExpireAt`.
  */
 export async function presentImages(images: readonly UserImage[], options: PresentImagesOptions): Promise<ImageResource[]> {
   const now = options.now ?? new Date();
-  const urlsExpireAt = new Date(now.getTime() + options.readTtlMinutes * 60_000);
-  const sign = async (location: BlobLocation | undefined) =>
-    location ? (await options.blobs.createReadUrl(location, { ttlMinutes: options.readTtlMinutes }, now)).url : null;
+  const { blobs } = options;
+  const link = { ttlMinutes: options.readTtlMinutes };
+  const urlsExpireAt = blobs.readUrlExpiry(link, now);
+  const sign = async (container: ContainerName, name: string | null) =>
+    name === null ? null : (await blobs.createReadUrl({ container, name }, link, now)).url;
 
   return Promise.all(
     images.map(async (image) => {
-      const [original, processed, thumbnail] = await Promise.all([
-        sign(hasStoredOriginal(image) ? { container: CONTAINERS.originals, name: image.originalPath } : undefined),
-        sign(image.processedPath ? { container: CONTAINERS.processed, name: image.processedPath } : undefined),
-        sign(image.thumbnailPath ? { container: CONTAINERS.thumbnails, name: image.thumbnailPath } : undefined),
+      const [original, processed, thumbnail, preview] = await Promise.all([
+        sign(CONTAINERS.originals, hasStoredOriginal(image) ? image.originalPath : null),
+        sign(CONTAINERS.processed, image.processedPath),
+        sign(CONTAINERS.thumbnails, image.thumbnailPath),
+        sign(CONTAINERS.previews, image.previewPath),
       ]);
-      return toImageResource(image, { original, processed, thumbnail }, urlsExpireAt);
+      return toImageResource(image, { original, processed, thumbnail, preview }, urlsExpireAt);
     }),
   );
 }

@@ -5,10 +5,16 @@ export interface ImageUrls {
   original: string | null;
   processed: string | null;
   thumbnail: string | null;
+  preview: string | null;
 }
 
-/** A database row and its freshly signed links → the docs/api.md Image resource. */
+/** A database row and its signed links → the docs/api.md Image resource. */
 export function toImageResource(image: UserImage, urls: ImageUrls, urlsExpireAt: Date): ImageResource {
+  return { ...toImageFields(image), urls, urlsExpireAt: urlsExpireAt.toISOString() };
+}
+
+/** The Image resource without its links (what a webhook delivery carries). */
+export function toImageFields(image: UserImage): Omit<ImageResource, 'urls' | 'urlsExpireAt'> {
   return {
     id: image.id,
     title: image.title,
@@ -25,7 +31,5 @@ export function toImageResource(image: UserImage, urls: ImageUrls, urlsExpireAt:
     isPublic: image.isPublic,
     createdAt: image.createdAt.toISOString(),
     updatedAt: image.updatedAt.toISOString(),
-    urls,
-    urlsExpireAt: urlsExpireAt.toISOString(),
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,6 +15,7 @@ import {
 import {
   inspectImage,
   measureAlphaCoverage,
+  renderImageViews,
   renderThumbnail,
   sniffImageType,
   TooManyPixelsError,
@@ -66,6 +70,26 @@ describe('renderThumbnail', () => {
   it('never enlarges a small image', async () => {
     const thumbnail = await renderThumbnail(await discOnPlainBackground({ width: 120, height: 90 }), MAX_PIXELS);
     expect((await sharp(thumbnail).metadata()).width).toBe(120);
+  });
+});
+
+describe('renderImageViews', () => {
+  it('makes a ≤ 400 px thumbnail and a ≤ 1600 px preview of a cut-out file, WebP with its alpha, from one decode', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'detour-views-'));
+    try {
+      const file = path.join(folder, 'cutout.png');
+      await sharp({ create: { width: 2000, height: 1000, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 0.5 } } })
+        .png()
+        .toFile(file);
+      const { thumbnail, preview } = await renderImageViews(file, MAX_PIXELS);
+      expect(await sharp(thumbnail).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200, hasAlpha: true });
+      expect(await sharp(preview).metadata()).toMatchObject({ format: 'webp', width: 1600, height: 800, hasAlpha: true });
+      await expect(renderImageViews(file, 1_000_000)).rejects.toBeInstanceOf(UndecodableImageError);
+      await writeFile(file, (await readFile(file)).subarray(0, 200));
+      await expect(renderImageViews(file, MAX_PIXELS)).rejects.toBeInstanceOf(UndecodableImageError);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -14,6 +14,8 @@ export interface SniffedType {
 /** libvips threads per image operation (`SHARP_CONCURRENCY`), set once per instance. */
 export function setImageThreads(threads: number): void {
   sharp.concurrency(threads);
+  // No operation cache: the app never repeats an operation on the same input, so it would only hold memory.
+  sharp.cache(false);
 }
 
 /** How many leading bytes `sniffImageType` needs (file-type's own sample size). */
@@ -73,6 +75,14 @@ export async function inspectImage(content: Buffer, maxPixels: number): Promise<
 }
 
 export const THUMBNAIL_SIZE = 400;
+const PREVIEW_SIZE = 1600;
+
+const WEBP_VIEW = { quality: 80, alphaQuality: 90, effort: 4 } as const;
+/**
+ * The preview has 16 times the thumbnail's pixels: effort 2 encodes it in about half the time of 4
+ * (≈ 0.35 s against 0.7 s at 1600×1200 here) for files about 7 % larger, on the pipeline's critical path.
+ */
+const WEBP_PREVIEW = { ...WEBP_VIEW, effort: 2 } as const;
 
 /**
  * A WebP thumbnail of an image file (or bytes already in memory): auto-oriented, fitting inside
@@ -84,8 +94,40 @@ export async function renderThumbnail(input: string | Buffer, maxPixels: number)
   return sharp(input, { failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true })
     .autoOrient()
     .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80, alphaQuality: 90, effort: 4 })
+    .webp(WEBP_VIEW)
     .toBuffer();
+}
+
+export interface ImageViews {
+  /** Fits inside 400×400. */
+  thumbnail: Buffer;
+  /** Fits inside 1600×1600. */
+  preview: Buffer;
+}
+
+/**
+ * The thumbnail and the preview of an image file (the pipeline's cut-out), both WebP without metadata,
+ * never enlarged, from ONE decode: the file is read top to bottom once (`sequentialRead`, so libvips
+ * keeps a strip of rows, not the 200 MB a 50 MP RGBA image decodes to) into the ≤ 1600 px preview's
+ * pixels, and the thumbnail is scaled from those. A file that does not decode, or has more than
+ * `maxPixels`, is an `UndecodableImageError`.
+ */
+export async function renderImageViews(file: string, maxPixels: number): Promise<ImageViews> {
+  try {
+    const { data, info } = await sharp(file, { failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true })
+      .autoOrient()
+      .resize(PREVIEW_SIZE, PREVIEW_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const pixels = { raw: { width: info.width, height: info.height, channels: info.channels } };
+    const [preview, thumbnail] = await Promise.all([
+      sharp(data, pixels).webp(WEBP_PREVIEW).toBuffer(),
+      sharp(data, pixels).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp(WEBP_VIEW).toBuffer(),
+    ]);
+    return { thumbnail, preview };
+  } catch (cause) {
+    throw new UndecodableImageError('The image cannot be decoded.', { cause });
+  }
 }
 
 export interface AlphaCoverage {

@@ -1,5 +1,7 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { apiKeyIdParamsSchema, apiKeyListSchema, apiKeyRequestSchema, createdApiKeySchema } from '../apiKeys/apiKeySchemas.js';
+import type { ApiKeyScope } from '../apiKeys/apiKeyScopes.js';
 import {
   galleryDeleteRequestSchema,
   galleryDeleteResultSchema,
@@ -8,6 +10,7 @@ import {
 } from '../gallery/gallerySchemas.js';
 import { galleryQuerySchema } from '../gallery/galleryQuerySchema.js';
 import { healthSchema } from '../health/healthSchema.js';
+import { ROUTE_ACCESS, type AuthenticatedRouteName } from '../http/routes.js';
 import { imageDownloadQuerySchema } from '../images/imageDownloadQuerySchema.js';
 import { imageIdParamsSchema } from '../images/imageIdParamsSchema.js';
 import { imageResourceSchema } from '../images/imageSchemas.js';
@@ -16,6 +19,15 @@ import { sharedImageSchema, sharedTokenParamsSchema, shareLinkRequestSchema, sha
 import { uploadRequestSchema } from '../uploads/uploadRequestSchema.js';
 import { usageHistoryQuerySchema } from '../usage/usageHistoryQuerySchema.js';
 import { usageHistorySchema } from '../usage/usageHistorySchema.js';
+import {
+  createdWebhookSchema,
+  webhookDeliveryListSchema,
+  webhookDeliverySchema,
+  webhookEventBodySchema,
+  webhookIdParamsSchema,
+  webhookListSchema,
+  webhookRequestSchema,
+} from '../webhooks/webhookSchemas.js';
 import { usageSchema } from '../usage/usageSchema.js';
 import { errorBodySchema } from './errorBodySchema.js';
 import { uploadResponseSchema } from './uploadResponseSchema.js';
@@ -24,7 +36,7 @@ type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 const ERROR_STATUSES = {
   400: 'The body, query or path is not valid (`invalid_request`, `details` lists the fields).',
-  401: 'No valid access token (`unauthorized`).',
+  401: 'No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once.',
   403: 'The upload would pass a storage or image limit (`quota_exceeded`).',
   404: 'No such resource, or it belongs to someone else (`not_found`).',
   409: 'The resource is in the wrong state for this (`conflict`).',
@@ -35,46 +47,83 @@ const ERROR_STATUSES = {
 } as const;
 type ErrorStatus = keyof typeof ERROR_STATUSES;
 
+/** The 403 of a route an API key may not use: its missing scope, or that only a session may use it. */
+function insufficientScope(access: ApiKeyScope | 'session'): string {
+  return access === 'session'
+    ? 'Called with an API key: only a signed-in session may use this route (`insufficient_scope`).'
+    : `Called with an API key that lacks the scope \`${access}\` (\`insufficient_scope\`).`;
+}
+
+type OperationConfig = Omit<RouteConfig, 'operationId'> & { errors: ErrorStatus[] } & (
+    | { public: true; operationId: string }
+    /** The function that serves it: its access (ROUTE_ACCESS) gives the security; its name the operationId unless given. */
+    | { handledBy: AuthenticatedRouteName; operationId?: string }
+  );
+
 /**
  * The OpenAPI 3.1 description of docs/api.md, generated from the very zod schemas that the handlers parse
- * their input with (and the reply schemas beside them). `docs/openapi.json` is this document; a test
- * fails when the two differ.
+ * their input with (and the reply schemas beside them), and the security of each route from the route
+ * table (`shared/http/routes.ts`). `docs/openapi.json` is this document; a test fails when the two
+ * differ, and `npm run lint:openapi` checks it against Redocly's recommended rules.
  */
 export function buildOpenApiDocument(): OpenApiDocument {
   const registry = new OpenAPIRegistry();
-  const bearer = registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const session = registry.registerComponent('securitySchemes', 'session', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'The access token of a signed-in session. Every route accepts it.',
+  });
+  const apiKey = registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'dtr_…',
+    description:
+      'An API key (`POST /keys`), sent as `Authorization: Bearer dtr_…`. Each route lists the scope a key needs ' +
+      '(`images:read`, `images:write`, `uploads`, `shares`); a key without it gets 403 `insufficient_scope`.',
+  });
 
   const jsonBody = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
   const reply = (description: string, schema?: z.ZodType): ResponseConfig =>
     schema ? { description, content: { 'application/json': { schema } } } : { description };
-  const errors = (statuses: ErrorStatus[]) =>
-    Object.fromEntries(
-      statuses.map((status) => [
-        status,
-        { description: ERROR_STATUSES[status], content: { 'application/json': { schema: errorBodySchema } } },
-      ]),
+  const errorReply = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
+  const route = (config: OperationConfig) => {
+    const { errors: statuses, ...operation } = config;
+    const responses: RouteConfig['responses'] = { ...operation.responses };
+    for (const status of statuses) responses[status] = errorReply(ERROR_STATUSES[status]);
+    if ('public' in operation) {
+      const { public: _public, ...rest } = operation;
+      registry.registerPath({ ...rest, security: [], responses });
+      return;
+    }
+    const { handledBy, ...rest } = operation;
+    const access = ROUTE_ACCESS[handledBy];
+    responses[401] = errorReply(ERROR_STATUSES[401]);
+    responses[403] = errorReply(
+      statuses.includes(403) ? `${insufficientScope(access)} Or: ${ERROR_STATUSES[403]}` : insufficientScope(access),
     );
-  const route = (config: RouteConfig & { errors: ErrorStatus[]; public?: boolean }) => {
-    const { errors: statuses, public: isPublic, ...rest } = config;
     registry.registerPath({
       ...rest,
-      security: isPublic ? [] : [{ [bearer.name]: [] }],
-      responses: { ...rest.responses, ...errors(isPublic ? statuses : [401, ...statuses]) },
+      operationId: rest.operationId ?? handledBy,
+      security: access === 'session' ? [{ [session.name]: [] }] : [{ [session.name]: [] }, { [apiKey.name]: [access] }],
+      responses,
     });
   };
 
   route({
     method: 'post',
     path: '/uploads',
+    handledBy: 'requestUpload',
     tags: ['uploads'],
     summary: 'Ask for a direct upload link',
     request: { body: jsonBody(uploadRequestSchema) },
-    responses: { 201: reply('The new image (`pending_upload`) and its write-only upload link.', uploadResponseSchema) },
+    responses: { 201: reply('The new image (`pending_upload`) and its create-only upload link.', uploadResponseSchema) },
     errors: [400, 403, 413, 415, 429],
   });
   route({
     method: 'get',
     path: '/images/{id}',
+    handledBy: 'getImage',
     tags: ['images'],
     summary: 'One image',
     request: { params: imageIdParamsSchema },
@@ -85,6 +134,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
     route({
       method,
       path: '/images/{id}',
+      handledBy: 'updateImage',
+      operationId: method === 'patch' ? 'updateImage' : 'replaceImage',
       tags: ['images'],
       summary: method === 'patch' ? 'Change title, tags, favourite or public flag' : 'Same as PATCH',
       request: { params: imageIdParamsSchema, body: jsonBody(imageUpdateSchema) },
@@ -95,6 +146,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'delete',
     path: '/images/{id}',
+    handledBy: 'deleteImage',
     tags: ['images'],
     summary: 'Delete an image and its files',
     request: { params: imageIdParamsSchema },
@@ -104,6 +156,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'post',
     path: '/images/{id}/retry',
+    handledBy: 'retryImage',
     tags: ['images'],
     summary: 'Process a failed image again',
     request: { params: imageIdParamsSchema },
@@ -113,6 +166,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'get',
     path: '/images/{id}/download',
+    handledBy: 'downloadImage',
     tags: ['images'],
     summary: 'Download one file of an image',
     request: { params: imageIdParamsSchema, query: imageDownloadQuerySchema },
@@ -127,6 +181,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'get',
     path: '/gallery',
+    handledBy: 'listGallery',
     tags: ['gallery'],
     summary: 'A page of your images',
     request: { query: galleryQuerySchema },
@@ -136,6 +191,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'delete',
     path: '/gallery',
+    handledBy: 'deleteGalleryImages',
     tags: ['gallery'],
     summary: 'Delete up to 100 images',
     request: { body: jsonBody(galleryDeleteRequestSchema) },
@@ -145,6 +201,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'post',
     path: '/gallery/download',
+    handledBy: 'downloadGalleryZip',
     tags: ['gallery'],
     summary: 'Download up to 100 images as one ZIP',
     request: { body: jsonBody(galleryDownloadRequestSchema) },
@@ -159,6 +216,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'post',
     path: '/images/{id}/share',
+    handledBy: 'createShareLink',
     tags: ['sharing'],
     summary: 'Create a public link to a ready image',
     request: { params: imageIdParamsSchema, body: jsonBody(shareLinkRequestSchema) },
@@ -168,6 +226,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'delete',
     path: '/images/{id}/share',
+    handledBy: 'revokeShareLinks',
     tags: ['sharing'],
     summary: 'Revoke every link of an image',
     request: { params: imageIdParamsSchema },
@@ -179,6 +238,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     path: '/shared/{token}',
     tags: ['sharing'],
     summary: 'A shared image (no sign-in)',
+    operationId: 'getSharedImage',
     public: true,
     request: { params: sharedTokenParamsSchema },
     responses: { 200: reply('The cut-out and thumbnail of the shared image.', sharedImageSchema) },
@@ -187,6 +247,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'get',
     path: '/me/usage',
+    handledBy: 'getUsage',
     tags: ['account'],
     summary: 'Your quota and statistics',
     responses: { 200: reply('Computed now from your images.', usageSchema) },
@@ -195,7 +256,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'get',
     path: '/me/usage/history',
-    operationId: 'getUsageHistory',
+    handledBy: 'getUsageHistory',
     tags: ['account'],
     summary: 'Your usage per day, week or month',
     request: { query: usageHistoryQuerySchema },
@@ -207,6 +268,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
     path: '/health',
     tags: ['operations'],
     summary: 'Database and storage checks (no sign-in)',
+    operationId: 'health',
     public: true,
     responses: { 200: reply('Every check passed.', healthSchema), 503: reply('At least one check failed.', healthSchema) },
     errors: [],
@@ -214,19 +276,135 @@ export function buildOpenApiDocument(): OpenApiDocument {
   route({
     method: 'get',
     path: '/openapi.json',
+    handledBy: 'openApiDocument',
     tags: ['operations'],
     summary: 'This document',
     responses: { 200: { description: 'The OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
     errors: [],
   });
 
+  route({
+    method: 'post',
+    path: '/keys',
+    handledBy: 'createApiKey',
+    tags: ['keys'],
+    summary: 'Create an API key',
+    request: { body: jsonBody(apiKeyRequestSchema) },
+    responses: { 201: reply('The key; it is shown only now and stored only as a hash.', createdApiKeySchema) },
+    errors: [400, 409],
+  });
+  route({
+    method: 'get',
+    path: '/keys',
+    handledBy: 'listApiKeys',
+    tags: ['keys'],
+    summary: 'Your API keys',
+    responses: { 200: reply('Every key that was not revoked, newest first, without its secret.', apiKeyListSchema) },
+    errors: [],
+  });
+  route({
+    method: 'delete',
+    path: '/keys/{id}',
+    handledBy: 'revokeApiKey',
+    tags: ['keys'],
+    summary: 'Revoke an API key',
+    request: { params: apiKeyIdParamsSchema },
+    responses: { 204: reply('Revoked: the key is refused from now on, on every instance.') },
+    errors: [400, 404],
+  });
+
+  route({
+    method: 'post',
+    path: '/webhooks',
+    handledBy: 'createWebhook',
+    tags: ['webhooks'],
+    summary: 'Register a webhook',
+    description: 'Events are POSTed to the URL, signed with the secret returned here (docs/webhooks.md).',
+    request: { body: jsonBody(webhookRequestSchema) },
+    responses: { 201: reply('The webhook and its signing secret, shown only now.', createdWebhookSchema) },
+    errors: [400, 409],
+  });
+  route({
+    method: 'get',
+    path: '/webhooks',
+    handledBy: 'listWebhooks',
+    tags: ['webhooks'],
+    summary: 'Your webhooks',
+    responses: { 200: reply('Every webhook, newest first, without its secret.', webhookListSchema) },
+    errors: [],
+  });
+  route({
+    method: 'delete',
+    path: '/webhooks/{id}',
+    handledBy: 'deleteWebhook',
+    tags: ['webhooks'],
+    summary: 'Delete a webhook',
+    request: { params: webhookIdParamsSchema },
+    responses: { 204: reply('Deleted with its deliveries; pending ones are not sent.') },
+    errors: [400, 404],
+  });
+  route({
+    method: 'get',
+    path: '/webhooks/{id}/deliveries',
+    handledBy: 'listWebhookDeliveries',
+    tags: ['webhooks'],
+    summary: 'The last 100 deliveries of a webhook',
+    request: { params: webhookIdParamsSchema },
+    responses: { 200: reply('Newest first: event, status, attempts and the next attempt.', webhookDeliveryListSchema) },
+    errors: [400, 404],
+  });
+  route({
+    method: 'post',
+    path: '/webhooks/{id}/test',
+    handledBy: 'testWebhook',
+    tags: ['webhooks'],
+    summary: 'Send a test event',
+    request: { params: webhookIdParamsSchema },
+    responses: { 202: reply('A `webhook.test` delivery, sent within seconds.', webhookDeliverySchema) },
+    errors: [400, 404, 409],
+  });
+
+  // What detour sends to a registered receiver (OpenAPI 3.1 `webhooks`).
+  for (const [event, description] of [
+    ['image.ready', 'An image finished processing; `data` is the image without its links.'],
+    ['image.failed', 'An upload was rejected or its processing stopped; `data` is the image with its `error`.'],
+    ['webhook.test', 'Sent by `POST /webhooks/{id}/test`; `data` is `{ webhookId }`.'],
+  ] as const) {
+    registry.registerWebhook({
+      method: 'post',
+      path: event,
+      operationId: `receive_${event.replace('.', '_')}`,
+      tags: ['webhooks'],
+      summary: `The ${event} event`,
+      // Authenticated by its signature, not by a security scheme.
+      security: [],
+      description: `${description} Signed with \`Detour-Signature\` (docs/webhooks.md); the body's \`id\` is the same on every attempt.`,
+      request: {
+        headers: z.object({
+          'detour-signature': z.string().meta({ description: '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`' }),
+          'detour-delivery': z.string().meta({ description: 'The delivery id (the body’s `id`).' }),
+        }),
+        body: jsonBody(webhookEventBodySchema),
+      },
+      responses: {
+        200: { description: 'Any 2xx: delivered.' },
+        400: { description: 'Any 4xx other than 408 and 429 (or a 3xx): given up, never retried.' },
+        503: { description: 'A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours.' },
+      },
+    });
+  }
+
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'detour API',
       version: '1.0.0',
-      description: 'Uploads, processing status, gallery, downloads and sharing of background-removed images.',
+      description:
+        'Uploads, processing status, gallery, downloads and sharing of background-removed images, API keys for scripts ' +
+        'and signed webhooks (docs/webhooks.md).',
+      // The product is not open source: no public licence applies to the API.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    servers: [{ url: '/api' }],
+    servers: [{ url: '/api', description: 'The API, on the same origin as the gallery page.' }],
   });
 }

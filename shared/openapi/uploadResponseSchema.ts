@@ -5,7 +5,7 @@ import { imageResourceSchema } from '../images/imageSchemas.js';
 export const uploadResponseSchema = z.object({
   image: imageResourceSchema,
   upload: z.object({
-    url: z.url().meta({ description: 'Write-only link to exactly this image’s blob.' }),
+    url: z.url().meta({ description: 'Create-only link to exactly this image’s intake blob: one PUT of the file, nothing else.' }),
     method: z.literal('PUT'),
     headers: z.object({ 'x-ms-blob-type': z.literal('BlockBlob'), 'content-type': z.string() }),
     expiresAt: z.iso.datetime(),

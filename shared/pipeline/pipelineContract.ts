@@ -10,7 +10,7 @@ import { imageIdSchema } from '../images/imageSchemas.js';
  * use these names and types; no step name is written anywhere else.
  *
  *   checkOriginal (blob trigger) → queue → startOrchestration (queue trigger) → processImage:
- *   markProcessing → cutOutBackground → makeThumbnail → finalizeImage, or markImageFailed.
+ *   markProcessing → cutOutBackground → finalizeImage, or markImageFailed.
  */
 
 export const PIPELINE_STEPS = {
@@ -20,8 +20,8 @@ export const PIPELINE_STEPS = {
   startOrchestration: 'startOrchestration',
   /** Activities of the orchestration, in order. */
   markProcessing: 'markProcessing',
+  /** The remover's cut-out, stored as it arrives, and the thumbnail and preview made from it. */
   cutOutBackground: 'cutOutBackground',
-  makeThumbnail: 'makeThumbnail',
   finalizeImage: 'finalizeImage',
   /** Where every run that does not end `ready` ends. */
   markImageFailed: 'markImageFailed',
@@ -96,12 +96,24 @@ export interface ImageRef {
 
 export type CutoutQuality = ImageQuality;
 
+/** The parts of `cutOutBackground`, in milliseconds from its start. */
+export interface CutoutStagesMs {
+  /** Until the remover's last byte was on local disk (its work, then the transfer). */
+  received: number;
+  /** Until the thumbnail and preview were rendered from that file. */
+  rendered: number;
+  /** Until every output was in storage. */
+  stored: number;
+}
+
 /** Each activity's input and result. */
 interface PipelineActivities {
   [PIPELINE_STEPS.markProcessing]: { input: ProcessImageInput; result: StepOutcome<{ userId: string }> };
-  /** `quality` is the remover's own rating, when it sends one. */
-  [PIPELINE_STEPS.cutOutBackground]: { input: ImageRef; result: StepOutcome<{ quality: CutoutQuality | null }> };
-  [PIPELINE_STEPS.makeThumbnail]: { input: ImageRef; result: StepOutcome<{ estimatedQuality: CutoutQuality }> };
+  /**
+   * `quality` is the remover's own rating, or estimated from the thumbnail's alpha when it sends none;
+   * `stagesMs` says where the step's time went, for its `pipeline_step` log line.
+   */
+  [PIPELINE_STEPS.cutOutBackground]: { input: ImageRef; result: StepOutcome<{ quality: CutoutQuality; stagesMs: CutoutStagesMs }> };
   [PIPELINE_STEPS.finalizeImage]: { input: ImageRef & { quality: CutoutQuality }; result: StepOutcome };
   [PIPELINE_STEPS.markImageFailed]: { input: ImageRef & { stop: StepStop }; result: StepOutcome };
 }
@@ -111,13 +123,11 @@ export type StepInput<Step extends ActivityName> = PipelineActivities[Step]['inp
 export type StepResult<Step extends ActivityName> = PipelineActivities[Step]['result'];
 
 /** The steps between the start and the end of a run, whose failure ends it in `markImageFailed`. */
-export type ProducingStep =
-  typeof PIPELINE_STEPS.cutOutBackground | typeof PIPELINE_STEPS.makeThumbnail | typeof PIPELINE_STEPS.finalizeImage;
+export type ProducingStep = typeof PIPELINE_STEPS.cutOutBackground | typeof PIPELINE_STEPS.finalizeImage;
 
 /** What the user reads when a step kept throwing (its text goes to the logs). */
 const THROWN_STEP_MESSAGES: Record<ProducingStep, string> = {
   [PIPELINE_STEPS.cutOutBackground]: 'The background could not be removed just now. Try again later.',
-  [PIPELINE_STEPS.makeThumbnail]: 'The thumbnail could not be made just now. Try again later.',
   [PIPELINE_STEPS.finalizeImage]: 'The finished image could not be saved just now. Try again later.',
 };
 

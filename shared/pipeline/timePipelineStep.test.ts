@@ -9,7 +9,7 @@ describe('timePipelineStep', () => {
   ) => {
     const events: Record<string, unknown>[] = [];
     const log = (event: string, fields: Record<string, unknown>) => events.push({ event, ...fields });
-    const returned = await timePipelineStep(log, PIPELINE_STEPS.makeThumbnail, subject, result).catch((error: unknown) => error);
+    const returned = await timePipelineStep(log, PIPELINE_STEPS.finalizeImage, subject, result).catch((error: unknown) => error);
     return { events, returned };
   };
 
@@ -20,7 +20,7 @@ describe('timePipelineStep', () => {
       events: [
         {
           event: 'pipeline_step',
-          step: PIPELINE_STEPS.makeThumbnail,
+          step: PIPELINE_STEPS.finalizeImage,
           imageId: 'i1',
           userId: 'u1',
           outcome: 'ok',
@@ -49,6 +49,6 @@ describe('timePipelineStep', () => {
     const error = new Error('storage answered 503');
     const { events, returned } = await run(async () => Promise.reject(error));
     expect(returned).toBe(error);
-    expect(events[0]).toMatchObject({ step: PIPELINE_STEPS.makeThumbnail, outcome: 'error', error: 'storage answered 503' });
+    expect(events[0]).toMatchObject({ step: PIPELINE_STEPS.finalizeImage, outcome: 'error', error: 'storage answered 503' });
   });
 });

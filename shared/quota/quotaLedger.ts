@@ -94,6 +94,39 @@ export async function settleQuota(
   });
 }
 
+export interface QuotaRecount {
+  userId: string;
+  before: { storageUsed: bigint; imageCount: number };
+  after: { storageUsed: bigint; imageCount: number };
+}
+
+/**
+ * The counters set to what the user's images hold (`held`, read by the caller's lifecycle rule once
+ * the user's row is locked, so that no settlement runs between that read and this write). Returns
+ * both values; `undefined` for a user without a quota row.
+ */
+export async function recountQuota(
+  tx: DatabaseTransaction,
+  userId: string,
+  held: () => Promise<{ storageUsed: bigint; imageCount: number }>,
+): Promise<QuotaRecount | undefined> {
+  // Every other writer locks the image row first and the user row next; this one locks no image row.
+  const [before] = await tx.$queryRaw<{ storageUsed: bigint; imageCount: number }[]>`
+    SELECT u.storage_used AS "storageUsed", q.image_count AS "imageCount"
+    FROM users u JOIN storage_quotas q ON q.user_id = u.id
+    WHERE u.id = ${userId}
+    FOR UPDATE`;
+  if (!before) return undefined;
+  const after = await held();
+  if (after.storageUsed !== before.storageUsed) {
+    await tx.user.update({ where: { id: userId }, data: { storageUsed: after.storageUsed } });
+  }
+  if (after.imageCount !== before.imageCount) {
+    await tx.storageQuota.update({ where: { userId }, data: { imageCount: after.imageCount } });
+  }
+  return { userId, before, after };
+}
+
 /**
  * Gives back what an image held: its bytes, and its unit of the image limit unless that was already
  * given back (`holdsImageSlot`, decided by the image's lifecycle).

@@ -26,6 +26,29 @@ export function sharedKeySigner(credential: StorageSharedKeyCredential, blobEndp
   };
 }
 
+/**
+ * Read links are signed for fixed windows of time rather than from "now", so that every response
+ * within a window gives a blob the same link, byte for byte, and a browser's cache (keyed by the URL)
+ * keeps what it downloaded. A window is a quarter of the link's promised life, at most 15 minutes;
+ * windows are aligned to the Unix epoch. A link signed at any moment of a window starts at the window's
+ * start and expires a full promised life after the window's END, so it lives at least as long as
+ * promised (exactly as long when signed at the last instant) and at most 1.25 times as long.
+ */
+export const MAX_READ_LINK_WINDOW_MS = 15 * 60_000;
+
+export interface ReadLinkWindow {
+  /** The start of the window the instant falls in. */
+  windowStart: Date;
+  /** The window's end plus the promised life. */
+  expiresOn: Date;
+}
+
+export function readLinkWindow(now: Date, ttlMs: number): ReadLinkWindow {
+  const windowMs = Math.min(MAX_READ_LINK_WINDOW_MS, Math.max(1_000, Math.floor(ttlMs / 4 / 1_000) * 1_000));
+  const windowStart = Math.floor(now.getTime() / windowMs) * windowMs;
+  return { windowStart: new Date(windowStart), expiresOn: new Date(windowStart + windowMs + ttlMs) };
+}
+
 const DELEGATION_KEY_LIFETIME_MS = 6 * 60 * 60_000;
 /** A SAS must expire before its key: refresh while at least this much of the key's life remains. */
 const DELEGATION_KEY_REFRESH_MARGIN_MS = 2 * 60 * 60_000;

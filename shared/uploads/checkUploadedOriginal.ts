@@ -1,17 +1,18 @@
 import type { Database, UserImage } from '../db/index.js';
 import type { UploadRejectionCode } from '../images/imageErrors.js';
-import { acceptUpload, holdsImageSlot, rejectUpload } from '../images/imageLifecycle.js';
+import { acceptUpload, rejectUpload } from '../images/imageLifecycle.js';
 import { inspectImage, sniffImageType, SNIFF_BYTES, TooManyPixelsError, UndecodableImageError } from '../media/imageMedia.js';
 import { failed, skipped, succeeded, type StepOutcome } from '../pipeline/pipelineContract.js';
-import { CONTAINERS, EXTENSION_BY_CONTENT_TYPE, parseOriginalBlobName, type AllowedContentType } from '../storage/blobPaths.js';
+import { CONTAINERS, EXTENSION_BY_CONTENT_TYPE, originalBlob, parseBlobName, type AllowedContentType } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 
 export interface CheckUploadedOriginalOptions {
   db: Database;
   blobs: BlobStore;
   maxInputPixels: number;
-  /** The blob's name inside `originals/`. */
+  /** The blob's name inside `uploads/`, the intake. */
   blobName: string;
+  /** The intake blob's bytes, read once: what is judged is what is stored. */
   content: Buffer;
 }
 
@@ -24,35 +25,53 @@ interface Rejection {
 }
 
 /**
- * The blob trigger's rule for a new blob in `originals/`: judge the bytes, not the name. A good file
- * moves its row to `queued` (the caller enqueues it); a bad one ends `failed` with a precise code, its
- * blob deleted and its reservation released. Blobs without a `pending_upload` row are skipped, so a
- * second delivery of the same blob changes nothing.
+ * The blob trigger's rule for a new blob in `uploads/`: judge the bytes, not the name. A good file is
+ * stored in `originals/` under the extension and content type of the type found (never the declared
+ * one) and its row moves to `queued` (the caller enqueues it); a bad one ends `failed` with a precise
+ * code and its reservation released. Either way the intake blob is deleted. An intake blob without a
+ * `pending_upload` row (a second delivery, a write with the upload link after the check or after a
+ * deletion) is deleted unread: nothing written with an upload link is ever kept or served.
  */
 export async function checkUploadedOriginal(options: CheckUploadedOriginalOptions): Promise<OriginalCheckResult> {
-  const ids = parseOriginalBlobName(options.blobName);
-  if (!ids) return skipped('not a blob name the product makes');
+  const intake = { container: CONTAINERS.uploads, name: options.blobName };
+  const ids = parseBlobName(intake);
+  if (!ids) {
+    await options.blobs.delete(intake);
+    return skipped('not a blob name the product makes');
+  }
   const image = await options.db.userImage.findFirst({ where: { id: ids.imageId, userId: ids.userId, deletedAt: null } });
-  if (!image) return skipped('no image row for this blob');
-  if (image.originalPath !== options.blobName) return skipped('blob name does not match the row');
-  const original = { container: CONTAINERS.originals, name: image.originalPath };
-  if (image.status !== 'pending_upload') {
-    if (!holdsImageSlot(image)) {
-      // A redelivery after a rejection whose blob delete did not happen: finish the job.
-      await options.blobs.delete(original);
-    }
-    return skipped(`image is already ${image.status}`);
+  if (image?.status !== 'pending_upload') {
+    await options.blobs.delete(intake);
+    return skipped(image ? `image is already ${image.status}` : 'no image row for this blob');
   }
 
   const verdict = await judgeOriginal(options.content, Number(image.fileSize), options.maxInputPixels);
   if ('code' in verdict) {
     await rejectUpload(options.db, image, verdict);
-    await options.blobs.delete(original);
+    await options.blobs.delete(intake);
     return failed(verdict.code, verdict.message);
   }
 
-  const queued = await acceptUpload(options.db, image, { fileType: verdict.mime, width: verdict.width, height: verdict.height });
-  if (!queued) return skipped('image changed while it was checked');
+  const original = originalBlob(image.userId, image.id, verdict.mime);
+  if (!(await options.blobs.createOnce(original, options.content, verdict.mime))) {
+    // Other checked bytes of this upload were stored first (on Azure an intake blob cannot be rewritten,
+    // but it can be created again after its deletion): that check settles the row.
+    await options.blobs.delete(intake);
+    return skipped('another upload of this image was stored first');
+  }
+  const queued = await acceptUpload(options.db, image, {
+    fileType: verdict.mime,
+    width: verdict.width,
+    height: verdict.height,
+    originalPath: original.name,
+  });
+  if (!queued) {
+    const now = await options.db.userImage.findFirst({ where: { id: image.id, userId: image.userId, deletedAt: null } });
+    if (now?.originalPath !== original.name) await options.blobs.delete(original);
+    await options.blobs.delete(intake);
+    return skipped('image changed while it was checked');
+  }
+  await options.blobs.delete(intake);
   return succeeded({ image: queued });
 }
 

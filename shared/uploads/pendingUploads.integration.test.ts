@@ -3,7 +3,7 @@ import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { discOnPlainBackground, htmlPage } from '../../test/support/sampleImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import type { Database } from '../db/index.js';
-import { CONTAINERS } from '../storage/blobPaths.js';
+import { CONTAINERS, intakeBlob, originalBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import { removeAbandonedUpload } from '../images/imageLifecycle.js';
 import { checkUploadedOriginal } from './checkUploadedOriginal.js';
@@ -15,6 +15,7 @@ const config = {
     maxUploadBytes: 25 * 1024 * 1024,
     maxInputPixels: 50_000_000,
     uploadsPerMinute: 1000,
+    uploadsPerMinutePerApiKey: 1000,
     defaultStorageLimitBytes: 1024 ** 3,
     defaultImageLimit: 100,
     pendingUploadGraceHours: 1,
@@ -38,27 +39,50 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
   const request = (size: number, now?: Date) =>
     requestUpload({ db, blobs, config, log, userId: 'pending-ann', request: { fileName: 'a.png', contentType: 'image/png', size }, now });
 
-  it('ignores blob names the product did not make and blobs without a pending row', async () => {
+  it('deletes, unjudged, intake blobs of names the product did not make and blobs without a pending row', async () => {
     const png = await discOnPlainBackground({ format: 'png' });
-    expect(
-      await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: 'pending-ann/../../x.png', content: png }),
-    ).toMatchObject({
-      outcome: 'skipped',
-    });
-    expect(
-      await checkUploadedOriginal({
-        db,
-        blobs,
-        maxInputPixels: 1e8,
-        blobName: 'pending-ann/cnotarowatall0000000000_original.png',
-        content: png,
-      }),
-    ).toMatchObject({ outcome: 'skipped', reason: 'no image row for this blob' });
+    for (const [blobName, reason] of [
+      ['pending-ann/x.png', 'not a blob name the product makes'],
+      ['pending-ann/cnotarowatall0000000000', 'no image row for this blob'],
+    ]) {
+      await blobs.upload({ container: CONTAINERS.uploads, name: blobName! }, png, 'image/png');
+      expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: blobName!, content: png })).toEqual({
+        outcome: 'skipped',
+        reason,
+      });
+      expect(await blobs.sizeOf({ container: CONTAINERS.uploads, name: blobName! })).toBeUndefined();
+    }
+  });
+
+  it('stores the bytes it judged as the original, under the checked type, and deletes the intake blob', async () => {
+    const jpeg = await discOnPlainBackground({ format: 'jpeg' });
+    const { image } = await request(jpeg.length);
+    const intake = intakeBlob('pending-ann', image.id);
+    await blobs.upload(intake, jpeg, 'image/png');
+    const result = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: intake.name, content: jpeg });
+    expect(result).toMatchObject({ outcome: 'ok', image: { status: 'queued', fileType: 'image/jpeg' } });
+    const original = originalBlob('pending-ann', image.id, 'image/jpeg');
+    expect((await db.userImage.findUniqueOrThrow({ where: { id: image.id } })).originalPath).toBe(original.name);
+    expect((await blobs.readAll(original)).equals(jpeg)).toBe(true);
+    expect(await blobs.sizeOf(intake)).toBeUndefined();
+    expect(await blobs.sizeOf(originalBlob('pending-ann', image.id, 'image/png'))).toBeUndefined();
+  });
+
+  it('keeps the first checked bytes when a second check of the same upload brings others', async () => {
+    const first = await discOnPlainBackground({ format: 'png', width: 300 });
+    const second = await discOnPlainBackground({ format: 'png', width: 300, height: 481 });
+    const { image } = await request(second.length);
+    const intake = intakeBlob('pending-ann', image.id);
+    // Two deliveries judged at once (the intake blob deleted and created again in between).
+    await blobs.createOnce(originalBlob('pending-ann', image.id, 'image/png'), first, 'image/png');
+    const late = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: intake.name, content: second });
+    expect(late).toEqual({ outcome: 'skipped', reason: 'another upload of this image was stored first' });
+    expect((await blobs.readAll(originalBlob('pending-ann', image.id, 'image/png'))).equals(first)).toBe(true);
   });
 
   it('does not let a blob under another user id claim someone else’s row', async () => {
     const { image } = await request(100);
-    const forged = `someone-else/${image.id}_original.png`;
+    const forged = `someone-else/${image.id}`;
     expect(await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: forged, content: htmlPage })).toMatchObject({
       outcome: 'skipped',
     });
@@ -67,15 +91,15 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
 
   it('judges a blob once: a second delivery changes nothing, and finishes a delete left undone', async () => {
     const { image } = await request(htmlPage.length);
-    const location = { container: CONTAINERS.originals, name: image.originalPath };
+    const location = intakeBlob('pending-ann', image.id);
     await blobs.upload(location, htmlPage, 'image/png');
-    const first = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: image.originalPath, content: htmlPage });
+    const first = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: location.name, content: htmlPage });
     expect(first).toMatchObject({ outcome: 'failed', code: 'not_an_image', message: 'The file is not an image.' });
     const userAfterFirst = await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } });
 
     // As if the blob delete had failed after the row was marked: the redelivery removes the blob.
     await blobs.upload(location, htmlPage, 'image/png');
-    const second = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: image.originalPath, content: htmlPage });
+    const second = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: location.name, content: htmlPage });
     expect(second).toMatchObject({ outcome: 'skipped' });
     expect(await blobs.sizeOf(location)).toBeUndefined();
     expect(await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } })).toEqual(userAfterFirst);
@@ -84,7 +108,7 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
   it('removes uploads abandoned long ago with any blob, and gives their reservation back', async () => {
     const longAgo = new Date(Date.now() - 3 * 3_600_000);
     const abandoned = await request(5000, longAgo);
-    await blobs.upload({ container: CONTAINERS.originals, name: abandoned.image.originalPath }, Buffer.alloc(10), 'image/png');
+    await blobs.upload(intakeBlob('pending-ann', abandoned.image.id), Buffer.alloc(10), 'image/png');
     const recent = await request(7000);
     const before = await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } });
 
@@ -92,7 +116,7 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
 
     expect(await db.userImage.findUnique({ where: { id: abandoned.image.id } })).toBeNull();
     expect(await db.userImage.findUnique({ where: { id: recent.image.id } })).not.toBeNull();
-    expect(await blobs.sizeOf({ container: CONTAINERS.originals, name: abandoned.image.originalPath })).toBeUndefined();
+    expect(await blobs.sizeOf(intakeBlob('pending-ann', abandoned.image.id))).toBeUndefined();
     const after = await db.user.findUniqueOrThrow({ where: { id: 'pending-ann' }, include: { quota: true } });
     expect(after.storageUsed).toBe(before.storageUsed - 5000n);
     expect(after.quota!.imageCount).toBe(before.quota!.imageCount - 1);

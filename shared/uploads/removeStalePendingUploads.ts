@@ -1,6 +1,6 @@
 import type { Database } from '../db/index.js';
 import { removeAbandonedUpload } from '../images/imageLifecycle.js';
-import { CONTAINERS } from '../storage/blobPaths.js';
+import { intakeBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 
 export interface RemoveStalePendingUploadsOptions {
@@ -28,7 +28,7 @@ export async function removeStalePendingUploads(options: RemoveStalePendingUploa
   });
   let removed = 0;
   for (const image of stale) {
-    await blobs.delete({ container: CONTAINERS.originals, name: image.originalPath });
+    await blobs.delete(intakeBlob(image.userId, image.id));
     // Only if it is still pending: a blob that arrived meanwhile is being checked, not abandoned.
     if (await removeAbandonedUpload(db, image)) removed += 1;
   }

@@ -5,7 +5,7 @@ import { newImageId } from '../images/newImageId.js';
 import type { EventLog } from '../observability/eventLog.js';
 import { reserveQuota } from '../quota/quotaLedger.js';
 import { reportQuotaCrossings } from '../quota/reportQuotaCrossings.js';
-import { originalBlob, type AllowedContentType } from '../storage/blobPaths.js';
+import { intakeBlob, originalBlob, type AllowedContentType } from '../storage/blobPaths.js';
 import type { BlobStore, SignedUrl } from '../storage/blobStore.js';
 import { acceptedContentType } from './acceptedContentType.js';
 import { consumeUploadAllowance } from './consumeUploadAllowance.js';
@@ -18,6 +18,8 @@ export interface RequestUploadOptions {
   config: { limits: Config['limits']; sas: Pick<Config['sas'], 'uploadTtlMinutes'> };
   log: EventLog;
   userId: string;
+  /** Set when the request came with an API key: it has an upload rate limit of its own. */
+  apiKeyId?: string;
   request: UploadRequest;
   now?: Date;
 }
@@ -31,7 +33,7 @@ export interface RequestedUpload {
 /**
  * `POST /api/uploads`: checks the declared file, counts the request against the rate limit, reserves
  * the declared bytes and one image against the quota in the transaction that creates the
- * `pending_upload` row, and signs a write-only link for exactly that row's blob.
+ * `pending_upload` row, and signs a create-only link for exactly that row's intake blob.
  */
 export async function requestUpload(options: RequestUploadOptions): Promise<RequestedUpload> {
   const { db, config, request, userId } = options;
@@ -42,9 +44,16 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
       details: { size: request.size, maxUploadBytes: config.limits.maxUploadBytes },
     });
   }
-  await consumeUploadAllowance({ db, userId, perMinute: config.limits.uploadsPerMinute, now });
+  await consumeUploadAllowance({
+    db,
+    userId,
+    perMinute: config.limits.uploadsPerMinute,
+    apiKey: options.apiKeyId === undefined ? undefined : { id: options.apiKeyId, perMinute: config.limits.uploadsPerMinutePerApiKey },
+    now,
+  });
 
   const imageId = newImageId(now.getTime());
+  // The declared type names the original until the check finds the real one.
   const original = originalBlob(userId, imageId, contentType);
   const uploadExpiresAt = new Date(now.getTime() + config.sas.uploadTtlMinutes * 60_000);
   const size = BigInt(request.size);
@@ -70,6 +79,6 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
   });
   reportQuotaCrossings(options.log, quotaCrossings);
 
-  const upload = await options.blobs.createUploadUrl(original, config.sas.uploadTtlMinutes, now);
+  const upload = await options.blobs.createUploadUrl(intakeBlob(userId, imageId), config.sas.uploadTtlMinutes, now);
   return { image, contentType, upload };
 }

@@ -93,6 +93,18 @@ describe('gallery API through the devhost', () => {
     expect(Buffer.from(await file.arrayBuffer())).toEqual(seeded!.processed);
   });
 
+  it('links the preview of a ready image, and shows one made before previews existed without one', async () => {
+    const [withPreview] = images;
+    const shown = imageResourceSchema.parse((await app.api('GET', `/api/images/${withPreview!.image.id}`, { token })).body);
+    expect(Buffer.from(await (await fetch(shown.urls.preview!)).arrayBuffer())).toEqual(withPreview!.preview);
+
+    const older = await seedStoredImage(app.db, app.blobs, 'api-ann', { withoutPreview: true });
+    const olderShown = imageResourceSchema.parse((await app.api('GET', `/api/images/${older.image.id}`, { token })).body);
+    expect(olderShown).toMatchObject({ status: 'ready', urls: { preview: null } });
+    expect(Buffer.from(await (await fetch(olderShown.urls.thumbnail!)).arrayBuffer())).toEqual(older.thumbnail);
+    expect((await app.api('DELETE', `/api/images/${older.image.id}`, { token })).status).toBe(204);
+  });
+
   it('shares an image without sign-in until the link is revoked', async () => {
     const id = images[1]!.image.id;
     const created = await app.api('POST', `/api/images/${id}/share`, { token, body: { expiresInHours: 1 } });

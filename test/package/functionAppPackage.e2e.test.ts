@@ -126,7 +126,7 @@ describe(`the deployment package (${PACKAGE_DIRECTORY})`, () => {
     const body = (await response.json()) as { image: { status: string }; upload: { url: string } };
     expect(response.status).toBe(201);
     expect(body.image.status).toBe('pending_upload');
-    expect(body.upload.url).toMatch(/\/originals\/package-user\/.+sig=/);
+    expect(body.upload.url).toMatch(/\/uploads\/package-user\/.+sig=/);
   });
 
   it("loads sharp's Linux binaries from the package alone", async () => {

@@ -101,11 +101,15 @@ describe('detour in a database it shares with the product app', () => {
       );
       expect(rows.map((row) => `${row.table_schema}.${row.table_name}`)).toEqual([
         'detour._prisma_migrations',
+        'detour.api_keys',
+        'detour.reconciliation_cursors',
         'detour.share_links',
         'detour.storage_quotas',
         'detour.upload_rate_windows',
         'detour.user_images',
         'detour.users',
+        'detour.webhook_deliveries',
+        'detour.webhooks',
         'public.User',
         'public._prisma_migrations',
       ]);

@@ -6,7 +6,7 @@ import { discOnPlainBackground, htmlPage, jpegWithExif, pngDeclaring, svgDrawing
 import { pipelineStepEvents, startTestApp, type TestApp } from '../support/testApp.js';
 import { storedBytesOf, uploadThroughApi, waitForSettledImage } from '../support/uploadThroughApi.js';
 
-describe('upload → blob trigger → queue → orchestration → remover → thumbnail → ready', () => {
+describe('upload → blob trigger → queue → orchestration → remover → thumbnail and preview → ready', () => {
   let app: TestApp;
   let token: string;
 
@@ -16,7 +16,7 @@ describe('upload → blob trigger → queue → orchestration → remover → th
   });
   afterAll(() => app?.stop());
 
-  it('turns an uploaded photo into a transparent cut-out and a clean WebP thumbnail', async () => {
+  it('turns an uploaded photo into a transparent cut-out, a clean WebP thumbnail and a preview', async () => {
     const photo = await jpegWithExif();
     const { imageId } = await uploadThroughApi(app, token, photo, { fileName: 'holiday.jpg', title: 'Red ball', tags: ['Toys', 'toys '] });
     const image = await waitForSettledImage(app, token, imageId);
@@ -43,16 +43,25 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(at(5, 5)).toBeLessThan(10); // corner: background
     expect(at(300, 400)).toBeGreaterThan(245); // centre: the disc
 
-    const thumbnail = Buffer.from(await (await fetch(image.urls.thumbnail)).arrayBuffer());
+    const thumbnailResponse = await fetch(image.urls.thumbnail);
+    const thumbnail = Buffer.from(await thumbnailResponse.arrayBuffer());
     const thumbnailMetadata = await sharp(thumbnail).metadata();
     expect(thumbnailMetadata.format).toBe('webp');
-    expect(Math.max(thumbnailMetadata.width, thumbnailMetadata.height)).toBeLessThanOrEqual(400);
+    expect([thumbnailMetadata.width, thumbnailMetadata.height]).toEqual([300, 400]);
     expect(thumbnailMetadata.exif).toBeUndefined();
     expect(thumbnail.includes(Buffer.from('DetourTestCam'))).toBe(false);
+    // Written never to change at its name: browsers may keep it while its link lives.
+    expect(thumbnailResponse.headers.get('cache-control')).toBe('private, max-age=4500, immutable');
+
+    // The preview: the whole cut-out here (600×800 fits inside 1600 px and is never enlarged), as WebP.
+    const preview = Buffer.from(await (await fetch(image.urls.preview)).arrayBuffer());
+    expect(await sharp(preview).metadata()).toMatchObject({ format: 'webp', hasAlpha: true, width: 600, height: 800 });
+    expect(preview.includes(Buffer.from('DetourTestCam'))).toBe(false);
 
     const row = await app.db.userImage.findUniqueOrThrow({ where: { id: imageId } });
     const user = await app.db.user.findUniqueOrThrow({ where: { id: 'pipeline-alice' } });
-    expect(Number(row.storageBytes)).toBe(photo.length + Number(row.processedSize) + Number(row.thumbnailSize));
+    expect(row.previewSize).toBe(BigInt(preview.length));
+    expect(Number(row.storageBytes)).toBe(photo.length + Number(row.processedSize) + Number(row.thumbnailSize) + preview.length);
     expect(Number(user.storageUsed)).toBe(await storedBytesOf(app, 'pipeline-alice'));
     // Every step succeeded the first time: nothing was retried behind the result.
     expect(app.logs.filter((line) => line.includes(imageId) && /failed/.test(line))).toEqual([]);
@@ -64,13 +73,14 @@ describe('upload → blob trigger → queue → orchestration → remover → th
       PIPELINE_STEPS.startOrchestration,
       PIPELINE_STEPS.markProcessing,
       PIPELINE_STEPS.cutOutBackground,
-      PIPELINE_STEPS.makeThumbnail,
       PIPELINE_STEPS.finalizeImage,
     ]);
     for (const event of steps) {
       expect(event).toMatchObject({ outcome: 'ok', durationMs: expect.any(Number) });
       if (event.step !== PIPELINE_STEPS.startOrchestration) expect(event.userId).toBe('pipeline-alice');
     }
+    const cutoutStep = steps.find((event) => event.step === PIPELINE_STEPS.cutOutBackground);
+    expect(cutoutStep?.stagesMs).toEqual({ received: expect.any(Number), rendered: expect.any(Number), stored: expect.any(Number) });
   });
 
   it.each([
@@ -90,7 +100,7 @@ describe('upload → blob trigger → queue → orchestration → remover → th
 
     expect(image.status).toBe('failed');
     expect(image.error.code).toBe(code);
-    expect(image.urls).toEqual({ original: null, processed: null, thumbnail: null });
+    expect(image.urls).toEqual({ original: null, processed: null, thumbnail: null, preview: null });
     const row = await app.db.userImage.findUniqueOrThrow({ where: { id: bad.imageId } });
     expect(await app.blobs.sizeOf({ container: 'originals', name: row.originalPath })).toBeUndefined();
     const user = await app.db.user.findUniqueOrThrow({ where: { id: userId }, include: { quota: true } });
@@ -144,12 +154,12 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(invalid.body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['fileName', 'size']));
   });
 
-  it('gives the upload link create+write on one blob only, for at most 15 minutes', async () => {
+  it('gives the upload link create-only on one intake blob, for at most 15 minutes', async () => {
     const requested = await app.api('POST', '/api/uploads', { token, body: { fileName: 'x.png', contentType: 'image/png', size: 10 } });
     const url = new URL(requested.body.upload.url);
-    expect(url.searchParams.get('sp')).toBe('cw');
+    expect(url.searchParams.get('sp')).toBe('c');
     expect(url.searchParams.get('sr')).toBe('b');
-    expect(url.pathname).toMatch(new RegExp(`/originals/pipeline-alice/${requested.body.image.id}_original\\.png$`));
+    expect(url.pathname).toMatch(new RegExp(`/uploads/pipeline-alice/${requested.body.image.id}$`));
     expect(new Date(requested.body.upload.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
     expect(requested.body.upload).toMatchObject({ method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'image/png' } });
     expect(requested.body.image.status).toBe('pending_upload');

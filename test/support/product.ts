@@ -24,6 +24,8 @@ export interface StartProductOptions {
   databaseUrl?: string;
   /** Extra app settings for the functions. */
   env?: Record<string, string>;
+  /** A data folder (Azurite's files) to keep across runs, e.g. to start again after a kill; a fresh one by default. */
+  dataFolder?: string;
 }
 
 export interface RunningProduct {
@@ -32,6 +34,8 @@ export interface RunningProduct {
   table: Map<string, string>;
   output: string[];
   stop(): Promise<void>;
+  /** SIGKILL of the whole process group (Azurite, the remover, the host) at once, as a power cut; the data folder is kept. */
+  kill(): Promise<void>;
 }
 
 /** The end of a process's output, enough to see why it failed. */
@@ -52,7 +56,7 @@ export async function startProduct(options: StartProductOptions = {}): Promise<R
   if (!existsSync(PRODUCT_ENTRY)) throw new Error(`The test runs the built product, and ${PRODUCT_ENTRY} is missing: npm run build first.`);
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const dataFolder = await mkdtemp(path.join(os.tmpdir(), 'detour-product-'));
+  const dataFolder = options.dataFolder ?? (await mkdtemp(path.join(os.tmpdir(), 'detour-product-')));
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const args = [PRODUCT_ENTRY, '--data', dataFolder, '--free-ports', ...(options.databaseUrl ? [] : ['--embedded-database'])];
   const child = spawn(process.execPath, args, {
@@ -86,7 +90,13 @@ export async function startProduct(options: StartProductOptions = {}): Promise<R
         await exited;
       }
     }
-    await rm(dataFolder, { recursive: true, force: true });
+    if (!options.dataFolder) await rm(dataFolder, { recursive: true, force: true });
+  };
+  const kill = async () => {
+    if (exitCode === undefined && child.pid !== undefined) {
+      process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    }
   };
 
   const deadline = Date.now() + PRODUCT_START_TIMEOUT_MS;
@@ -104,7 +114,7 @@ export async function startProduct(options: StartProductOptions = {}): Promise<R
       ),
     );
     const table = startupTable(output);
-    if (health === 200 && page === 200 && table.size > 0) return { baseUrl, table, output, stop };
+    if (health === 200 && page === 200 && table.size > 0) return { baseUrl, table, output, stop, kill };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   await stop();

@@ -2,18 +2,20 @@ import { randomInt } from 'node:crypto';
 import sharp from 'sharp';
 import type { Database, ImageStatus, UserImage } from '../../shared/db/index.js';
 import { newImageId } from '../../shared/images/newImageId.js';
-import { originalBlob, processedBlob, thumbnailBlob } from '../../shared/storage/blobPaths.js';
+import { CONTAINERS, originalBlob, previewBlob, processedBlob, thumbnailBlob } from '../../shared/storage/blobPaths.js';
 import type { BlobStore } from '../../shared/storage/blobStore.js';
 
 export interface SeedStoredImageOptions {
   title?: string;
   tags?: string[];
   isFavorite?: boolean;
-  /** `ready` (all three blobs) by default; `queued` has only the original, `pending_upload` none. */
+  /** `ready` (every blob) by default; `queued` has only the original, `pending_upload` none. */
   status?: Extract<ImageStatus, 'pending_upload' | 'queued' | 'ready'>;
   createdAt?: Date;
   /** The original's bytes; a small distinct PNG by default. */
   original?: Buffer;
+  /** A ready image made before previews existed: no preview blob, `previewPath` null. */
+  withoutPreview?: boolean;
 }
 
 export interface SeededImage {
@@ -21,6 +23,7 @@ export interface SeededImage {
   original: Buffer;
   processed?: Buffer;
   thumbnail?: Buffer;
+  preview?: Buffer;
 }
 
 /** A small PNG of a colour no other call of this process made (so files cannot be mixed up unnoticed). */
@@ -47,11 +50,13 @@ export async function seedStoredImage(
   const original = options.original ?? (await distinctPng());
   const processed = status === 'ready' ? await sharp(original).ensureAlpha().png().toBuffer() : undefined;
   const thumbnail = status === 'ready' ? await sharp(original).resize(8).webp().toBuffer() : undefined;
+  const preview = status === 'ready' && !options.withoutPreview ? await sharp(original).resize(16).webp().toBuffer() : undefined;
   const originalLocation = originalBlob(userId, id, 'image/png');
   let storedBytes = 0;
   if (status !== 'pending_upload') storedBytes += await blobs.upload(originalLocation, original, 'image/png');
   if (processed) storedBytes += await blobs.upload(processedBlob(userId, id), processed, 'image/png');
   if (thumbnail) storedBytes += await blobs.upload(thumbnailBlob(userId, id), thumbnail, 'image/webp');
+  if (preview) storedBytes += await blobs.upload(previewBlob(userId, id), preview, 'image/webp');
   const { width, height } = await sharp(original).metadata();
 
   const image = await db.$transaction(async (tx) => {
@@ -73,6 +78,8 @@ export async function seedStoredImage(
         thumbnailPath: thumbnail ? thumbnailBlob(userId, id).name : null,
         processedSize: processed ? BigInt(processed.length) : null,
         thumbnailSize: thumbnail ? BigInt(thumbnail.length) : null,
+        previewPath: preview ? previewBlob(userId, id).name : null,
+        previewSize: preview ? BigInt(preview.length) : null,
         storageBytes: BigInt(storedBytes),
         quality: processed ? 'good' : null,
         processingTime: processed ? 1_000 : null,
@@ -82,13 +89,13 @@ export async function seedStoredImage(
       },
     });
   });
-  return { image, original, processed, thumbnail };
+  return { image, original, processed, thumbnail, preview };
 }
 
 /** The sum of the real sizes of a user's stored blobs, read from Blob Storage itself. */
 export async function storedBlobBytes(blobs: BlobStore, userId: string): Promise<number> {
   let total = 0;
-  for (const container of ['originals', 'processed', 'thumbnails']) {
+  for (const container of Object.values(CONTAINERS)) {
     for await (const blob of blobs.client.getContainerClient(container).listBlobsFlat({ prefix: `${userId}/` })) {
       total += blob.properties.contentLength ?? 0;
     }

@@ -1,5 +1,6 @@
 import { BlockBlobClient } from '@azure/storage-blob';
 import { expect } from 'vitest';
+import { CONTAINERS } from '../../shared/storage/blobPaths.js';
 import type { TestApp } from './testApp.js';
 
 export interface UploadThroughApiOptions {
@@ -42,13 +43,22 @@ export async function waitForSettledImage(app: Pick<TestApp, 'api'>, token: stri
   }
 }
 
-/** The sum of the real sizes of a user's stored blobs, from Blob Storage itself. */
-export async function storedBytesOf(app: Pick<TestApp, 'blobs'>, userId: string): Promise<number> {
-  let total = 0;
-  for (const container of ['originals', 'processed', 'thumbnails']) {
-    for await (const blob of app.blobs.client.getContainerClient(container).listBlobsFlat({ prefix: `${userId}/` })) {
-      total += blob.properties.contentLength ?? 0;
+/** Every blob of a user in every container, snapshots included, from Blob Storage itself. */
+export async function storedBlobsOf(app: Pick<TestApp, 'blobs'>, userId: string): Promise<{ path: string; size: number }[]> {
+  const found: { path: string; size: number }[] = [];
+  for (const container of Object.values(CONTAINERS)) {
+    const listing = app.blobs.client.getContainerClient(container).listBlobsFlat({ prefix: `${userId}/`, includeSnapshots: true });
+    for await (const blob of listing) {
+      found.push({
+        path: `${container}/${blob.name}${blob.snapshot ? `?snapshot=${blob.snapshot}` : ''}`,
+        size: blob.properties.contentLength ?? 0,
+      });
     }
   }
-  return total;
+  return found;
+}
+
+/** The sum of the real sizes of a user's stored blobs (snapshots and intake blobs included). */
+export async function storedBytesOf(app: Pick<TestApp, 'blobs'>, userId: string): Promise<number> {
+  return (await storedBlobsOf(app, userId)).reduce((sum, blob) => sum + blob.size, 0);
 }

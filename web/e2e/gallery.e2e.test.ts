@@ -261,6 +261,134 @@ describe('the gallery page in Chromium against the product', () => {
     await context.close();
   }, 240_000);
 
+  it('creates an API key shown once, which a script then uses until it is revoked', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: product!.baseUrl });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+
+    const userId = `e2e-keys-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${product!.baseUrl}/gallery`);
+    await page.getByLabel('User name').fill(userId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${userId}`).waitFor();
+
+    await page.getByRole('button', { name: 'API keys' }).click();
+    const panel = page.getByRole('region', { name: 'API keys' });
+    await panel.getByText('No keys yet.').waitFor();
+    await panel.getByLabel('Key name').fill('nightly backup');
+    await panel.getByRole('checkbox', { name: /uploads/ }).uncheck();
+    await panel.getByRole('button', { name: 'Create key' }).click();
+    const keyField = panel.getByLabel('New key “nightly backup”');
+    await keyField.waitFor();
+    const key = await keyField.inputValue();
+    expect(key).toMatch(/^dtr_[A-Za-z0-9_-]{43}$/);
+    await panel.getByRole('button', { name: 'Copy key' }).click();
+    await panel.getByText('Key copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    const row = panel.getByRole('row', { name: /nightly backup/ });
+    await expect.poll(() => row.textContent()).toContain('images:read, images:write, shares');
+    await page.screenshot({ path: path.join(screenshotFolder, 'api-keys.png') });
+
+    // What a script does with it: read the gallery; an upload needs the scope the key was made without.
+    const asScript = (route: string, init: RequestInit = {}) =>
+      fetch(`${product!.baseUrl}/api/${route}`, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      });
+    expect((await asScript('gallery')).status).toBe(200);
+    const upload = await asScript('uploads', {
+      method: 'POST',
+      body: JSON.stringify({ fileName: 'a.jpg', contentType: 'image/jpeg', size: 10 }),
+    });
+    expect(upload.status).toBe(403);
+    expect(((await upload.json()) as { error: { code: string } }).error.code).toBe('insufficient_scope');
+
+    // Once dismissed the key is not shown again; revoking it stops the script at once.
+    await panel.getByRole('button', { name: 'Done' }).click();
+    expect(await page.locator(`input[value="${key}"]`).count()).toBe(0);
+    expect(await page.content()).not.toContain(key);
+    await panel.getByRole('button', { name: 'Revoke nightly backup' }).click();
+    await panel.getByText('The key “nightly backup” has stopped working.').waitFor();
+    await panel.getByText('No keys yet.').waitFor();
+    expect((await asScript('gallery')).status).toBe(401);
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('reloads the gallery without downloading any thumbnail again', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // Chromium's own network log: every thumbnail request, the bytes it took off the network, and
+    // whether the cache answered it.
+    const network = await context.newCDPSession(page);
+    await network.send('Network.enable');
+    const thumbnailRequests = new Map<string, { url: string; fromCache: boolean; networkBytes: number }>();
+    network.on('Network.requestWillBeSent', (event) => {
+      if (new URL(event.request.url).pathname.includes('/thumbnails/')) {
+        thumbnailRequests.set(event.requestId, { url: event.request.url, fromCache: false, networkBytes: 0 });
+      }
+    });
+    network.on('Network.requestServedFromCache', (event) => {
+      const request = thumbnailRequests.get(event.requestId);
+      if (request) request.fromCache = true;
+    });
+    network.on('Network.responseReceived', (event) => {
+      const request = thumbnailRequests.get(event.requestId);
+      if (request && (event.response.fromDiskCache || event.response.fromPrefetchCache)) request.fromCache = true;
+    });
+    network.on('Network.loadingFinished', (event) => {
+      const request = thumbnailRequests.get(event.requestId);
+      if (request) request.networkBytes = event.encodedDataLength;
+    });
+
+    const userId = `e2e-cache-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${product!.baseUrl}/gallery`);
+    await page.getByLabel('User name').fill(userId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('No images yet: upload some above.').waitFor();
+    const files = ['first', 'second'].map(async (name) => ({
+      name: `${name}.png`,
+      mimeType: 'image/png',
+      buffer: await discOnPlainBackground({ format: 'png', width: 480, height: 360 }),
+    }));
+    await page.locator('input[type="file"]').setInputFiles(await Promise.all(files));
+    const grid = page.getByRole('list', { name: 'Images' });
+    const loadedThumbnails = async () => {
+      const thumbnails = grid.locator('img[alt^="Cut-out of "]');
+      await expect.poll(() => thumbnails.count(), { timeout: PIPELINE_TIMEOUT_MS }).toBe(2);
+      await expect
+        .poll(() => thumbnails.evaluateAll((images) => images.every((image) => (image as HTMLImageElement).naturalWidth > 0)), {
+          timeout: 15_000,
+        })
+        .toBe(true);
+      return thumbnails.evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src).sort());
+    };
+    const shown = await loadedThumbnails();
+    const firstLoad = [...thumbnailRequests.values()];
+    expect(firstLoad.reduce((sum, request) => sum + request.networkBytes, 0)).toBeGreaterThan(0);
+
+    // A reload asks the API again. Its links are the same while its signing window lasts; a reload
+    // that happened to straddle a window's edge gets new ones, so it is tried once more.
+    let reloaded: string[] = [];
+    for (let attempt = 0; attempt < 2 && reloaded.join() !== shown.join(); attempt++) {
+      if (attempt > 0) shown.splice(0, shown.length, ...reloaded);
+      thumbnailRequests.clear();
+      await page.reload();
+      reloaded = await loadedThumbnails();
+    }
+    expect(reloaded).toEqual(shown);
+    const afterReload = [...thumbnailRequests.values()];
+    expect(afterReload.reduce((sum, request) => sum + request.networkBytes, 0)).toBe(0);
+    expect(afterReload.every((request) => request.fromCache)).toBe(true);
+    await context.close();
+  }, 180_000);
+
   it('shows a person’s usage over time as charts, on a phone', async () => {
     const context = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();

@@ -3,6 +3,7 @@ import { createApiClient } from './api/apiClient.js';
 import { LocalSignIn } from './auth/LocalSignIn.js';
 import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
 import { Gallery } from './gallery/Gallery.js';
+import { ApiKeysPanel } from './keys/ApiKeysPanel.js';
 
 type View = 'gallery' | 'usage';
 
@@ -14,6 +15,7 @@ export function App() {
   const [session, setSession] = useState<LocalSession | null>(readSession);
   const [view, setView] = useState<View>('gallery');
   const [notice, setNotice] = useState<string | null>(null);
+  const [showKeys, setShowKeys] = useState(false);
 
   const api = useMemo(
     () =>
@@ -58,6 +60,9 @@ export function App() {
         <p>
           Signed in as <strong>{session.userId}</strong>
         </p>
+        <button type="button" aria-expanded={showKeys} onClick={() => setShowKeys((shown) => !shown)}>
+          API keys
+        </button>
         <button
           type="button"
           onClick={() => {
@@ -69,6 +74,7 @@ export function App() {
         </button>
       </header>
       <main>
+        {showKeys && <ApiKeysPanel key={session.userId} api={api} />}
         {view === 'gallery' ? (
           <Gallery key={session.userId} api={api} />
         ) : (

@@ -1,5 +1,8 @@
 import { ApiError } from './apiError.js';
 import type {
+  ApiKeyRequest,
+  ApiKeyResource,
+  CreatedApiKey,
   GalleryDeleteResult,
   GalleryDownloadVariant,
   GalleryPage,
@@ -94,5 +97,10 @@ export function createApiClient(options: ApiClientOptions) {
     getUsage: () => sendForJson<Usage>('GET', 'me/usage'),
     getUsageHistory: (query: UsageHistoryQuery) =>
       sendForJson<UsageHistory>('GET', `me/usage/history?${new URLSearchParams(query).toString()}`),
+    listApiKeys: async () => (await sendForJson<{ keys: ApiKeyResource[] }>('GET', 'keys')).keys,
+    createApiKey: (request: Partial<ApiKeyRequest> & Pick<ApiKeyRequest, 'name'>) => sendForJson<CreatedApiKey>('POST', 'keys', request),
+    revokeApiKey: async (id: string) => {
+      await send('DELETE', `keys/${encodeURIComponent(id)}`);
+    },
   };
 }

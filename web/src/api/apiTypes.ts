@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { ApiKeyRequest, ApiKeyResource, createdApiKeySchema } from '../../../shared/apiKeys/apiKeySchemas.js';
+import type { ApiKeyScope } from '../../../shared/apiKeys/apiKeyScopes.js';
 import type { galleryDeleteResultSchema, GalleryDownloadVariant, galleryPageSchema } from '../../../shared/gallery/gallerySchemas.js';
 import type { ImageVariant } from '../../../shared/images/imageDownloadQuerySchema.js';
 import type { ImageResource } from '../../../shared/images/imageSchemas.js';
@@ -14,9 +16,22 @@ import type { Usage } from '../../../shared/usage/usageSchema.js';
  * The API's shapes, taken (types only, nothing reaches the bundle) from the zod schemas that the
  * handlers validate with and the OpenAPI document is generated from, so the page cannot drift from them.
  */
-export type { GalleryDownloadVariant, ImageResource, ImageUpdate, ImageVariant, UploadRequest, Usage, UsageHistory, UsageHistoryQuery };
+export type {
+  ApiKeyRequest,
+  ApiKeyResource,
+  ApiKeyScope,
+  GalleryDownloadVariant,
+  ImageResource,
+  ImageUpdate,
+  ImageVariant,
+  UploadRequest,
+  Usage,
+  UsageHistory,
+  UsageHistoryQuery,
+};
 export type ImageStatus = ImageResource['status'];
 export type GalleryPage = z.infer<typeof galleryPageSchema>;
 export type GalleryDeleteResult = z.infer<typeof galleryDeleteResultSchema>;
 export type UploadTicket = z.infer<typeof uploadResponseSchema>;
 export type ShareLink = z.infer<typeof shareLinkSchema>;
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;

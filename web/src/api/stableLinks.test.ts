@@ -27,6 +27,7 @@ function image(signature: string, urlsExpireAt: string, status: ImageResource['s
       original: blob('originals/u/a_original.jpg', signature),
       processed: ready ? blob('processed/u/a_processed.png', signature) : null,
       thumbnail: ready ? blob('thumbnails/u/a_thumb.webp', signature) : null,
+      preview: ready ? blob('previews/u/a_preview.webp', signature) : null,
     },
     urlsExpireAt,
   };

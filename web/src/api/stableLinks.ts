@@ -11,11 +11,11 @@ function blobOf(url: string | null): string | null {
 
 /**
  * The newer state of an image, keeping the read links the page already shows while they name the same
- * blobs and stay valid a while: every API answer signs new links, and a new `src` makes the browser
- * download the picture again.
+ * blobs and stay valid a while: the API hands out new links when its signing window moves on (every
+ * 15 minutes), and a new `src` makes the browser download the picture again.
  */
 export function withStableLinks(previous: ImageResource, next: ImageResource, now = Date.now()): ImageResource {
-  const variants = ['original', 'processed', 'thumbnail'] as const;
+  const variants = ['original', 'processed', 'thumbnail', 'preview'] as const;
   const sameBlobs = variants.every((variant) => blobOf(previous.urls[variant]) === blobOf(next.urls[variant]));
   const stillValid = Date.parse(previous.urlsExpireAt) - now > RENEW_BEFORE_EXPIRY_MS;
   return sameBlobs && stillValid ? { ...next, urls: previous.urls, urlsExpireAt: previous.urlsExpireAt } : next;

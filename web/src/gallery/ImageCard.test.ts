@@ -26,6 +26,7 @@ const readyImage: ImageResource = {
     original: blobUrl('originals/u/cm9k3x0a20000abcdefghijkl_original.jpg'),
     processed: blobUrl('processed/u/cm9k3x0a20000abcdefghijkl_processed.png'),
     thumbnail: blobUrl('thumbnails/u/cm9k3x0a20000abcdefghijkl_thumb.webp'),
+    preview: blobUrl('previews/u/cm9k3x0a20000abcdefghijkl_preview.webp'),
   },
   urlsExpireAt: '2099-01-01T00:00:00.000Z',
 };

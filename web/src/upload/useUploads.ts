@@ -44,7 +44,7 @@ function phaseOf(image: ImageResource): UploadPhase {
 let nextKey = 0;
 
 /**
- * Uploads straight to Blob Storage with the write-only link of `POST /api/uploads`, and follows each
+ * Uploads straight to Blob Storage with the create-only link of `POST /api/uploads`, and follows each
  * image through the pipeline. `onImage` hears of every new image and every change of one.
  */
 export function useUploads(api: ApiClient, onImage: (image: ImageResource) => void): Uploads {
