@@ -23,6 +23,7 @@ export function toImageResource(image: UserImage, urls: ImageUrls, urlsExpireAt:
     tags: image.tags,
     isFavorite: image.isFavorite,
     isPublic: image.isPublic,
+    duplicateOf: image.duplicateOf,
     createdAt: image.createdAt.toISOString(),
     updatedAt: image.updatedAt.toISOString(),
     urls,

@@ -10,7 +10,8 @@ import { imageIdSchema } from '../images/imageSchemas.js';
  * use these names and types; no step name is written anywhere else.
  *
  *   checkOriginal (blob trigger) → queue → startOrchestration (queue trigger) → processImage:
- *   markProcessing → cutOutBackground → makeThumbnail → finalizeImage, or markImageFailed.
+ *   markProcessing → reuseDuplicateOutputs (ready when the same user has a `ready` image of the same
+ *   bytes) or cutOutBackground → makeThumbnail → finalizeImage, or markImageFailed.
  */
 
 export const PIPELINE_STEPS = {
@@ -20,6 +21,8 @@ export const PIPELINE_STEPS = {
   startOrchestration: 'startOrchestration',
   /** Activities of the orchestration, in order. */
   markProcessing: 'markProcessing',
+  /** Copies the outputs of the owner's `ready` image with the same original bytes, if any. */
+  reuseDuplicateOutputs: 'reuseDuplicateOutputs',
   cutOutBackground: 'cutOutBackground',
   makeThumbnail: 'makeThumbnail',
   finalizeImage: 'finalizeImage',
@@ -99,6 +102,8 @@ export type CutoutQuality = ImageQuality;
 /** Each activity's input and result. */
 interface PipelineActivities {
   [PIPELINE_STEPS.markProcessing]: { input: ProcessImageInput; result: StepOutcome<{ userId: string }> };
+  /** `duplicateOf`: the image whose outputs were copied (this one is now `ready`), or null (none to copy). */
+  [PIPELINE_STEPS.reuseDuplicateOutputs]: { input: ImageRef; result: StepOutcome<{ duplicateOf: string | null }> };
   /** `quality` is the remover's own rating, when it sends one. */
   [PIPELINE_STEPS.cutOutBackground]: { input: ImageRef; result: StepOutcome<{ quality: CutoutQuality | null }> };
   [PIPELINE_STEPS.makeThumbnail]: { input: ImageRef; result: StepOutcome<{ estimatedQuality: CutoutQuality }> };
