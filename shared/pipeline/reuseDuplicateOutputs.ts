@@ -40,10 +40,10 @@ export async function reuseDuplicateOutputs(
 
   // Scoped to the owner: another user's images are never candidates.
   const earlier = await db.userImage.findFirst({
-    where: { userId, sha256: image.sha256, status: 'ready', deletedAt: null, id: { not: imageId } },
+    where: { userId, sha256: image.sha256, status: 'ready', quality: { not: null }, deletedAt: null, id: { not: imageId } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
-  if (!earlier) return succeeded({ duplicateOf: null });
+  if (!earlier?.quality) return succeeded({ duplicateOf: null });
 
   const copied = await Promise.all(
     OUTPUT_NAMES.map((name) => blobs.copy(IMAGE_OUTPUTS[name].location(userId, earlier.id), IMAGE_OUTPUTS[name].location(userId, imageId))),
@@ -62,7 +62,7 @@ export async function reuseDuplicateOutputs(
   const ready = await markReady(db, image, {
     originalBytes,
     outputBytes: outputBytes as Record<ImageOutputName, number>,
-    quality: earlier.quality ?? 'good',
+    quality: earlier.quality,
     now: options.now ?? new Date(),
     duplicateOf: earlier.id,
   });
