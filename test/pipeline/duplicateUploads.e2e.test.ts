@@ -104,6 +104,12 @@ describe('duplicate uploads recognised by content', () => {
     expect(allowedImage).toMatchObject({ status: 'ready', duplicateOf: first.imageId });
     expect(app.remover.calls).toBe(removerCalls);
     expect(await counters(userId)).toEqual({ storageUsed: await storedBytesOf(app, userId), imageCount: 2, rows: 2 });
+
+    // A hint that lies decides nothing of what is stored: the blob check hashes the bytes it judged.
+    const other = await discOnPlainBackground({ width: 528, height: 390 });
+    const lied = await uploadThroughApi(app, token, other, { sha256: 'f'.repeat(64) });
+    expect(await waitForSettledImage(app, token, lied.imageId)).toMatchObject({ status: 'ready', duplicateOf: null });
+    expect((await app.db.userImage.findUniqueOrThrow({ where: { id: lied.imageId } })).sha256).toBe(sha256(other));
   });
 
   it('never recognises another user’s bytes: the same answer as for unknown bytes, and a full processing', async () => {
