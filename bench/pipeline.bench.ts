@@ -25,7 +25,12 @@ import { median, percentile, round } from './support/stats.js';
  *   orchestration        everything else from startImageProcessing to the end of finalizeImage
  *                        (starting the instance, replays, history, scheduling the activities)
  * They add up to the end of finalizeImage; the client sees `ready` at its next poll (every 50 ms).
- * The overhead figure is total ÷ remover, per image.
+ * The overhead figure is total ÷ remover, per image. Each of those photos is made distinct (a JPEG
+ * comment with its number), or every one after the first would be a duplicate.
+ *
+ * Then duplicates: the bytes of some of those images uploaded again, which the pipeline makes `ready`
+ * from copies of the earlier outputs (reuseDuplicateOutputs) without the remover; their time to `ready`
+ * (end of the PUT → end of reuseDuplicateOutputs) is reported beside the first uploads'.
  */
 
 const POLL_MS = 50;
@@ -50,9 +55,20 @@ const COMPONENT_LABEL: Record<Component, string> = {
   cutoutTransfer: 'cut-out transfer to a local file',
   views: 'thumbnail + preview from the file (processed/ uploading meanwhile)',
   storingOutputs: 'storing the outputs (after the render)',
-  databaseSteps: 'database steps (markProcessing, finalizeImage, the row look-up)',
+  databaseSteps: 'database steps (markProcessing, reuseDuplicateOutputs finding nothing, finalizeImage, the row look-up)',
   orchestration: 'orchestration overhead',
 };
+
+/** A re-upload of an earlier image's bytes, made `ready` from copies. */
+interface DuplicateTimeline {
+  imageId: string;
+  /** End of the PUT → end of reuseDuplicateOutputs. */
+  totalMs: number;
+  /** The reuseDuplicateOutputs activity: the lookup, the server-side copies, the row → ready. */
+  copyMs: number;
+  /** End of the PUT → the client's poll that saw `ready`. */
+  observedMs: number;
+}
 
 interface ImageTimeline {
   imageId: string;
@@ -68,18 +84,29 @@ interface ImageTimeline {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The JPEG with a comment segment (COM) right after its start marker: the same picture, other bytes. */
+function withComment(jpeg: Buffer, comment: string): Buffer {
+  const text = Buffer.from(comment, 'latin1');
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(text.length + 2);
+  return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xfe]), length, text, jpeg.subarray(2)]);
+}
+
 function timeline(log: PipelineLog, imageId: string, putEndedAt: number): Omit<ImageTimeline, 'observedMs' | 'requestMs' | 'putMs'> {
   const blob = log.blobInvocation(imageId);
   const blobDone = blob && log.finished.get(blob.invocationId);
   const start = log.step(imageId, PIPELINE_STEPS.startOrchestration);
   const queueStarted = start && log.started.get(start.invocationId);
-  const steps = [PIPELINE_STEPS.markProcessing, PIPELINE_STEPS.cutOutBackground, PIPELINE_STEPS.finalizeImage].map((name) =>
-    log.step(imageId, name),
-  );
+  const steps = [
+    PIPELINE_STEPS.markProcessing,
+    PIPELINE_STEPS.reuseDuplicateOutputs,
+    PIPELINE_STEPS.cutOutBackground,
+    PIPELINE_STEPS.finalizeImage,
+  ].map((name) => log.step(imageId, name));
   const removerMs = log.removerMs.get(imageId);
-  const [mark, remove, finalize] = steps;
+  const [mark, reuse, remove, finalize] = steps;
   const stages = remove?.stagesMs;
-  if (!blob || !blobDone || !queueStarted || !mark || !remove || !stages || !finalize || removerMs === undefined) {
+  if (!blob || !blobDone || !queueStarted || !mark || !reuse || !remove || !stages || !finalize || removerMs === undefined) {
     throw new Error(`The logs do not tell the whole story of image ${imageId}.`);
   }
   const activities = steps.reduce((sum, step) => sum + step!.durationMs, 0);
@@ -91,7 +118,7 @@ function timeline(log: PipelineLog, imageId: string, putEndedAt: number): Omit<I
     cutoutTransfer: stages.received - removerMs,
     views: stages.rendered - stages.received,
     storingOutputs: stages.stored - stages.rendered,
-    databaseSteps: mark.durationMs + finalize.durationMs + remove.durationMs - stages.stored,
+    databaseSteps: mark.durationMs + reuse.durationMs + finalize.durationMs + remove.durationMs - stages.stored,
     orchestration: finalize.endedAt - queueStarted.at - activities,
   };
   return { imageId, components, totalMs: finalize.endedAt - putEndedAt };
@@ -104,6 +131,7 @@ const pipeline: Benchmark = {
   async run(progress) {
     const settings = {
       images: intSetting('BENCH_PIPELINE_IMAGES', 50),
+      duplicates: intSetting('BENCH_PIPELINE_DUPLICATES', 10),
       megapixels: intSetting('BENCH_PIPELINE_MP', 12),
       pollIntervalMs: intSetting('BENCH_PIPELINE_POLL_MS', 500),
     };
@@ -121,10 +149,12 @@ const pipeline: Benchmark = {
       const width = Math.round(Math.sqrt((settings.megapixels * 1e6 * 4) / 3));
       const height = Math.round((width * 3) / 4);
       progress(`making a ${width}×${height} photo`);
-      const jpeg = await (await Photo.make(width, height)).jpeg();
+      const photo = await (await Photo.make(width, height)).jpeg();
       const token = await stack.tokenFor('bench-pipeline');
+      const sent: Buffer[] = [];
 
-      const upload = async (): Promise<ImageTimeline> => {
+      /** Uploads the bytes and waits for `ready`; the PUT's end and the client's view of it. */
+      const uploadUntilReady = async (jpeg: Buffer, finalStep: string) => {
         const requested = await client.expect(201, 'POST', '/api/uploads', {
           token,
           json: { fileName: 'photo.jpg', contentType: 'image/jpeg', size: jpeg.length },
@@ -149,8 +179,22 @@ const pipeline: Benchmark = {
         }
         const observedMs = Date.now() - putEndedAt;
         // The last step's line may trail the API's answer by a moment.
-        for (let wait = 0; !log.step(image.id, PIPELINE_STEPS.finalizeImage) && wait < 2000; wait += POLL_MS) await sleep(POLL_MS);
-        return { ...timeline(log, image.id, putEndedAt), observedMs, requestMs: requested.ms, putMs };
+        for (let wait = 0; !log.step(image.id, finalStep) && wait < 2000; wait += POLL_MS) await sleep(POLL_MS);
+        return { imageId: image.id, putEndedAt, observedMs, requestMs: requested.ms, putMs };
+      };
+
+      const upload = async (): Promise<ImageTimeline> => {
+        const jpeg = withComment(photo, `bench image ${sent.length}`);
+        sent.push(jpeg);
+        const { imageId, putEndedAt, ...client } = await uploadUntilReady(jpeg, PIPELINE_STEPS.finalizeImage);
+        return { ...timeline(log, imageId, putEndedAt), ...client };
+      };
+
+      const uploadDuplicate = async (jpeg: Buffer): Promise<DuplicateTimeline> => {
+        const { imageId, putEndedAt, observedMs } = await uploadUntilReady(jpeg, PIPELINE_STEPS.reuseDuplicateOutputs);
+        const reuse = log.step(imageId, PIPELINE_STEPS.reuseDuplicateOutputs);
+        if (!reuse || log.step(imageId, PIPELINE_STEPS.cutOutBackground)) throw new Error(`Image ${imageId} was not made from copies.`);
+        return { imageId, totalMs: reuse.endedAt - putEndedAt, copyMs: reuse.durationMs, observedMs };
       };
 
       progress('warm-up image (not counted)');
@@ -160,6 +204,9 @@ const pipeline: Benchmark = {
         if (i % 10 === 0) progress(`image ${i + 1}/${settings.images}`);
         images.push(await upload());
       }
+      progress(`${settings.duplicates} duplicates`);
+      const duplicates: DuplicateTimeline[] = [];
+      for (let i = 0; i < settings.duplicates; i++) duplicates.push(await uploadDuplicate(sent[1 + (i % settings.images)]!));
 
       const summary = (values: number[]) => `p95 ${round(percentile(values, 95))}, max ${round(Math.max(...values))} ms`;
       const ratios = images.map((image) => image.totalMs / image.components.remover);
@@ -183,6 +230,28 @@ const pipeline: Benchmark = {
           ),
           unit: 'ms',
         },
+        ...(duplicates.length > 0
+          ? [
+              {
+                metric: 'duplicate upload → ready (end of PUT → reuseDuplicateOutputs done, no remover call): p50',
+                value: percentile(
+                  duplicates.map((duplicate) => duplicate.totalMs),
+                  50,
+                ),
+                unit: 'ms',
+                detail: summary(duplicates.map((duplicate) => duplicate.totalMs)),
+              },
+              {
+                metric: 'duplicate: the reuseDuplicateOutputs step (lookup, server-side copies, ready): p50',
+                value: percentile(
+                  duplicates.map((duplicate) => duplicate.copyMs),
+                  50,
+                ),
+                unit: 'ms',
+                detail: summary(duplicates.map((duplicate) => duplicate.copyMs)),
+              },
+            ]
+          : []),
         {
           metric: `upload → ready as the client saw it (${POLL_MS} ms polls): p95`,
           value: percentile(
@@ -212,9 +281,9 @@ const pipeline: Benchmark = {
         },
       ];
       return {
-        parameters: { ...settings, width, height, jpegBytes: jpeg.length, clientPollMs: POLL_MS, app: stack.settings },
+        parameters: { ...settings, width, height, jpegBytes: photo.length, clientPollMs: POLL_MS, app: stack.settings },
         rows,
-        details: { images },
+        details: { images, duplicates },
       };
     } finally {
       client.close();

@@ -35,7 +35,8 @@ const stepRetry = new df.RetryOptions(Math.min(remover.retryFirstIntervalMs, 2_0
 stepRetry.backoffCoefficient = 2;
 
 /**
- * markProcessing → cutOutBackground → finalizeImage (ready); a step that is skipped,
+ * markProcessing → reuseDuplicateOutputs (ready at once when the owner has a `ready` image of the same
+ * bytes) or cutOutBackground → finalizeImage (ready); a step that is skipped,
  * fails, or keeps throwing ends the run in markImageFailed, which cleans up and, unless the image is
  * gone or `ready`, marks it failed (the original is kept for a retry).
  * Deterministic: only `context.df` calls, no clock, no I/O.
@@ -46,11 +47,24 @@ const processImage: OrchestrationHandler = function* (context: OrchestrationCont
   if (start.outcome !== 'ok') return start;
 
   const image: ImageRef = { imageId, userId: start.userId };
-  const end = yield* produceImage(context, image);
+  const end = (yield* reuseDuplicate(context, image)) ?? (yield* produceImage(context, image));
   if (end.outcome === 'ok') return end;
   yield* callStep(context, STEP.markImageFailed, { ...image, stop: end });
   return end;
 };
+
+/**
+ * Copies a duplicate's outputs: its outcome ends the run (`ok`: the image is `ready`), or undefined when
+ * there is nothing to copy. The copy is only a saving: when it keeps throwing, the outputs are made.
+ */
+function* reuseDuplicate(context: OrchestrationContext, image: ImageRef): Generator<Task, StepOutcome | undefined, unknown> {
+  try {
+    const reuse = yield* callStep(context, STEP.reuseDuplicateOutputs, image, stepRetry);
+    return reuse.outcome === 'ok' && reuse.duplicateOf === null ? undefined : reuse;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The steps that make the outputs and record them; the first that does not succeed ends the run. */
 function* produceImage(context: OrchestrationContext, image: ImageRef): Generator<Task, StepOutcome, unknown> {

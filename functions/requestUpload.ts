@@ -12,7 +12,7 @@ app.http('requestUpload', {
   methods: ['POST'],
   handler: authenticatedRoute(async (request, { services: { db, blobs, config }, user, credential, context }) => {
     const body = await parseJsonBody(request, uploadRequestSchema);
-    const { image, contentType, upload } = await requestUpload({
+    const requested = await requestUpload({
       db,
       blobs,
       config,
@@ -21,6 +21,11 @@ app.http('requestUpload', {
       apiKeyId: credential.kind === 'apiKey' ? credential.keyId : undefined,
       request: body,
     });
+    if (requested.duplicateOf) {
+      const [existing] = await presentImages([requested.duplicateOf], { blobs, readTtlMinutes: config.sas.readTtlMinutes });
+      return json(200, { duplicateOf: existing });
+    }
+    const { image, contentType, upload } = requested;
     const [resource] = await presentImages([image], { blobs, readTtlMinutes: config.sas.readTtlMinutes });
     return json(201, {
       image: resource,

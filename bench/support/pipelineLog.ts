@@ -68,11 +68,9 @@ export class PipelineLog {
     if (imageId && entry.status === 200 && typeof entry.ms === 'number') this.removerMs.set(imageId, entry.ms);
   }
 
-  /** The blob trigger's invocation for this image (its reason names the blob). */
+  /** The blob trigger's invocation for this image (its reason names the intake blob, `uploads/{userId}/{imageId}`). */
   blobInvocation(imageId: string): InvocationEvent | undefined {
-    return [...this.started.values()].find(
-      (event) => event.functionName === 'onOriginalUploaded' && event.reason?.includes(`/${imageId}_original.`),
-    );
+    return [...this.started.values()].find((event) => event.functionName === 'onOriginalUploaded' && event.reason?.includes(`/${imageId}`));
   }
 
   step(imageId: string, step: string): StepEvent | undefined {

@@ -37,6 +37,8 @@ const USER_IMAGE_FIELDS: Record<keyof UserImage, true> = {
   deletedAt: true,
   createdAt: true,
   updatedAt: true,
+  sha256: true,
+  duplicateOf: true,
 };
 
 /** The column of a field: `userId` → `user_id`. */

@@ -61,12 +61,12 @@ export async function findImageInProcessing(db: Database, ref: ImageRef): Promis
 
 /**
  * pending_upload → queued: the bytes passed the check and were stored; the row takes the checked type,
- * dimensions and the original's name (whose extension follows the checked type).
+ * dimensions, the original's name (whose extension follows the checked type) and its SHA-256.
  */
 export async function acceptUpload(
   db: Database,
   image: UserImage,
-  checked: { fileType: string; width: number; height: number; originalPath: string },
+  checked: { fileType: string; width: number; height: number; originalPath: string; sha256: string },
 ): Promise<UserImage | undefined> {
   const [queued] = await db.userImage.updateManyAndReturn({
     where: { id: image.id, status: 'pending_upload', deletedAt: null },
@@ -123,6 +123,8 @@ export interface Finished {
   outputBytes: Record<ImageOutputName, number>;
   quality: ImageQuality;
   now: Date;
+  /** The owner's earlier image whose outputs were copied instead of being made (same original bytes). */
+  duplicateOf?: string;
 }
 
 /**
@@ -143,6 +145,7 @@ export async function markReady(
         ...outputFields(image.userId, image.id, finished.outputBytes),
         storageBytes: storedBytes,
         quality: finished.quality,
+        duplicateOf: finished.duplicateOf ?? null,
         processedAt: finished.now,
         processingTime: image.processingStartedAt ? Math.max(0, finished.now.getTime() - image.processingStartedAt.getTime()) : null,
       },

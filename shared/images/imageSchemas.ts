@@ -29,6 +29,10 @@ export const imageResourceSchema = z
     tags: z.array(z.string()),
     isFavorite: z.boolean(),
     isPublic: z.boolean(),
+    duplicateOf: z
+      .string()
+      .nullable()
+      .meta({ description: 'The earlier image of the same bytes whose outputs this image’s are copies of (no remover call), or null.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     urls: z.object({

@@ -29,6 +29,7 @@ export function toImageFields(image: UserImage): Omit<ImageResource, 'urls' | 'u
     tags: image.tags,
     isFavorite: image.isFavorite,
     isPublic: image.isPublic,
+    duplicateOf: image.duplicateOf,
     createdAt: image.createdAt.toISOString(),
     updatedAt: image.updatedAt.toISOString(),
   };

@@ -30,7 +30,7 @@ import {
 } from '../webhooks/webhookSchemas.js';
 import { usageSchema } from '../usage/usageSchema.js';
 import { errorBodySchema } from './errorBodySchema.js';
-import { uploadResponseSchema } from './uploadResponseSchema.js';
+import { duplicateUploadResponseSchema, uploadResponseSchema } from './uploadResponseSchema.js';
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
@@ -117,7 +117,13 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: ['uploads'],
     summary: 'Ask for a direct upload link',
     request: { body: jsonBody(uploadRequestSchema) },
-    responses: { 201: reply('The new image (`pending_upload`) and its create-only upload link.', uploadResponseSchema) },
+    responses: {
+      200: reply(
+        'The caller already has an image with this `sha256` (ready, queued or processing): no image made, no quota taken, no link. Send `allowDuplicate: true` to upload anyway.',
+        duplicateUploadResponseSchema,
+      ),
+      201: reply('The new image (`pending_upload`) and its create-only upload link.', uploadResponseSchema),
+    },
     errors: [400, 403, 413, 415, 429],
   });
   route({

@@ -418,6 +418,8 @@ export interface components {
             tags: string[];
             isFavorite: boolean;
             isPublic: boolean;
+            /** @description The earlier image of the same bytes whose outputs this image’s are copies of (no remover call), or null. */
+            duplicateOf: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -445,6 +447,8 @@ export interface components {
             tags: string[];
             isFavorite: boolean;
             isPublic: boolean;
+            /** @description The earlier image of the same bytes whose outputs this image’s are copies of (no remover call), or null. */
+            duplicateOf: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -562,10 +566,23 @@ export interface operations {
                     size: number;
                     title?: string;
                     tags?: string[];
+                    sha256?: string;
+                    allowDuplicate?: boolean;
                 };
             };
         };
         responses: {
+            /** @description The caller already has an image with this `sha256` (ready, queued or processing): no image made, no quota taken, no link. Send `allowDuplicate: true` to upload anyway. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        duplicateOf: components["schemas"]["Image"];
+                    };
+                };
+            };
             /** @description The new image (`pending_upload`) and its create-only upload link. */
             201: {
                 headers: {

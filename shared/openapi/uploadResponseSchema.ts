@@ -11,3 +11,9 @@ export const uploadResponseSchema = z.object({
     expiresAt: z.iso.datetime(),
   }),
 });
+
+/**
+ * The reply of `POST /api/uploads` when the caller already has an image of the same bytes (`sha256`):
+ * that image, ready or on its way.
+ */
+export const duplicateUploadResponseSchema = z.object({ duplicateOf: imageResourceSchema });

@@ -10,7 +10,8 @@ import { imageIdSchema } from '../images/imageSchemas.js';
  * use these names and types; no step name is written anywhere else.
  *
  *   checkOriginal (blob trigger) → queue → startOrchestration (queue trigger) → processImage:
- *   markProcessing → cutOutBackground → finalizeImage, or markImageFailed.
+ *   markProcessing → reuseDuplicateOutputs (ready when the same user has a `ready` image of the same
+ *   bytes) or cutOutBackground → finalizeImage, or markImageFailed.
  */
 
 export const PIPELINE_STEPS = {
@@ -20,6 +21,8 @@ export const PIPELINE_STEPS = {
   startOrchestration: 'startOrchestration',
   /** Activities of the orchestration, in order. */
   markProcessing: 'markProcessing',
+  /** Copies the outputs of the owner's `ready` image with the same original bytes, if any. */
+  reuseDuplicateOutputs: 'reuseDuplicateOutputs',
   /** The remover's cut-out, stored as it arrives, and the thumbnail and preview made from it. */
   cutOutBackground: 'cutOutBackground',
   finalizeImage: 'finalizeImage',
@@ -109,6 +112,8 @@ export interface CutoutStagesMs {
 /** Each activity's input and result. */
 interface PipelineActivities {
   [PIPELINE_STEPS.markProcessing]: { input: ProcessImageInput; result: StepOutcome<{ userId: string }> };
+  /** `duplicateOf`: the image whose outputs were copied (this one is now `ready`), or null (none to copy). */
+  [PIPELINE_STEPS.reuseDuplicateOutputs]: { input: ImageRef; result: StepOutcome<{ duplicateOf: string | null }> };
   /**
    * `quality` is the remover's own rating, or estimated from the thumbnail's alpha when it sends none;
    * `stagesMs` says where the step's time went, for its `pipeline_step` log line.

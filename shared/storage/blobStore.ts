@@ -269,6 +269,22 @@ export class BlobStore {
     };
   }
 
+  /**
+   * A server-side copy inside the account (the bytes never pass through the app): the target is made
+   * from a read link of the source that lives one minute. False when the source does not exist.
+   */
+  async copy(source: BlobLocation, target: BlobLocation, now = new Date()): Promise<boolean> {
+    await this.ensureContainers();
+    const readLink = await this.signedUrl(source, 'r', new Date(now.getTime() + 60_000), now);
+    try {
+      await this.blob(target).syncCopyFromURL(readLink.url);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
   /** Deletes the blob and its snapshots; a missing blob is not an error. */
   async delete(location: BlobLocation): Promise<void> {
     await this.blob(location).deleteIfExists({ deleteSnapshots: 'include' });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database, UserImage } from '../db/index.js';
 import type { UploadRejectionCode } from '../images/imageErrors.js';
 import { acceptUpload, rejectUpload } from '../images/imageLifecycle.js';
@@ -64,6 +65,8 @@ export async function checkUploadedOriginal(options: CheckUploadedOriginalOption
     width: verdict.width,
     height: verdict.height,
     originalPath: original.name,
+    // Hashed from the buffer that was judged and stored: no second read of the blob.
+    sha256: createHash('sha256').update(options.content).digest('hex'),
   });
   if (!queued) {
     const now = await options.db.userImage.findFirst({ where: { id: image.id, userId: image.userId, deletedAt: null } });

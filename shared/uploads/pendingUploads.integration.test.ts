@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { discOnPlainBackground, htmlPage } from '../../test/support/sampleImages.js';
@@ -36,8 +37,20 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
   });
   afterAll(() => close?.());
 
-  const request = (size: number, now?: Date) =>
-    requestUpload({ db, blobs, config, log, userId: 'pending-ann', request: { fileName: 'a.png', contentType: 'image/png', size }, now });
+  /** An upload request without a `sha256` hint, which always makes a pending image. */
+  const request = async (size: number, now?: Date) => {
+    const requested = await requestUpload({
+      db,
+      blobs,
+      config,
+      log,
+      userId: 'pending-ann',
+      request: { fileName: 'a.png', contentType: 'image/png', size },
+      now,
+    });
+    if (requested.duplicateOf) throw new Error('A request without sha256 was answered as a duplicate.');
+    return requested;
+  };
 
   it('deletes, unjudged, intake blobs of names the product did not make and blobs without a pending row', async () => {
     const png = await discOnPlainBackground({ format: 'png' });
@@ -62,7 +75,9 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     const result = await checkUploadedOriginal({ db, blobs, maxInputPixels: 1e8, blobName: intake.name, content: jpeg });
     expect(result).toMatchObject({ outcome: 'ok', image: { status: 'queued', fileType: 'image/jpeg' } });
     const original = originalBlob('pending-ann', image.id, 'image/jpeg');
-    expect((await db.userImage.findUniqueOrThrow({ where: { id: image.id } })).originalPath).toBe(original.name);
+    const row = await db.userImage.findUniqueOrThrow({ where: { id: image.id } });
+    expect(row.originalPath).toBe(original.name);
+    expect(row.sha256).toBe(createHash('sha256').update(jpeg).digest('hex'));
     expect((await blobs.readAll(original)).equals(jpeg)).toBe(true);
     expect(await blobs.sizeOf(intake)).toBeUndefined();
     expect(await blobs.sizeOf(originalBlob('pending-ann', image.id, 'image/png'))).toBeUndefined();

@@ -24,16 +24,21 @@ export interface RequestUploadOptions {
   now?: Date;
 }
 
-export interface RequestedUpload {
-  image: UserImage;
-  contentType: AllowedContentType;
-  upload: SignedUrl;
-}
+export type RequestedUpload =
+  | { image: UserImage; contentType: AllowedContentType; upload: SignedUrl; duplicateOf?: undefined }
+  /** The owner already has an image of these bytes: no row, no reservation, no link. */
+  | { duplicateOf: UserImage };
+
+/** The states in which an image of the same bytes makes a new upload a duplicate: done or on its way. */
+const DUPLICATE_STATES = ['ready', 'queued', 'processing'] as const;
 
 /**
  * `POST /api/uploads`: checks the declared file, counts the request against the rate limit, reserves
  * the declared bytes and one image against the quota in the transaction that creates the
- * `pending_upload` row, and signs a create-only link for exactly that row's intake blob.
+ * `pending_upload` row, and signs a create-only link for exactly that row's intake blob. With a `sha256`
+ * hint that matches one of the caller's own images that is ready or on its way, it answers with that
+ * image instead (unless `allowDuplicate`); the lookup is scoped to the caller, so another user's images
+ * change nothing, not even which queries run.
  */
 export async function requestUpload(options: RequestUploadOptions): Promise<RequestedUpload> {
   const { db, config, request, userId } = options;
@@ -51,6 +56,13 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
     apiKey: options.apiKeyId === undefined ? undefined : { id: options.apiKeyId, perMinute: config.limits.uploadsPerMinutePerApiKey },
     now,
   });
+  if (request.sha256 && !request.allowDuplicate) {
+    const duplicateOf = await db.userImage.findFirst({
+      where: { userId, sha256: request.sha256, status: { in: [...DUPLICATE_STATES] }, deletedAt: null },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    if (duplicateOf) return { duplicateOf };
+  }
 
   const imageId = newImageId(now.getTime());
   // The declared type names the original until the check finds the real one.

@@ -9,6 +9,14 @@ export const uploadRequestSchema = z.strictObject({
   size: z.number().int().positive(),
   title: titleSchema.optional(),
   tags: tagsSchema.optional(),
+  /** The file's SHA-256, computed by the client: a hint that finds the owner's image of the same bytes. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'a SHA-256 is 64 hexadecimal characters')
+    .transform((hex) => hex.toLowerCase())
+    .optional(),
+  /** Upload even when the owner already has an image of these bytes. */
+  allowDuplicate: z.boolean().optional(),
 });
 
 export type UploadRequest = z.output<typeof uploadRequestSchema>;

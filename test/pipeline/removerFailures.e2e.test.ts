@@ -9,6 +9,8 @@ describe('remover failures', () => {
   let app: TestApp;
   let token: string;
   const userId = 'remover-bob';
+  // Each test uploads a picture of its own: bytes the user already has ready would be a duplicate,
+  // made ready from copies without a remover call.
 
   beforeAll(async () => {
     // Three attempts, 100 ms then 200 ms apart (see startTestApp).
@@ -20,7 +22,7 @@ describe('remover failures', () => {
   it('retries 503 twice and then succeeds', async () => {
     const callsBefore = app.remover.calls;
     app.remover.failNext({ status: 503 }, { status: 503 });
-    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground());
+    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 600 }));
     const image = await waitForSettledImage(app, token, imageId);
     expect(image.status).toBe('ready');
     expect(app.remover.calls - callsBefore).toBe(3);
@@ -29,7 +31,7 @@ describe('remover failures', () => {
   it('fails at once, without retries, when the remover answers 400: a plain message for the user, the reply in the logs', async () => {
     const callsBefore = app.remover.calls;
     app.remover.failNext({ status: 400 });
-    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground());
+    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 608 }));
     const image = await waitForSettledImage(app, token, imageId);
     expect(image.status).toBe('failed');
     expect(image.error).toEqual({ code: 'processing_failed', message: 'The background-removal service could not process this image.' });
@@ -45,7 +47,7 @@ describe('remover failures', () => {
   it('fails after the retries while the remover is down, keeps the original, and a retry succeeds once it is back', async () => {
     app.remover.setDown(true);
     const callsBefore = app.remover.calls;
-    const photo = await discOnPlainBackground({ format: 'png' });
+    const photo = await discOnPlainBackground({ format: 'png', width: 616 });
     const { imageId } = await uploadThroughApi(app, token, photo, { contentType: 'image/png' });
     const failed = await waitForSettledImage(app, token, imageId);
     expect(failed.status).toBe('failed');
@@ -73,7 +75,7 @@ describe('remover failures', () => {
   });
 
   it('refuses to retry an image that is not failed, or another user’s image', async () => {
-    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground());
+    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 624 }));
     await waitForSettledImage(app, token, imageId);
     const conflict = await app.api('POST', `/api/images/${imageId}/retry`, { token });
     expect(conflict.status).toBe(409);

@@ -72,6 +72,8 @@ describe('upload → blob trigger → queue → orchestration → remover → th
       PIPELINE_STEPS.checkOriginal,
       PIPELINE_STEPS.startOrchestration,
       PIPELINE_STEPS.markProcessing,
+      // No earlier image of these bytes: nothing to copy, the remover makes the cut-out.
+      PIPELINE_STEPS.reuseDuplicateOutputs,
       PIPELINE_STEPS.cutOutBackground,
       PIPELINE_STEPS.finalizeImage,
     ]);

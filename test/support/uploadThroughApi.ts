@@ -10,6 +10,8 @@ export interface UploadThroughApiOptions {
   declaredSize?: number;
   title?: string;
   tags?: string[];
+  sha256?: string;
+  allowDuplicate?: boolean;
 }
 
 /** What a browser does: ask for an upload link, then PUT the bytes straight to Blob Storage with the SDK. */
@@ -23,6 +25,8 @@ export async function uploadThroughApi(app: Pick<TestApp, 'api'>, token: string,
       size: options.declaredSize ?? bytes.length,
       title: options.title,
       tags: options.tags,
+      sha256: options.sha256,
+      allowDuplicate: options.allowDuplicate,
     },
   });
   expect(requested.status, JSON.stringify(requested.body)).toBe(201);

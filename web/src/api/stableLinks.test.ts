@@ -21,6 +21,7 @@ function image(signature: string, urlsExpireAt: string, status: ImageResource['s
     tags: [],
     isFavorite: false,
     isPublic: false,
+    duplicateOf: null,
     createdAt: '2025-05-01T09:00:00.000Z',
     updatedAt: '2025-05-01T09:00:01.000Z',
     urls: {

@@ -20,6 +20,7 @@ const readyImage: ImageResource = {
   tags: ['shapes'],
   isFavorite: true,
   isPublic: false,
+  duplicateOf: null,
   createdAt: '2025-05-01T10:00:00.000Z',
   updatedAt: '2025-05-01T10:00:01.000Z',
   urls: {
