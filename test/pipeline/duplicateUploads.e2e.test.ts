@@ -60,9 +60,13 @@ describe('duplicate uploads recognised by content', () => {
     // Copies under the new image's own names, byte for byte the first image's outputs.
     expect(secondRow!.processedPath).toContain(second.imageId);
     expect(secondRow!.thumbnailPath).toContain(second.imageId);
+    expect(secondRow!.previewPath).toContain(second.imageId);
     expect(await download(secondImage.urls.processed)).toEqual(await download(firstImage.urls.processed));
     expect(await download(secondImage.urls.thumbnail)).toEqual(await download(firstImage.urls.thumbnail));
-    expect(Number(secondRow!.storageBytes)).toBe(photo.length + Number(secondRow!.processedSize) + Number(secondRow!.thumbnailSize));
+    expect(await download(secondImage.urls.preview)).toEqual(await download(firstImage.urls.preview));
+    expect(Number(secondRow!.storageBytes)).toBe(
+      photo.length + Number(secondRow!.processedSize) + Number(secondRow!.thumbnailSize) + Number(secondRow!.previewSize),
+    );
     expect((await counters(userId)).storageUsed).toBe(await storedBytesOf(app, userId));
 
     // Deleting the first image leaves the duplicate whole.
