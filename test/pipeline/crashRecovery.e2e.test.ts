@@ -116,10 +116,21 @@ describe('a SIGKILL of the local stack mid-pipeline', () => {
       await reconcile();
       await expectSettled();
 
+      // Two more images made by the restarted product: the kill may have left every earlier one failed
+      // (with its code), and the losses below need images that are ready.
+      const after = await Promise.all([0, 1].map((n) => discOnPlainBackground({ width: 1000 + n * 16, height: 700 })));
+      const restartedApi = apiClient(product.baseUrl);
+      const added = await Promise.all(
+        after.map((photo, n) => uploadThroughApi({ api: restartedApi }, token, photo, { fileName: `after${n}.jpg` })),
+      );
+      await expectSettled();
+
       // Then storage loses what a crash (or an operator) can lose: one image's thumbnail, another's
       // original and cut-out.
-      const [lostOutput, lostOriginal] = (await statuses()).filter((image) => image.status === 'ready');
-      expect(lostOriginal).toBeDefined();
+      const current = await statuses();
+      const [lostOutput, lostOriginal] = added.map(({ imageId }) => current.find((image) => image.id === imageId));
+      const described = JSON.stringify(current.map((image) => [image.id, image.status, image.errorCode, image.errorMessage]));
+      expect([lostOutput?.status, lostOriginal?.status], described).toEqual(['ready', 'ready']);
       await blobs.delete(outputLocations(USER, lostOutput!.id)[1]!);
       await blobs.delete({ container: CONTAINERS.originals, name: lostOriginal!.originalPath });
       await blobs.delete(outputLocations(USER, lostOriginal!.id)[0]!);
@@ -131,7 +142,7 @@ describe('a SIGKILL of the local stack mid-pipeline', () => {
       await expectSettled();
 
       const images = await statuses();
-      expect(images).toHaveLength(UPLOADS);
+      expect(images).toHaveLength(UPLOADS + 2);
       expect(images.find((image) => image.id === lostOutput!.id)).toMatchObject({ status: 'ready' });
       expect(images.find((image) => image.id === lostOriginal!.id)).toMatchObject({ status: 'failed', errorCode: 'original_missing' });
       for (const image of images) {
@@ -146,7 +157,7 @@ describe('a SIGKILL of the local stack mid-pipeline', () => {
       }
       const user = await database.db.user.findUniqueOrThrow({ where: { id: USER }, include: { quota: true } });
       expect(Number(user.storageUsed)).toBe(await storedBytesOf({ blobs }, USER));
-      expect(user.quota?.imageCount).toBe(UPLOADS);
+      expect(user.quota?.imageCount).toBe(UPLOADS + 2);
       expect(events.map((event) => event.repair).filter(Boolean)).toEqual(expect.arrayContaining(['reprocess', 'original_missing']));
     },
     PRODUCT_START_TIMEOUT_MS * 2 + SETTLE_TIMEOUT_MS * 5,
