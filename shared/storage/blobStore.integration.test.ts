@@ -3,17 +3,11 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONTAINERS, intakeBlob, originalBlob, processedBlob } from './blobPaths.js';
 import { BlobStore } from './blobStore.js';
 import { readLinkWindow } from './sasSigner.js';
+import { storageStatusOf } from '../../test/support/storageStatus.js';
 
 const bytes = (text: string) => Buffer.from(text);
 
-async function statusOf(attempt: () => Promise<unknown>): Promise<number> {
-  try {
-    await attempt();
-    return 200;
-  } catch (error) {
-    return (error as { statusCode?: number }).statusCode ?? -1;
-  }
-}
+const statusOf = (attempt: () => Promise<unknown>) => storageStatusOf(attempt, 200);
 
 describe('BlobStore SAS links against Azurite', () => {
   let store: BlobStore;

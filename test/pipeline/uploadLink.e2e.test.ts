@@ -5,6 +5,7 @@ import { CONTAINERS } from '../../shared/storage/blobPaths.js';
 import { discOnPlainBackground, htmlPage } from '../support/sampleImages.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { storedBlobsOf, storedBytesOf, uploadThroughApi, waitForSettledImage } from '../support/uploadThroughApi.js';
+import { storageStatusOf } from '../support/storageStatus.js';
 
 /**
  * Issue 13, part 1: what a user can still do with the upload link they were given, once its bytes
@@ -13,14 +14,7 @@ import { storedBlobsOf, storedBytesOf, uploadThroughApi, waitForSettledImage } f
  * escape the quota.
  */
 
-async function statusOf(attempt: () => Promise<unknown>): Promise<number> {
-  try {
-    await attempt();
-    return 201;
-  } catch (error) {
-    return (error as { statusCode?: number }).statusCode ?? -1;
-  }
-}
+const statusOf = (attempt: () => Promise<unknown>) => storageStatusOf(attempt, 201);
 
 describe('an upload link after its bytes were checked', () => {
   let app: TestApp;
