@@ -2,7 +2,7 @@ import type { Database, ImageQuality, ImageStatus, UserImage } from '../db/index
 import { AppError } from '../errors.js';
 import { recountQuota, releaseQuota, settleQuota, type QuotaRecount } from '../quota/quotaLedger.js';
 import type { QuotaCrossing } from '../quota/reportQuotaCrossings.js';
-import { enqueueImageEvent } from '../webhooks/enqueueImageEvent.js';
+import { enqueueImageEvent } from '../webhooks/enqueueWebhookEvent.js';
 import { findOwnedImage } from './findOwnedImage.js';
 import { ORIGINAL_MISSING, PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
 import { outputFields, type ImageOutputName } from './imageOutputs.js';

@@ -374,6 +374,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
   for (const [event, description] of [
     ['image.ready', 'An image finished processing; `data` is the image without its links.'],
     ['image.failed', 'An upload was rejected or its processing stopped; `data` is the image with its `error`.'],
+    ['quota.warning', 'Usage of a limit (`storage` or `images`) crossed 80 % or 100 %; `data` is `{ limit, percent, used, max }`.'],
     ['webhook.test', 'Sent by `POST /webhooks/{id}/test`; `data` is `{ webhookId }`.'],
   ] as const) {
     registry.registerWebhook({

@@ -362,6 +362,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "quota.warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The quota.warning event
+         * @description Usage of a limit (`storage` or `images`) crossed 80 % or 100 %; `data` is `{ limit, percent, used, max }`. Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_quota_warning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -389,10 +409,10 @@ export interface components {
             /** @description The delivery id: the same on every attempt, for de-duplication. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
             /** Format: date-time */
             createdAt: string;
-            data: components["schemas"]["WebhookImage"] | {
+            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookQuotaWarning"] | {
                 webhookId: string;
             };
         };
@@ -424,6 +444,15 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        WebhookQuotaWarning: {
+            /** @enum {string} */
+            limit: "storage" | "images";
+            percent: 80 | 100;
+            /** @description Bytes (storage) or images now counted. */
+            used: number;
+            /** @description The limit, in the same unit. */
+            max: number;
         };
         Image: {
             id: string;
@@ -508,7 +537,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed")[];
+            events: ("image.ready" | "image.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
             /** @description Signs every delivery (`Detour-Signature`); shown only now. */
@@ -518,7 +547,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed")[];
+            events: ("image.ready" | "image.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -526,7 +555,7 @@ export interface components {
             /** @description The delivery id, also the `id` of the body: the same on every attempt. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
             /**
              * @description `failed`: a 4xx answer, or retries ran out after 24 hours.
              * @enum {string}
@@ -1929,7 +1958,7 @@ export interface operations {
                      * @description Where events are POSTed: `https` (plain `http` and private addresses only in local development).
                      */
                     url: string;
-                    events: ("image.ready" | "image.failed")[];
+                    events: ("image.ready" | "image.failed" | "quota.warning")[];
                 };
             };
         };
@@ -2206,6 +2235,47 @@ export interface operations {
         };
     };
     receive_image_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_quota_warning: {
         parameters: {
             query?: never;
             header: {

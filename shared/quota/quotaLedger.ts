@@ -1,5 +1,6 @@
 import type { DatabaseTransaction } from '../db/index.js';
 import { AppError } from '../errors.js';
+import { enqueueQuotaWarnings } from '../webhooks/enqueueWebhookEvent.js';
 import { quotaCrossings, type QuotaCrossing } from './reportQuotaCrossings.js';
 
 /**
@@ -12,8 +13,9 @@ import { quotaCrossings, type QuotaCrossing } from './reportQuotaCrossings.js';
  * them, which nobody else can have locked.
  *
  * A writer that raises a counter returns the thresholds it crossed (`QuotaCrossing`: 80 % and 100 % of a
- * limit, only when the counter went from below to at or above one), so that the caller reports them once
+ * limit, only when the counter went from below to at or above one), so that the caller logs them once
  * the transaction committed (`reportQuotaCrossings`) and nothing is announced for a rolled-back change.
+ * The `quota.warning` webhook events of those crossings are recorded here, in the same transaction.
  */
 
 interface QuotaRow {
@@ -58,7 +60,7 @@ export async function reserveQuota(tx: DatabaseTransaction, request: { userId: s
   }
   await tx.user.update({ where: { id: userId }, data: { storageUsed: { increment: bytes } } });
   await tx.storageQuota.update({ where: { userId }, data: { imageCount: { increment: 1 } } });
-  return [
+  return withQuotaWarnings(tx, [
     ...quotaCrossings({
       userId,
       limit: 'storage',
@@ -67,7 +69,7 @@ export async function reserveQuota(tx: DatabaseTransaction, request: { userId: s
       max: Number(quota.storageLimit),
     }),
     ...quotaCrossings({ userId, limit: 'images', before: quota.imageCount, after: quota.imageCount + 1, max: quota.imageLimit }),
-  ];
+  ]);
 }
 
 /**
@@ -85,13 +87,21 @@ export async function settleQuota(
     select: { storageUsed: true, quota: { select: { storageLimit: true } } },
   });
   if (!user.quota) return [];
-  return quotaCrossings({
-    userId: settlement.userId,
-    limit: 'storage',
-    before: Number(user.storageUsed - delta),
-    after: Number(user.storageUsed),
-    max: Number(user.quota.storageLimit),
-  });
+  return withQuotaWarnings(
+    tx,
+    quotaCrossings({
+      userId: settlement.userId,
+      limit: 'storage',
+      before: Number(user.storageUsed - delta),
+      after: Number(user.storageUsed),
+      max: Number(user.quota.storageLimit),
+    }),
+  );
+}
+
+async function withQuotaWarnings(tx: DatabaseTransaction, crossings: QuotaCrossing[]): Promise<QuotaCrossing[]> {
+  await enqueueQuotaWarnings(tx, crossings);
+  return crossings;
 }
 
 export interface QuotaRecount {

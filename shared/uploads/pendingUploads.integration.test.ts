@@ -140,6 +140,10 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
 
   it('logs quota_warning once per crossing of 80 % and 100 % of a limit, again only after usage fell below', async () => {
     await seedUser(db, 'pending-few', { storageLimitBytes: 1000, imageLimit: 10 });
+    // Its webhook gets a `quota.warning` event per crossing, recorded with the reservation that crossed.
+    const webhook = await db.webhook.create({
+      data: { userId: 'pending-few', url: 'https://example.com/hook', events: ['quota.warning'], sealedSecret: 'unused' },
+    });
     events.length = 0;
     const upload = (size: number) =>
       requestUpload({ db, blobs, config, log, userId: 'pending-few', request: { fileName: 'a.png', contentType: 'image/png', size } });
@@ -151,6 +155,18 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
       ['quota_warning', 'images', 100, 10],
       ['quota_reached', 'images', 100, 10],
     ]);
+    const warningsSent = async () =>
+      (await db.webhookDelivery.findMany({ where: { webhookId: webhook.id }, orderBy: { createdAt: 'asc' } })).map((delivery) => {
+        const body = JSON.parse(delivery.body) as { type: string; data: Record<string, unknown> };
+        return [delivery.type, body.type, body.data];
+      });
+    expect(await warningsSent()).toEqual([
+      ['quota.warning', 'quota.warning', { limit: 'images', percent: 80, used: 8, max: 10 }],
+      ['quota.warning', 'quota.warning', { limit: 'images', percent: 100, used: 10, max: 10 }],
+    ]);
+    // A request refused for the quota crosses nothing and sends nothing.
+    await expect(upload(10)).rejects.toMatchObject({ code: 'quota_exceeded' });
+    expect(await warningsSent()).toHaveLength(2);
 
     // Usage falls below 80 % (two images go) and rises again: each threshold is crossed, and told, anew.
     events.length = 0;
@@ -158,6 +174,9 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     for (const image of pending) await removeAbandonedUpload(db, image);
     for (let i = 0; i < 2; i++) await upload(10);
     expect(quotaEvents()).toEqual([['quota_warning', 'images', 80, 8]]);
+    expect((await warningsSent()).slice(2)).toEqual([
+      ['quota.warning', 'quota.warning', { limit: 'images', percent: 80, used: 8, max: 10 }],
+    ]);
 
     // Storage: 100 + 600 bytes stay below 80 % of 1,000; 150 more cross it; 10 more stay above it.
     await seedUser(db, 'pending-big', { storageLimitBytes: 1000, imageLimit: 100 });

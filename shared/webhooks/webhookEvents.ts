@@ -1,5 +1,5 @@
 /** The events a webhook can subscribe to. Features that add events add them here. */
-export const WEBHOOK_EVENT_TYPES = ['image.ready', 'image.failed'] as const;
+export const WEBHOOK_EVENT_TYPES = ['image.ready', 'image.failed', 'quota.warning'] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

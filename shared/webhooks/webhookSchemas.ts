@@ -57,12 +57,22 @@ export const webhookIdParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{
 /** What a receiver gets: `data` is the Image resource without its links (they would expire unread). */
 const webhookImageSchema = imageResourceSchema.omit({ urls: true, urlsExpireAt: true }).meta({ id: 'WebhookImage' });
 
+/** `quota.warning`: a limit's usage went from below `percent` to at or above it. */
+const webhookQuotaWarningSchema = z
+  .object({
+    limit: z.enum(['storage', 'images']),
+    percent: z.union([z.literal(80), z.literal(100)]),
+    used: z.number().int().meta({ description: 'Bytes (storage) or images now counted.' }),
+    max: z.number().int().meta({ description: 'The limit, in the same unit.' }),
+  })
+  .meta({ id: 'WebhookQuotaWarning' });
+
 export const webhookEventBodySchema = z
   .object({
     id: z.string().meta({ description: 'The delivery id: the same on every attempt, for de-duplication.' }),
     type: z.enum([...WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT]),
     createdAt: z.iso.datetime(),
-    data: z.union([webhookImageSchema, z.object({ webhookId: z.string() })]),
+    data: z.union([webhookImageSchema, webhookQuotaWarningSchema, z.object({ webhookId: z.string() })]),
   })
   .meta({ id: 'WebhookEvent' });
 
