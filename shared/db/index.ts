@@ -2,5 +2,6 @@
 // code needs. Import from here, never from ./generated (which `npm run db:generate` writes).
 export { createDatabaseClient, DEFAULT_POOL_SIZE, type Database, type DatabaseTransaction } from './createDatabaseClient.js';
 export { ImageQuality, ImageStatus, Prisma } from './generated/client.js';
+export { postgresErrorCode } from './postgresErrorCode.js';
 export { USER_IMAGE_COLUMNS } from './userImageColumns.js';
 export type { ApiKey, UserImage, Webhook, WebhookDelivery } from './generated/client.js';

@@ -1,4 +1,5 @@
-import type { Database } from '../db/index.js';
+import { postgresErrorCode, type Database } from '../db/index.js';
+import { AppError } from '../errors.js';
 import type { UsageHistoryQuery } from './usageHistoryQuerySchema.js';
 import type { UsageHistory } from './usageHistorySchema.js';
 import { usageHistorySql } from './usageHistorySql.js';
@@ -8,6 +9,9 @@ export interface GetUsageHistoryOptions {
   userId: string;
   query: UsageHistoryQuery;
 }
+
+/** SQLSTATE 22023, what PostgreSQL raises for a time zone it does not know. */
+const INVALID_PARAMETER_VALUE = '22023';
 
 interface BucketRow {
   start: string;
@@ -25,7 +29,16 @@ interface BucketRow {
 
 /** `GET /api/me/usage/history`: every bucket of the range, oldest first (SQL and its plan: usageHistorySql.ts). */
 export async function getUsageHistory(options: GetUsageHistoryOptions): Promise<UsageHistory> {
-  const rows = await options.db.$queryRaw<BucketRow[]>(usageHistorySql(options.userId, options.query));
+  const rows = await options.db.$queryRaw<BucketRow[]>(usageHistorySql(options.userId, options.query)).catch((error: unknown) => {
+    // The query schema accepts the zones the runtime's ICU knows; PostgreSQL's tz database can lack one
+    // of them (a withdrawn name such as US/Pacific-New): that is the caller's input, not a server fault.
+    if (postgresErrorCode(error) === INVALID_PARAMETER_VALUE) {
+      throw new AppError('invalid_request', 'The query is not valid: see details for each field.', {
+        details: [{ field: 'timeZone', message: `Unknown time zone: ${options.query.timeZone}.` }],
+      });
+    }
+    throw error;
+  });
 
   return {
     buckets: rows.map((row) => ({

@@ -44,4 +44,13 @@ describe('the usage history query plan, with 200,000 images of another user', ()
     const history = await getUsageHistory({ db, userId: 'plan-ann', query: { ...query, from: '2026-11-01', to: '2026-12-01' } });
     expect(history.buckets.reduce((sum, bucket) => sum + bucket.uploads, 0)).toBe(2000);
   });
+
+  it('answers invalid_request for a time zone the runtime knows and PostgreSQL does not, not a server error', async () => {
+    // ICU still accepts the withdrawn US/Pacific-New; PostgreSQL's tz database dropped it.
+    const query = { from: '2026-11-20', to: '2026-11-30', bucket: 'day', timeZone: 'US/Pacific-New' } as const;
+    await expect(getUsageHistory({ db, userId: 'plan-ann', query })).rejects.toMatchObject({
+      code: 'invalid_request',
+      details: [{ field: 'timeZone', message: expect.stringContaining('US/Pacific-New') }],
+    });
+  });
 });
