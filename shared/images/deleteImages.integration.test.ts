@@ -59,16 +59,18 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     const queued = await seedStoredImage(db, blobs, 'del-ann', { status: 'queued' });
     await expectQuotaMatches('del-ann');
 
-    await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id });
-    await deleteImage({ db, blobs, userId: 'del-ann', imageId: older.image.id });
-    await deleteImage({ db, blobs, userId: 'del-ann', imageId: queued.image.id });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id, permanent: true });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: older.image.id, permanent: true });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: queued.image.id, permanent: true });
     for (const image of [gone, older, queued]) expect(await existing(image.image)).toBe(0);
     expect(await db.userImage.count({ where: { id: { in: [gone.image.id, older.image.id, queued.image.id] } } })).toBe(0);
     expect(await existing(kept.image)).toBe(4);
     await expectQuotaMatches('del-ann');
     expect((await db.storageQuota.findUniqueOrThrow({ where: { userId: 'del-ann' } })).imageCount).toBe(1);
 
-    const again = await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id }).catch((error: unknown) => error);
+    const again = await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id, permanent: true }).catch(
+      (error: unknown) => error,
+    );
     expect(again).toMatchObject({ code: 'not_found' });
   });
 
@@ -85,7 +87,9 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     expect(result).toEqual({ deleted: [mine[0]!.image.id, mine[1]!.image.id], notFound: [theirs.image.id, missing] });
     expect(await existing(theirs.image)).toBe(4);
     expect(await db.userImage.findUnique({ where: { id: theirs.image.id } })).toMatchObject({ deletedAt: null });
-    const other = await deleteImage({ db, blobs, userId: 'del-ben', imageId: theirs.image.id }).catch((error: unknown) => error);
+    const other = await deleteImage({ db, blobs, userId: 'del-ben', imageId: theirs.image.id, permanent: true }).catch(
+      (error: unknown) => error,
+    );
     expect(other).toMatchObject({ code: 'not_found' });
     await expectQuotaMatches('del-ben');
     await expectQuotaMatches('del-cat');
