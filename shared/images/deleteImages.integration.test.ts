@@ -1,24 +1,22 @@
-import { BlobServiceClient, type StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.js';
-import { seedStoredImage, storedBlobBytes } from '../../test/support/seedImages.js';
+import { expectQuotaMatches as expectQuotaMatchesStorage } from '../../test/support/quotaInvariants.js';
+import { seedStoredImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
+import { unreachableBlobStore } from '../../test/support/unreachableBlobStore.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { listGallery } from '../gallery/listGallery.js';
 import { CONTAINERS, previewBlob, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
 import { BlobStore } from '../storage/blobStore.js';
-import { sharedKeySigner } from '../storage/sasSigner.js';
 import { deleteImage } from './deleteImage.js';
 import { deleteImages } from './deleteImages.js';
-import { holdsImageSlot } from './imageLifecycle.js';
 import { purgeDeletedImages } from './purgeDeletedImages.js';
 
 describe('deleting images against PostgreSQL and Azurite', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Database;
   let blobs: BlobStore;
-  /** The same account behind a port nothing listens on, without retries: every call fails at once. */
   let unreachableBlobs: BlobStore;
 
   beforeAll(async () => {
@@ -26,10 +24,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     db = database.db;
     const connectionString = inject('azuriteConnectionString');
     blobs = BlobStore.fromSettings({ connectionString });
-    const unreachable = BlobServiceClient.fromConnectionString(connectionString.replace(/:\d+\//, ':9/'), {
-      retryOptions: { maxTries: 1 },
-    });
-    unreachableBlobs = new BlobStore(unreachable, sharedKeySigner(blobs.client.credential as StorageSharedKeyCredential, unreachable.url));
+    unreachableBlobs = unreachableBlobStore(blobs, connectionString);
     for (const user of ['del-ann', 'del-ben', 'del-cat', 'del-dan']) await seedUser(db, user);
   });
   afterAll(() => database?.drop());
@@ -43,14 +38,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
   const existing = async (image: { userId: string; id: string; originalPath: string }) =>
     (await Promise.all(blobsOf(image).map((location) => blobs.sizeOf(location)))).filter((size) => size !== undefined).length;
 
-  /** The quota invariants of the data model, checked against the rows and against Blob Storage. */
-  async function expectQuotaMatches(userId: string) {
-    const user = await db.user.findUniqueOrThrow({ where: { id: userId }, include: { quota: true } });
-    const rows = await db.userImage.findMany({ where: { userId } });
-    expect(Number(user.storageUsed)).toBe(rows.reduce((sum, row) => sum + Number(row.storageBytes), 0));
-    expect(Number(user.storageUsed)).toBe(await storedBlobBytes(blobs, userId));
-    expect(user.quota!.imageCount).toBe(rows.filter(holdsImageSlot).length);
-  }
+  const expectQuotaMatches = (userId: string) => expectQuotaMatchesStorage(db, blobs, userId);
 
   it('removes every blob (the preview too, when the image has one) and the row, and gives the bytes back', async () => {
     const kept = await seedStoredImage(db, blobs, 'del-ann');
