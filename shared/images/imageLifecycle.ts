@@ -7,7 +7,7 @@ import { revokeImageShares } from '../sharing/revokeImageShares.js';
 import { findOwnedImage } from './findOwnedImage.js';
 import { ORIGINAL_MISSING, PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
 import { outputFields, type ImageOutputName } from './imageOutputs.js';
-import { IN_GALLERY } from './imagePlaces.js';
+import { IN_GALLERY, IN_TRASH } from './imagePlaces.js';
 
 /**
  * An image's life, the one place that moves `UserImage.status` and decides what each state allows.
@@ -385,7 +385,7 @@ export async function markDeleted(
  */
 export async function markTrashDeleted(db: Database, request: { userId: string; now: Date }): Promise<number> {
   const { count } = await db.userImage.updateMany({
-    where: { userId: request.userId, trashedAt: { not: null }, deletedAt: null },
+    where: { userId: request.userId, ...IN_TRASH },
     data: { deletedAt: request.now },
   });
   return count;
