@@ -214,7 +214,10 @@ export function buildOpenApiDocument(): OpenApiDocument {
     summary: 'Move up to 100 images to the trash',
     request: { body: jsonBody(galleryDeleteRequestSchema) },
     responses: {
-      200: reply('What moved to the trash (`deleted`) and which ids are not in your gallery (missing or not yours).', galleryDeleteResultSchema),
+      200: reply(
+        'What moved to the trash (`deleted`) and which ids are not in your gallery (missing or not yours).',
+        galleryDeleteResultSchema,
+      ),
     },
     errors: [400],
   });

@@ -5,7 +5,7 @@ import { imageIdSchema, imageResourceSchema } from '../images/imageSchemas.js';
 const imageIdsSchema = z.array(imageIdSchema).min(1).max(MAX_IDS_PER_REQUEST);
 
 /** An image in the trash: the Image resource, and when it was trashed and will be deleted for good. */
-export const trashedImageSchema = imageResourceSchema
+const trashedImageSchema = imageResourceSchema
   .extend({
     trashedAt: z.iso.datetime(),
     purgeAt: z.iso.datetime().meta({ description: 'When it is deleted for good unless restored: `trashedAt` + TRASH_RETENTION_DAYS.' }),
