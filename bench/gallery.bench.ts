@@ -1,4 +1,5 @@
 import { encodeGalleryCursor, type GalleryPosition } from '../shared/gallery/encodeGalleryCursor.js';
+import { galleryScopeKey } from '../shared/gallery/galleryScope.js';
 import { galleryPageSql } from '../shared/gallery/galleryPageSql.js';
 import { galleryQuerySchema } from '../shared/gallery/galleryQuerySchema.js';
 import { Prisma, USER_IMAGE_COLUMNS, type UserImage } from '../shared/db/index.js';
@@ -95,11 +96,15 @@ const gallery: Benchmark = {
       );
 
       const [deepRow] = await stack.db.$queryRaw<GalleryPosition[]>`
-        SELECT created_at AS "createdAt", id FROM user_images WHERE user_id = ${owner} AND deleted_at IS NULL
+        SELECT created_at AS "at", id FROM user_images WHERE user_id = ${owner} AND deleted_at IS NULL
         ORDER BY created_at DESC, id DESC OFFSET ${deepRows - 1} LIMIT 1`;
       if (!deepRow) throw new Error(`The gallery has fewer than ${deepRows} images.`);
       // The cursor a client holds after paging through 900,000 images, signed as the API signs it.
-      const deepCursor = encodeGalleryCursor(stack.config.cursorSecret, { userId: owner, sort: 'newest', filters: {} }, deepRow);
+      const deepCursor = encodeGalleryCursor(
+        stack.config.cursorSecret,
+        galleryScopeKey({ userId: owner, sort: 'newest', filters: {} }),
+        deepRow,
+      );
       const monthStart = newest.getTime() - Math.floor((settings.images * settings.spacingMs) / 2);
       const cases: GalleryCase[] = [
         { name: 'first page', query: {} },

@@ -4,13 +4,15 @@ import { eventLogFor } from '../shared/observability/eventLog.js';
 import { timeEvent } from '../shared/observability/timeEvent.js';
 import { getServices } from '../shared/services.js';
 import { removeDeadShareLinks } from '../shared/sharing/removeDeadShareLinks.js';
+import { purgeExpiredTrash } from '../shared/trash/purgeExpiredTrash.js';
 import { removeStalePendingUploads } from '../shared/uploads/removeStalePendingUploads.js';
 import { removeOldDeliveries } from '../shared/webhooks/removeOldDeliveries.js';
 
 /**
- * Every 15 minutes: abandoned uploads give their reservation back, deletions that a failure left half
- * done are finished, and share links and settled webhook deliveries long past are dropped. Each task logs
- * a `clean_up_task` event.
+ * Every 15 minutes: abandoned uploads give their reservation back, images in the trash past
+ * TRASH_RETENTION_DAYS are deleted for good (a batch per run), deletions that a failure left half done
+ * (or an emptied trash left for later) are finished, and share links and settled webhook deliveries long
+ * past are dropped. Each task logs a `clean_up_task` event.
  */
 app.timer('cleanUp', {
   schedule: '0 */15 * * * *',
@@ -20,10 +22,14 @@ app.timer('cleanUp', {
     await timeEvent(log, 'clean_up_task', { task: 'removeStalePendingUploads' }, () =>
       removeStalePendingUploads({ db, blobs, graceHours: config.limits.pendingUploadGraceHours }),
     );
+    const expired = await timeEvent(log, 'clean_up_task', { task: 'purgeExpiredTrash' }, () =>
+      purgeExpiredTrash({ db, blobs, retentionDays: config.trash.retentionDays }),
+    );
+    if (expired.finished.length > 0) context.log(`Deleted ${expired.finished.length} images past their time in the trash.`);
     const { finished, pending } = await timeEvent(log, 'clean_up_task', { task: 'purgeDeletedImages' }, () =>
       purgeDeletedImages({ db, blobs }),
     );
-    for (const { id, error } of pending) {
+    for (const { id, error } of [...expired.pending, ...pending]) {
       context.warn(`Image ${id} is still being deleted: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (finished.length > 0) context.log(`Finished ${finished.length} interrupted image deletions.`);

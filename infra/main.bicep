@@ -143,6 +143,11 @@ param defaultImageLimit int = 100
 @description('PENDING_UPLOAD_GRACE_HOURS: how long an announced upload may stay unfinished before its reservation is released.')
 param pendingUploadGraceHours int = 1
 
+@description('TRASH_RETENTION_DAYS: days a deleted image stays restorable in the trash before it is deleted for good.')
+@minValue(1)
+@maxValue(3650)
+param trashRetentionDays int = 30
+
 @description('RECONCILE_GRACE_MINUTES: age a blob no image row accounts for must reach before the reconciliation removes it.')
 @minValue(1)
 @maxValue(10080)
@@ -408,6 +413,7 @@ module apiSettings 'app/api-settings.bicep' = {
       DEFAULT_STORAGE_LIMIT_BYTES: string(defaultStorageLimitBytes)
       DEFAULT_IMAGE_LIMIT: string(defaultImageLimit)
       PENDING_UPLOAD_GRACE_HOURS: string(pendingUploadGraceHours)
+      TRASH_RETENTION_DAYS: string(trashRetentionDays)
       RECONCILE_GRACE_MINUTES: string(reconcileGraceMinutes)
       RECONCILE_BATCH_SIZE: string(reconcileBatchSize)
     }

@@ -66,6 +66,8 @@ const environmentSchema = z.object({
   DEFAULT_STORAGE_LIMIT_BYTES: integer(GiB, 0, Number.MAX_SAFE_INTEGER),
   DEFAULT_IMAGE_LIMIT: integer(100, 0, 100_000_000),
   PENDING_UPLOAD_GRACE_HOURS: integer(1, 1, 24 * 30),
+  // Deleted images wait this long in "Recently deleted" (still counted in the quota), then are purged.
+  TRASH_RETENTION_DAYS: integer(30, 1, 3_650),
   // A blob no row accounts for may be one a step is writing right now: only older ones are removed.
   RECONCILE_GRACE_MINUTES: integer(60, 1, 7 * 24 * 60),
   RECONCILE_BATCH_SIZE: integer(200, 1, 5_000),
@@ -110,6 +112,7 @@ export interface Config {
   };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number; shareTtlMinutes: number };
   reconciliation: { graceMinutes: number; batchSize: number };
+  trash: { retentionDays: number };
   sharpConcurrency: number;
   webhooks: { secretKey: Buffer; allowLocalReceivers: boolean; retryFirstIntervalMs: number };
 }
@@ -207,6 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       shareTtlMinutes: env.SHARE_SAS_TTL_MINUTES,
     },
     reconciliation: { graceMinutes: env.RECONCILE_GRACE_MINUTES, batchSize: env.RECONCILE_BATCH_SIZE },
+    trash: { retentionDays: env.TRASH_RETENTION_DAYS },
     sharpConcurrency: env.SHARP_CONCURRENCY,
     webhooks: {
       secretKey: createHash('sha256')

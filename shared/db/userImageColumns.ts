@@ -35,6 +35,7 @@ const USER_IMAGE_FIELDS: Record<keyof UserImage, true> = {
   processingStartedAt: true,
   processedAt: true,
   deletedAt: true,
+  trashedAt: true,
   createdAt: true,
   updatedAt: true,
   sha256: true,

@@ -17,7 +17,8 @@ export interface GalleryPageSqlOptions extends GalleryScope {
 export function galleryPageSql(options: GalleryPageSqlOptions): Prisma.Sql {
   const { filters, after } = options;
   const newestFirst = options.sort === 'newest';
-  const conditions = [Prisma.sql`user_id = ${options.userId}`, Prisma.sql`deleted_at IS NULL`];
+  // In the gallery: neither trashed nor being deleted (imagePlaces.ts).
+  const conditions = [Prisma.sql`user_id = ${options.userId}`, Prisma.sql`deleted_at IS NULL`, Prisma.sql`trashed_at IS NULL`];
   if (filters.favorite !== undefined) conditions.push(Prisma.sql`is_favorite = ${filters.favorite}`);
   if (filters.status) conditions.push(Prisma.sql`status = ${filters.status}::image_status`);
   if (filters.tags) conditions.push(Prisma.sql`tags @> ${filters.tags}::text[]`);
@@ -29,9 +30,7 @@ export function galleryPageSql(options: GalleryPageSqlOptions): Prisma.Sql {
   }
   if (after) {
     conditions.push(
-      newestFirst
-        ? Prisma.sql`(created_at, id) < (${after.createdAt}, ${after.id})`
-        : Prisma.sql`(created_at, id) > (${after.createdAt}, ${after.id})`,
+      newestFirst ? Prisma.sql`(created_at, id) < (${after.at}, ${after.id})` : Prisma.sql`(created_at, id) > (${after.at}, ${after.id})`,
     );
   }
   const order = newestFirst ? Prisma.sql`created_at DESC, id DESC` : Prisma.sql`created_at ASC, id ASC`;

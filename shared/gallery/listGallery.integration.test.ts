@@ -210,7 +210,7 @@ describe('gallery keyset paging against PostgreSQL', () => {
 
   it('reads a later page through the index with a limit, never sorting the gallery', async () => {
     const middle = expected(() => true)[500]!;
-    const after = { createdAt: aliceImages.find((image) => image.id === middle)!.createdAt, id: middle };
+    const after = { at: aliceImages.find((image) => image.id === middle)!.createdAt, id: middle };
     for (const sort of ['newest', 'oldest'] as const) {
       const nodes = await explain({ userId: ALICE, sort, filters: {}, after, limit: 25 });
       expect(nodes[0]!.type).toBe('Limit');

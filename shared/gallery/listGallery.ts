@@ -6,7 +6,7 @@ import { decodeGalleryCursor } from './decodeGalleryCursor.js';
 import { encodeGalleryCursor } from './encodeGalleryCursor.js';
 import { galleryPageSql } from './galleryPageSql.js';
 import type { GalleryQuery } from './galleryQuerySchema.js';
-import type { GalleryScope } from './galleryScope.js';
+import { galleryScopeKey, type GalleryScope } from './galleryScope.js';
 
 export interface ListGalleryOptions {
   db: Database;
@@ -27,13 +27,13 @@ export async function listGallery(options: ListGalleryOptions): Promise<GalleryP
   const { query, cursorSecret } = options;
   const { limit, cursor, sort, ...filters } = query;
   const scope: GalleryScope = { userId: options.userId, sort, filters };
-  const after = cursor ? decodeGalleryCursor(cursorSecret, scope, cursor) : undefined;
+  const after = cursor ? decodeGalleryCursor(cursorSecret, galleryScopeKey(scope), cursor) : undefined;
 
   // One row more than the page tells whether another page follows, without a count.
   const rows = await options.db.$queryRaw<UserImage[]>(galleryPageSql({ ...scope, after, limit: limit + 1 }));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const nextCursor =
-    rows.length > limit && last ? encodeGalleryCursor(cursorSecret, scope, { createdAt: last.createdAt, id: last.id }) : null;
+    rows.length > limit && last ? encodeGalleryCursor(cursorSecret, galleryScopeKey(scope), { at: last.createdAt, id: last.id }) : null;
   return { items: await presentImages(page, { blobs: options.blobs, readTtlMinutes: options.readTtlMinutes }), nextCursor };
 }

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
 import type { ImageVariant } from '../images/imageDownloadQuerySchema.js';
+import { IN_GALLERY } from '../images/imagePlaces.js';
 import { storedImageFile } from '../images/storedImageFile.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { GalleryDownloadVariant } from './gallerySchemas.js';
@@ -35,7 +36,7 @@ const VARIANTS: Record<GalleryDownloadVariant, ImageVariant[]> = {
  */
 export async function openGalleryZip(options: OpenGalleryZipOptions): Promise<GalleryZip> {
   const requested = [...new Set(options.imageIds)];
-  const images = await options.db.userImage.findMany({ where: { userId: options.userId, id: { in: requested }, deletedAt: null } });
+  const images = await options.db.userImage.findMany({ where: { userId: options.userId, id: { in: requested }, ...IN_GALLERY } });
   const byId = new Map(images.map((image) => [image.id, image]));
   const notFound = requested.filter((id) => !byId.has(id));
   if (notFound.length > 0) {

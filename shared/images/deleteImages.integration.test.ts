@@ -1,24 +1,22 @@
-import { BlobServiceClient, type StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database.js';
-import { seedStoredImage, storedBlobBytes } from '../../test/support/seedImages.js';
+import { expectQuotaMatches as expectQuotaMatchesStorage } from '../../test/support/quotaInvariants.js';
+import { seedStoredImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
+import { unreachableBlobStore } from '../../test/support/unreachableBlobStore.js';
 import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
 import { listGallery } from '../gallery/listGallery.js';
 import { CONTAINERS, previewBlob, processedBlob, thumbnailBlob } from '../storage/blobPaths.js';
 import { BlobStore } from '../storage/blobStore.js';
-import { sharedKeySigner } from '../storage/sasSigner.js';
 import { deleteImage } from './deleteImage.js';
 import { deleteImages } from './deleteImages.js';
-import { holdsImageSlot } from './imageLifecycle.js';
 import { purgeDeletedImages } from './purgeDeletedImages.js';
 
 describe('deleting images against PostgreSQL and Azurite', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: Database;
   let blobs: BlobStore;
-  /** The same account behind a port nothing listens on, without retries: every call fails at once. */
   let unreachableBlobs: BlobStore;
 
   beforeAll(async () => {
@@ -26,10 +24,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     db = database.db;
     const connectionString = inject('azuriteConnectionString');
     blobs = BlobStore.fromSettings({ connectionString });
-    const unreachable = BlobServiceClient.fromConnectionString(connectionString.replace(/:\d+\//, ':9/'), {
-      retryOptions: { maxTries: 1 },
-    });
-    unreachableBlobs = new BlobStore(unreachable, sharedKeySigner(blobs.client.credential as StorageSharedKeyCredential, unreachable.url));
+    unreachableBlobs = unreachableBlobStore(blobs, connectionString);
     for (const user of ['del-ann', 'del-ben', 'del-cat', 'del-dan']) await seedUser(db, user);
   });
   afterAll(() => database?.drop());
@@ -43,14 +38,7 @@ describe('deleting images against PostgreSQL and Azurite', () => {
   const existing = async (image: { userId: string; id: string; originalPath: string }) =>
     (await Promise.all(blobsOf(image).map((location) => blobs.sizeOf(location)))).filter((size) => size !== undefined).length;
 
-  /** The quota invariants of the data model, checked against the rows and against Blob Storage. */
-  async function expectQuotaMatches(userId: string) {
-    const user = await db.user.findUniqueOrThrow({ where: { id: userId }, include: { quota: true } });
-    const rows = await db.userImage.findMany({ where: { userId } });
-    expect(Number(user.storageUsed)).toBe(rows.reduce((sum, row) => sum + Number(row.storageBytes), 0));
-    expect(Number(user.storageUsed)).toBe(await storedBlobBytes(blobs, userId));
-    expect(user.quota!.imageCount).toBe(rows.filter(holdsImageSlot).length);
-  }
+  const expectQuotaMatches = (userId: string) => expectQuotaMatchesStorage(db, blobs, userId);
 
   it('removes every blob (the preview too, when the image has one) and the row, and gives the bytes back', async () => {
     const kept = await seedStoredImage(db, blobs, 'del-ann');
@@ -59,16 +47,18 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     const queued = await seedStoredImage(db, blobs, 'del-ann', { status: 'queued' });
     await expectQuotaMatches('del-ann');
 
-    await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id });
-    await deleteImage({ db, blobs, userId: 'del-ann', imageId: older.image.id });
-    await deleteImage({ db, blobs, userId: 'del-ann', imageId: queued.image.id });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id, permanent: true });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: older.image.id, permanent: true });
+    await deleteImage({ db, blobs, userId: 'del-ann', imageId: queued.image.id, permanent: true });
     for (const image of [gone, older, queued]) expect(await existing(image.image)).toBe(0);
     expect(await db.userImage.count({ where: { id: { in: [gone.image.id, older.image.id, queued.image.id] } } })).toBe(0);
     expect(await existing(kept.image)).toBe(4);
     await expectQuotaMatches('del-ann');
     expect((await db.storageQuota.findUniqueOrThrow({ where: { userId: 'del-ann' } })).imageCount).toBe(1);
 
-    const again = await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id }).catch((error: unknown) => error);
+    const again = await deleteImage({ db, blobs, userId: 'del-ann', imageId: gone.image.id, permanent: true }).catch(
+      (error: unknown) => error,
+    );
     expect(again).toMatchObject({ code: 'not_found' });
   });
 
@@ -85,7 +75,9 @@ describe('deleting images against PostgreSQL and Azurite', () => {
     expect(result).toEqual({ deleted: [mine[0]!.image.id, mine[1]!.image.id], notFound: [theirs.image.id, missing] });
     expect(await existing(theirs.image)).toBe(4);
     expect(await db.userImage.findUnique({ where: { id: theirs.image.id } })).toMatchObject({ deletedAt: null });
-    const other = await deleteImage({ db, blobs, userId: 'del-ben', imageId: theirs.image.id }).catch((error: unknown) => error);
+    const other = await deleteImage({ db, blobs, userId: 'del-ben', imageId: theirs.image.id, permanent: true }).catch(
+      (error: unknown) => error,
+    );
     expect(other).toMatchObject({ code: 'not_found' });
     await expectQuotaMatches('del-ben');
     await expectQuotaMatches('del-cat');

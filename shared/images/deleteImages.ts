@@ -9,6 +9,8 @@ export interface DeleteImagesOptions {
   blobs: BlobStore;
   userId: string;
   imageIds: readonly string[];
+  /** Only images in the trash (`DELETE /api/trash`); others are `notFound`. */
+  onlyTrashed?: boolean;
   now?: Date;
 }
 
@@ -19,7 +21,8 @@ export interface DeletedImages {
 }
 
 /**
- * Deletes some of the caller's images with their blobs, giving their bytes back to the quota. First
+ * Deletes some of the caller's images for good with their blobs, giving their bytes back to the quota
+ * (`?permanent=true`, `DELETE /api/trash` with ids; a plain delete moves images to the trash). First
  * the rows are marked deleted (one UPDATE, scoped to the caller, which hides them at once and records
  * the intent), then blobs and rows are removed. If storage fails midway the marked images stay hidden
  * and the same request, or the clean-up timer, finishes them.
@@ -27,7 +30,7 @@ export interface DeletedImages {
 export async function deleteImages(options: DeleteImagesOptions): Promise<DeletedImages> {
   const { db, blobs, userId } = options;
   const requested = [...new Set(options.imageIds)];
-  const marked = await markDeleted(db, { userId, imageIds: requested, now: options.now ?? new Date() });
+  const marked = await markDeleted(db, { userId, imageIds: requested, now: options.now ?? new Date(), onlyTrashed: options.onlyTrashed });
 
   const { pending } = await finishImageDeletions({ db, blobs, images: marked });
   if (pending.length > 0) {

@@ -2,10 +2,12 @@ import type { Database, ImageQuality, ImageStatus, UserImage } from '../db/index
 import { AppError } from '../errors.js';
 import { recountQuota, releaseQuota, settleQuota, type QuotaRecount } from '../quota/quotaLedger.js';
 import type { QuotaCrossing } from '../quota/reportQuotaCrossings.js';
+import { revokeImageShares } from '../sharing/revokeImageShares.js';
 import { enqueueImageEvent } from '../webhooks/enqueueWebhookEvent.js';
 import { findOwnedImage } from './findOwnedImage.js';
 import { ORIGINAL_MISSING, PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
 import { outputFields, type ImageOutputName } from './imageOutputs.js';
+import { IN_GALLERY, IN_TRASH } from './imagePlaces.js';
 
 /**
  * An image's life, the one place that moves `UserImage.status` and decides what each state allows.
@@ -22,10 +24,25 @@ import { outputFields, type ImageOutputName } from './imageOutputs.js';
  *   ready | failed → failed          reconciliation: the original is gone         markOriginalMissing
  *   any → deleted                    hidden at once, removed with its blobs       markDeleted, removeDeletedImages
  *
+ * Beside its status, an image is in one place (`imagePlaces.ts`): the gallery, the trash ("Recently
+ * deleted"), or being deleted. The trash is a place, not a status: an image keeps its status, blobs,
+ * bytes and image slot there, and processing carries on (a queued image may become ready in the trash).
+ *
+ *   gallery → trash                  its owner deleted it (not `permanent`)       moveToTrash
+ *   trash → gallery                  restored exactly as it was                   restoreFromTrash, restoreWholeTrash
+ *   trash → deleted                  deleted from the trash, or it was emptied    markDeleted (onlyTrashed), markTrashDeleted
+ *   trash → deleted                  past TRASH_RETENTION_DAYS                    markExpiredTrashDeleted
+ *   gallery → deleted                `permanent=true`                             markDeleted
+ *
+ * Moving to the trash revokes the image's share links in the same transaction, and restoring does not
+ * bring them back: an image never becomes public again without its owner making a new link. Neither
+ * move touches `updatedAt` (raw SQL; Prisma would set it), so a restored row is the row that was trashed.
+ *
  * Every transition is one guarded UPDATE (the state it leaves is in its WHERE), so concurrent or
- * repeated deliveries move an image at most once; the quota changes in the same transaction, through
- * `quota/quotaLedger.ts`. The transitions into `ready` and `failed` record the owner's webhook events
- * (`image.ready`, `image.failed`) in that same transaction.
+ * repeated deliveries move an image at most once (a restore racing an emptying of the trash: one of
+ * them wins, row by row); the quota changes in the same transaction, through `quota/quotaLedger.ts`.
+ * The transitions into `ready` and `failed` record the owner's webhook events (`image.ready`,
+ * `image.failed`) in that same transaction.
  */
 
 type ImageRef = { imageId: string; userId: string };
@@ -200,7 +217,7 @@ export async function requeueFailedImage(db: Database, ref: ImageRef): Promise<U
     throw new AppError('conflict', `This upload was rejected (${image.errorCode}) and its file deleted; upload the file again.`);
   }
   const [queued] = await db.userImage.updateManyAndReturn({
-    where: { id: image.id, userId: ref.userId, status: 'failed', errorCode: PROCESSING_FAILED, deletedAt: null },
+    where: { id: image.id, userId: ref.userId, status: 'failed', errorCode: PROCESSING_FAILED, ...IN_GALLERY },
     data: { status: 'queued', errorCode: null, errorMessage: null, processingStartedAt: null, processingTime: null },
   });
   if (!queued) throw new AppError('conflict', 'The image changed meanwhile; reload it and try again.');
@@ -289,21 +306,108 @@ export async function recountUserQuota(db: Database, userId: string): Promise<Qu
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Trash
+
+/**
+ * gallery → trash: one UPDATE scoped to the owner takes the images out of the gallery, and their share
+ * links are revoked in the same transaction. Returns the ids it moved; one that is missing, someone
+ * else's, already in the trash or being deleted is not among them.
+ */
+export async function moveToTrash(db: Database, request: { userId: string; imageIds: readonly string[]; now: Date }): Promise<string[]> {
+  const { userId, now } = request;
+  return db.$transaction(async (tx) => {
+    const trashed = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE user_images SET trashed_at = ${now}
+      WHERE user_id = ${userId} AND id = ANY(${[...request.imageIds]}::text[]) AND trashed_at IS NULL AND deleted_at IS NULL
+      RETURNING id`;
+    const ids = trashed.map((image) => image.id);
+    await revokeImageShares(tx, ids, now);
+    return ids;
+  });
+}
+
+/**
+ * trash → gallery for exactly these images, or none: when one of them is not in the owner's trash
+ * (missing, someone else's, already restored, being deleted) the UPDATE is rolled back and
+ * `not_found` lists those ids.
+ */
+export async function restoreFromTrash(db: Database, request: { userId: string; imageIds: readonly string[] }): Promise<number> {
+  const requested = [...new Set(request.imageIds)];
+  return db.$transaction(async (tx) => {
+    const restored = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE user_images SET trashed_at = NULL
+      WHERE user_id = ${request.userId} AND id = ANY(${requested}::text[]) AND trashed_at IS NOT NULL AND deleted_at IS NULL
+      RETURNING id`;
+    if (restored.length < requested.length) {
+      const restoredIds = new Set(restored.map((image) => image.id));
+      const notFound = requested.filter((id) => !restoredIds.has(id));
+      throw new AppError('not_found', `${notFound.length} of these images are not in your trash; none was restored.`, {
+        details: { notFound },
+      });
+    }
+    return restored.length;
+  });
+}
+
+/** trash → gallery for the owner's whole trash in one UPDATE, however large: no row is loaded. */
+export async function restoreWholeTrash(db: Database, userId: string): Promise<number> {
+  return db.$executeRaw`
+    UPDATE user_images SET trashed_at = NULL
+    WHERE user_id = ${userId} AND trashed_at IS NOT NULL AND deleted_at IS NULL`;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Deletion
+
+type MarkedImage = Pick<UserImage, 'id' | 'userId' | 'originalPath'>;
 
 /**
  * The first half of a deletion: one UPDATE, scoped to the owner, hides the images at once and records
- * the intent. Returns the images it marked (missing and someone else's are not told apart).
+ * the intent. Returns the images it marked (missing and someone else's are not told apart). With
+ * `onlyTrashed`, only images in the trash (or already being deleted from it) are marked. An image
+ * already being deleted is marked again, so that repeating a failed request finishes it.
  */
 export async function markDeleted(
   db: Database,
-  request: { userId: string; imageIds: readonly string[]; now: Date },
-): Promise<Pick<UserImage, 'id' | 'userId' | 'originalPath'>[]> {
+  request: { userId: string; imageIds: readonly string[]; now: Date; onlyTrashed?: boolean },
+): Promise<MarkedImage[]> {
   return db.userImage.updateManyAndReturn({
-    where: { userId: request.userId, id: { in: [...request.imageIds] } },
+    where: { userId: request.userId, id: { in: [...request.imageIds] }, ...(request.onlyTrashed ? { trashedAt: { not: null } } : {}) },
     data: { deletedAt: request.now },
     select: { id: true, userId: true, originalPath: true },
   });
+}
+
+/**
+ * trash → deleted for the owner's whole trash in one UPDATE, however large (no row is loaded); the
+ * two-phase deletion then finishes them in batches (`trash/emptyTrash.ts`, then the clean-up timer).
+ * Returns how many it marked.
+ */
+export async function markTrashDeleted(db: Database, request: { userId: string; now: Date }): Promise<number> {
+  const { count } = await db.userImage.updateMany({
+    where: { userId: request.userId, ...IN_TRASH },
+    data: { deletedAt: request.now },
+  });
+  return count;
+}
+
+/**
+ * trash → deleted for at most `limit` images of any user trashed before `trashedBefore`, oldest first.
+ * Rows a concurrent restore or deletion holds are skipped (the next run sees them again).
+ */
+export async function markExpiredTrashDeleted(
+  db: Database,
+  request: { trashedBefore: Date; limit: number; now: Date },
+): Promise<MarkedImage[]> {
+  return db.$queryRaw<MarkedImage[]>`
+    UPDATE user_images SET deleted_at = ${request.now}
+    WHERE id IN (
+      SELECT id FROM user_images
+      WHERE trashed_at < ${request.trashedBefore} AND deleted_at IS NULL
+      ORDER BY trashed_at
+      LIMIT ${request.limit}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING id, user_id AS "userId", original_path AS "originalPath"`;
 }
 
 interface RemovedImage {

@@ -1,5 +1,6 @@
 import type { Database, UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
+import { IN_GALLERY } from './imagePlaces.js';
 import type { ImageUpdate } from './imageUpdateSchema.js';
 
 export interface UpdateImageOptions {
@@ -16,7 +17,7 @@ export interface UpdateImageOptions {
 export async function updateImage(options: UpdateImageOptions): Promise<UserImage> {
   const { db, userId, imageId, changes } = options;
   const [image] = await db.userImage.updateManyAndReturn({
-    where: { id: imageId, userId, deletedAt: null },
+    where: { id: imageId, userId, ...IN_GALLERY },
     data: changes,
   });
   if (!image) throw new AppError('not_found', `No image ${imageId} in your gallery.`);

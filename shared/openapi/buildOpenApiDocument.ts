@@ -11,11 +11,20 @@ import {
 import { galleryQuerySchema } from '../gallery/galleryQuerySchema.js';
 import { healthSchema } from '../health/healthSchema.js';
 import { ROUTE_ACCESS, type AuthenticatedRouteName } from '../http/routes.js';
+import { imageDeleteQuerySchema } from '../images/imageDeleteQuerySchema.js';
 import { imageDownloadQuerySchema } from '../images/imageDownloadQuerySchema.js';
 import { imageIdParamsSchema } from '../images/imageIdParamsSchema.js';
 import { imageResourceSchema } from '../images/imageSchemas.js';
 import { imageUpdateSchema } from '../images/imageUpdateSchema.js';
 import { sharedImageSchema, sharedTokenParamsSchema, shareLinkRequestSchema, shareLinkSchema } from '../sharing/shareSchemas.js';
+import { trashQuerySchema } from '../trash/trashQuerySchema.js';
+import {
+  trashDeleteRequestSchema,
+  trashEmptiedSchema,
+  trashPageSchema,
+  trashRestoreRequestSchema,
+  trashRestoreResultSchema,
+} from '../trash/trashSchemas.js';
 import { uploadRequestSchema } from '../uploads/uploadRequestSchema.js';
 import { usageHistoryQuerySchema } from '../usage/usageHistoryQuerySchema.js';
 import { usageHistorySchema } from '../usage/usageHistorySchema.js';
@@ -154,9 +163,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
     path: '/images/{id}',
     handledBy: 'deleteImage',
     tags: ['images'],
-    summary: 'Delete an image and its files',
-    request: { params: imageIdParamsSchema },
-    responses: { 204: reply('Deleted; its bytes left `storageUsed`.') },
+    summary: 'Move an image to the trash, or delete it for good',
+    description:
+      'Without `permanent`, the image moves to the trash (`GET /trash`): it leaves the gallery, its share links are revoked, and it ' +
+      'keeps its files and its place in the quota until restored or purged. With `permanent=true` it and its files are deleted at once.',
+    request: { params: imageIdParamsSchema, query: imageDeleteQuerySchema },
+    responses: { 204: reply('In the trash; or, with `permanent=true`, deleted, its bytes out of `storageUsed`.') },
     errors: [400, 404, 503],
   });
   route({
@@ -199,10 +211,15 @@ export function buildOpenApiDocument(): OpenApiDocument {
     path: '/gallery',
     handledBy: 'deleteGalleryImages',
     tags: ['gallery'],
-    summary: 'Delete up to 100 images',
+    summary: 'Move up to 100 images to the trash',
     request: { body: jsonBody(galleryDeleteRequestSchema) },
-    responses: { 200: reply('What was deleted and which ids are not yours or missing.', galleryDeleteResultSchema) },
-    errors: [400, 503],
+    responses: {
+      200: reply(
+        'What moved to the trash (`deleted`) and which ids are not in your gallery (missing or not yours).',
+        galleryDeleteResultSchema,
+      ),
+    },
+    errors: [400],
   });
   route({
     method: 'post',
@@ -218,6 +235,46 @@ export function buildOpenApiDocument(): OpenApiDocument {
       },
     },
     errors: [400, 404, 409],
+  });
+  route({
+    method: 'get',
+    path: '/trash',
+    handledBy: 'listTrash',
+    tags: ['trash'],
+    summary: 'A page of your trash ("Recently deleted")',
+    request: { query: trashQuerySchema },
+    responses: { 200: reply('Newest-trashed first, keyset-paged; each image with `trashedAt` and `purgeAt`.', trashPageSchema) },
+    errors: [400],
+  });
+  route({
+    method: 'post',
+    path: '/trash/restore',
+    handledBy: 'restoreTrash',
+    tags: ['trash'],
+    summary: 'Restore images from the trash, or all of it',
+    description:
+      'Restored images are back in the gallery exactly as they were; their share links stay revoked. With `ids`, all of them ' +
+      'are restored or none (404 listing those not in your trash).',
+    request: { body: jsonBody(trashRestoreRequestSchema) },
+    responses: { 200: reply('How many images are back in the gallery.', trashRestoreResultSchema) },
+    errors: [400, 404],
+  });
+  route({
+    method: 'delete',
+    path: '/trash',
+    handledBy: 'emptyTrash',
+    tags: ['trash'],
+    summary: 'Delete images in the trash for good, or empty it',
+    description: 'With `ids`, those images and their files are deleted now. Without a body (or with `{}`), the whole trash is.',
+    request: { body: { required: false, content: { 'application/json': { schema: trashDeleteRequestSchema } } } },
+    responses: {
+      200: reply('With `ids`: what was deleted and which ids are not in your trash.', galleryDeleteResultSchema),
+      202: reply(
+        'Without ids: the trash is empty at once; the files of up to 100 images are deleted before this reply, the rest within minutes by the clean-up timer, and their bytes leave `storageUsed` as each goes.',
+        trashEmptiedSchema,
+      ),
+    },
+    errors: [400, 503],
   });
   route({
     method: 'post',

@@ -1,6 +1,7 @@
 import type { Database } from '../db/index.js';
 import { findImageInProcessing, markReady } from '../images/imageLifecycle.js';
 import { IMAGE_OUTPUTS, measureOutputs, type ImageOutputName } from '../images/imageOutputs.js';
+import { IN_GALLERY } from '../images/imagePlaces.js';
 import type { EventLog } from '../observability/eventLog.js';
 import { reportQuotaCrossings } from '../quota/reportQuotaCrossings.js';
 import { CONTAINERS } from '../storage/blobPaths.js';
@@ -40,7 +41,7 @@ export async function reuseDuplicateOutputs(
 
   // Scoped to the owner: another user's images are never candidates.
   const earlier = await db.userImage.findFirst({
-    where: { userId, sha256: image.sha256, status: 'ready', quality: { not: null }, deletedAt: null, id: { not: imageId } },
+    where: { userId, sha256: image.sha256, status: 'ready', quality: { not: null }, ...IN_GALLERY, id: { not: imageId } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   if (!earlier?.quality) return succeeded({ duplicateOf: null });

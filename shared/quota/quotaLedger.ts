@@ -40,14 +40,18 @@ export async function reserveQuota(tx: DatabaseTransaction, request: { userId: s
     FOR UPDATE OF q`;
   if (!quota) throw new Error(`User ${userId} has no quota row.`);
   if (quota.imageCount + 1 > quota.imageLimit) {
-    throw new AppError('quota_exceeded', `You have reached your limit of ${quota.imageLimit} images. Delete some to upload more.`, {
-      details: { limit: 'images', imageCount: quota.imageCount, imageLimit: quota.imageLimit },
-    });
+    throw new AppError(
+      'quota_exceeded',
+      `You have reached your limit of ${quota.imageLimit} images, those in Recently deleted included. Delete some for good to upload more.`,
+      {
+        details: { limit: 'images', imageCount: quota.imageCount, imageLimit: quota.imageLimit },
+      },
+    );
   }
   if (quota.storageUsed + bytes > quota.storageLimit) {
     throw new AppError(
       'quota_exceeded',
-      `This upload needs ${bytes} bytes but only ${quota.storageLimit - quota.storageUsed} of your ${quota.storageLimit} bytes are free.`,
+      `This upload needs ${bytes} bytes but only ${quota.storageLimit - quota.storageUsed} of your ${quota.storageLimit} bytes are free (images in Recently deleted count until deleted for good).`,
       {
         details: {
           limit: 'storage',

@@ -25,7 +25,7 @@ interface SharedRow {
 
 /**
  * `GET /api/shared/{token}` (no sign-in): the shared image's cut-out and thumbnail. A link that is
- * unknown, expired or revoked, or whose image is gone or not ready, is a 404. The view is counted in
+ * unknown, expired or revoked, or whose image is gone, in the trash or not ready, is a 404. The view is counted in
  * the same statement that checks the link.
  */
 export async function openSharedImage(options: OpenSharedImageOptions): Promise<SharedImage> {
@@ -38,6 +38,7 @@ export async function openSharedImage(options: OpenSharedImageOptions): Promise<
       AND link.expires_at > ${now}
       AND image.id = link.image_id
       AND image.deleted_at IS NULL
+      AND image.trashed_at IS NULL
       AND image.processed_path IS NOT NULL
       AND image.thumbnail_path IS NOT NULL
     RETURNING link.expires_at AS "expiresAt", image.title, image.width, image.height,

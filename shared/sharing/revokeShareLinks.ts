@@ -1,5 +1,6 @@
 import type { Database } from '../db/index.js';
 import { findOwnedImage } from '../images/findOwnedImage.js';
+import { revokeImageShares } from './revokeImageShares.js';
 
 export interface RevokeShareLinksOptions {
   db: Database;
@@ -11,5 +12,5 @@ export interface RevokeShareLinksOptions {
 /** `DELETE /api/images/{id}/share`: every link of one of the caller's images stops working. */
 export async function revokeShareLinks(options: RevokeShareLinksOptions): Promise<void> {
   const image = await findOwnedImage(options.db, options.userId, options.imageId);
-  await options.db.shareLink.updateMany({ where: { imageId: image.id, revokedAt: null }, data: { revokedAt: options.now ?? new Date() } });
+  await revokeImageShares(options.db, [image.id], options.now ?? new Date());
 }

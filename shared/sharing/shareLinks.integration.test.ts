@@ -116,7 +116,7 @@ describe('share links against PostgreSQL and Azurite', () => {
 
     const doomed = await seedStoredImage(db, blobs, 'share-ann');
     const doomedLink = await share({ imageId: doomed.image.id });
-    await deleteImage({ db, blobs, userId: 'share-ann', imageId: doomed.image.id });
+    await deleteImage({ db, blobs, userId: 'share-ann', imageId: doomed.image.id, permanent: true });
     expect(await open(doomedLink.token)).toMatchObject({ code: 'not_found' });
   });
 });

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database, UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
+import { IN_GALLERY } from '../images/imagePlaces.js';
 import { newImageId } from '../images/newImageId.js';
 import type { EventLog } from '../observability/eventLog.js';
 import { reserveQuota } from '../quota/quotaLedger.js';
@@ -58,7 +59,7 @@ export async function requestUpload(options: RequestUploadOptions): Promise<Requ
   });
   if (request.sha256 && !request.allowDuplicate) {
     const duplicateOf = await db.userImage.findFirst({
-      where: { userId, sha256: request.sha256, status: { in: [...DUPLICATE_STATES] }, deletedAt: null },
+      where: { userId, sha256: request.sha256, status: { in: [...DUPLICATE_STATES] }, ...IN_GALLERY },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
     if (duplicateOf) return { duplicateOf };

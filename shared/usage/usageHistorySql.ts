@@ -18,7 +18,7 @@ export function usageHistorySql(userId: string, query: UsageHistoryQuery): Prism
     WHERE user_id = ${userId}
       AND created_at >= (${from}::date::timestamp AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC'
       AND created_at < ((${to}::date + 1)::timestamp AT TIME ZONE ${timeZone}) AT TIME ZONE 'UTC'
-      AND deleted_at IS NULL
+      AND deleted_at IS NULL AND trashed_at IS NULL
   ),
   totals AS (
     SELECT local_start,

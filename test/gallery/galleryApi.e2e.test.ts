@@ -122,7 +122,7 @@ describe('gallery API through the devhost', () => {
     expect(gone.body.error.code).toBe('not_found');
   });
 
-  it('gives deleted images’ bytes back: storageUsed ends at the exact sum of the remaining blobs', async () => {
+  it('keeps trashed images’ bytes until they are deleted for good: storageUsed is always the exact sum of the stored blobs', async () => {
     const owner = await app.tokenFor('api-ben');
     const uploaded: string[] = [];
     for (const format of ['png', 'jpeg', 'webp', 'png'] as const) {
@@ -135,16 +135,59 @@ describe('gallery API through the devhost', () => {
     const usageNow = async () => usageSchema.parse((await app.api('GET', '/api/me/usage', { token: owner })).body);
     expect((await usageNow()).storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
 
-    expect((await app.api('DELETE', `/api/images/${uploaded[0]}`, { token: owner })).status).toBe(204);
+    expect((await app.api('DELETE', `/api/images/${uploaded[0]}?permanent=true`, { token: owner })).status).toBe(204);
     expect((await app.api('GET', `/api/images/${uploaded[0]}`, { token: owner })).status).toBe(404);
     expect((await usageNow()).storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
 
+    // To the trash: out of the gallery, still stored and counted.
     const bulk = await app.api('DELETE', '/api/gallery', { token: owner, body: { ids: [uploaded[1], uploaded[2]] } });
     expect(bulk.body).toEqual({ deleted: [uploaded[1], uploaded[2]], notFound: [] });
+    expect((await app.api('GET', `/api/images/${uploaded[1]}`, { token: owner })).status).toBe(404);
+    const trashed = await usageNow();
+    expect(trashed.storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
+    expect(trashed).toMatchObject({ imageCount: 3, byStatus: { ready: 1 }, trash: { images: 2 } });
+    const trash = await app.api('GET', '/api/trash?limit=1', { token: owner });
+    expect(trash.status).toBe(200);
+    expect(trash.body.items).toHaveLength(1);
+    expect(trash.body.nextCursor).toEqual(expect.any(String));
+
+    // Restored exactly, then deleted again and the trash emptied: the bytes go.
+    expect(await app.api('POST', '/api/trash/restore', { token: owner, body: { ids: [uploaded[2]] } })).toMatchObject({
+      status: 200,
+      body: { restored: 1 },
+    });
+    expect((await app.api('GET', `/api/images/${uploaded[2]}`, { token: owner })).body).toMatchObject({ id: uploaded[2], status: 'ready' });
+    expect((await app.api('DELETE', `/api/images/${uploaded[2]}`, { token: owner })).status).toBe(204);
+    expect(await app.api('DELETE', '/api/trash', { token: owner })).toMatchObject({ status: 202, body: { deleting: 2 } });
     const usage = await usageNow();
     expect(usage.storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
     expect(usage.storageUsed).toBeGreaterThan(0);
-    expect(usage).toMatchObject({ imageCount: 1, byStatus: { ready: 1 } });
+    expect(usage).toMatchObject({ imageCount: 1, byStatus: { ready: 1 }, trash: { images: 0, bytes: 0 } });
+  });
+
+  it('refuses malformed trash requests with invalid_request and changes nothing', async () => {
+    const owner = await app.tokenFor('api-cat');
+    await seedUser(app.db, 'api-cat');
+    const seeded = await seedStoredImage(app.db, app.blobs, 'api-cat');
+    expect((await app.api('DELETE', '/api/gallery', { token: owner, body: { ids: [seeded.image.id] } })).status).toBe(200);
+    for (const [method, route, body] of [
+      ['POST', '/api/trash/restore', {}],
+      ['POST', '/api/trash/restore', { ids: [seeded.image.id], all: true }],
+      ['POST', '/api/trash/restore', { all: false }],
+      ['POST', '/api/trash/restore', { ids: ['NOT-AN-ID'] }],
+      ['DELETE', '/api/trash', { ids: [] }],
+      ['DELETE', '/api/trash', { all: true }],
+      ['GET', '/api/trash?limit=0', undefined],
+      ['GET', '/api/trash?cursor=forged.cursor', undefined],
+      ['GET', '/api/trash?sort=oldest', undefined],
+      ['DELETE', `/api/images/${seeded.image.id}?permanent=yes`, undefined],
+    ] as const) {
+      const response = await app.api(method, route, { token: owner, body });
+      expect(response.status, `${method} ${route} ${JSON.stringify(body)}`).toBe(400);
+      expect(response.body.error.code).toBe('invalid_request');
+    }
+    const trash = await app.api('GET', '/api/trash', { token: owner });
+    expect(trash.body.items.map((item: { id: string }) => item.id)).toEqual([seeded.image.id]);
   });
 
   it('serves health without sign-in and the committed OpenAPI document', async () => {

@@ -52,13 +52,22 @@ describe('ownership: user B using user A’s ids, through the HTTP API', () => {
     expect((await app.api('GET', `/api/shared/${alicesShareToken}`)).status).toBe(200);
   });
 
-  it('a bulk delete with mixed ids deletes only B’s own', async () => {
+  it('a bulk delete with mixed ids trashes only B’s own, and the trash routes never reach A’s images', async () => {
     const before = await aliceState();
     const missing = 'cnosuchimage000000000000';
     const response = await app.api('DELETE', '/api/gallery', { token: ben, body: { ids: [alices.image.id, bens.image.id, missing] } });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ deleted: [bens.image.id], notFound: [alices.image.id, missing] });
     expect(await aliceState()).toEqual(before);
+
+    const restore = await app.api('POST', '/api/trash/restore', { token: ben, body: { ids: [alices.image.id, bens.image.id] } });
+    expect(restore).toMatchObject({ status: 404, body: { error: { code: 'not_found', details: { notFound: [alices.image.id] } } } });
+    const forGood = await app.api('DELETE', '/api/trash', { token: ben, body: { ids: [alices.image.id] } });
+    expect(forGood.body).toEqual({ deleted: [], notFound: [alices.image.id] });
+    expect((await app.api('GET', '/api/trash', { token: ben })).body.items.map((item: { id: string }) => item.id)).toEqual([bens.image.id]);
+    expect((await app.api('DELETE', '/api/trash', { token: ben })).status).toBe(202);
+    expect(await aliceState()).toEqual(before);
+    expect((await app.api('GET', `/api/shared/${alicesShareToken}`)).status).toBe(200);
     expect(await app.db.userImage.count({ where: { userId: 'own-ben' } })).toBe(0);
     expect(await storedBlobBytes(app.blobs, 'own-ben')).toBe(0);
   });
@@ -107,6 +116,9 @@ describe('ownership: user B using user A’s ids, through the HTTP API', () => {
       ['GET', '/api/gallery'],
       ['DELETE', '/api/gallery'],
       ['POST', '/api/gallery/download'],
+      ['GET', '/api/trash'],
+      ['POST', '/api/trash/restore'],
+      ['DELETE', '/api/trash'],
       ['GET', '/api/me/usage'],
       ['GET', '/api/openapi.json'],
     ] as const) {

@@ -69,8 +69,8 @@ describe('duplicate uploads recognised by content', () => {
     );
     expect((await counters(userId)).storageUsed).toBe(await storedBytesOf(app, userId));
 
-    // Deleting the first image leaves the duplicate whole.
-    expect((await app.api('DELETE', `/api/images/${first.imageId}`, { token })).status).toBe(204);
+    // Deleting the first image for good leaves the duplicate whole.
+    expect((await app.api('DELETE', `/api/images/${first.imageId}?permanent=true`, { token })).status).toBe(204);
     const after = await app.api('GET', `/api/images/${second.imageId}`, { token });
     expect(after.body).toMatchObject({ status: 'ready', duplicateOf: first.imageId });
     expect(await download(after.body.urls.processed)).toEqual(await download(secondImage.urls.processed));

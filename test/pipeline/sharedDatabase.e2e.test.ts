@@ -131,6 +131,9 @@ describe('detour in a database it shares with the product app', () => {
     const share = await app.api('POST', `/api/images/${imageId}/share`, { token, body: { expiresInHours: 1 } });
     expect((await app.api('GET', `/api/shared/${share.body.token}`)).status).toBe(200);
     expect((await app.api('DELETE', `/api/images/${imageId}`, { token })).status).toBe(204);
+    const trash = await app.api('GET', '/api/trash', { token });
+    expect(trash.body.items.map((item: { id: string }) => item.id)).toEqual([imageId]);
+    expect((await app.api('DELETE', '/api/trash', { token })).status).toBe(202);
 
     expect(await app.db.user.findUniqueOrThrow({ where: { id: 'user_1' } })).toMatchObject({ id: 'user_1', storageUsed: 0n });
   });

@@ -89,7 +89,7 @@ describe('an upload link after its bytes were checked', () => {
 
   it('PUT after the image was deleted: nothing of the user is left in storage', async () => {
     const { token, link, imageId } = await readyImage('link-after-delete');
-    expect((await app.api('DELETE', `/api/images/${imageId}`, { token })).status).toBe(204);
+    expect((await app.api('DELETE', `/api/images/${imageId}?permanent=true`, { token })).status).toBe(204);
     expect(await storedBlobsOf(app, 'link-after-delete')).toEqual([]);
     expect([201, 409]).toContain(await statusOf(() => new BlockBlobClient(link).uploadData(randomBytes(2 * 1024 * 1024))));
     await intakeEmptied('link-after-delete');

@@ -106,7 +106,7 @@ describe('the gallery page in Chromium against the product', () => {
     await database?.drop();
   }, 60_000);
 
-  it('signs in, uploads two images, edits, filters and bulk-deletes them', async () => {
+  it('signs in, uploads two images, edits, filters, moves them to Recently deleted and restores one', async () => {
     const context = await browser!.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: product!.baseUrl });
     const page = await context.newPage();
@@ -253,9 +253,40 @@ describe('the gallery page in Chromium against the product', () => {
 
     page.once('dialog', (confirm) => void confirm.accept());
     await page.getByRole('button', { name: 'Delete selected' }).click();
-    await page.getByText('2 images deleted.').waitFor();
+    await page.getByText('2 images moved to Recently deleted.').waitFor();
     await page.getByText('No images yet: upload some above.').waitFor();
-    await expect.poll(() => page.getByText('Images: 0 of').count()).toBe(1);
+    // Still counted in the quota until they are deleted for good.
+    await expect.poll(() => page.getByText('Images: 2 of').count()).toBe(1);
+    await page.getByText(/^Including 2 in Recently deleted/).waitFor();
+
+    // Recently deleted lists both with the days they have left; one restored is back in the grid as it was.
+    const views = page.getByRole('navigation', { name: 'Views' });
+    await views.getByRole('button', { name: 'Recently deleted' }).click();
+    const trash = page.getByRole('list', { name: 'Deleted images' });
+    const trashed = trash.locator(':scope > li');
+    await expect.poll(() => trashed.count()).toBe(2);
+    expect(await trash.getByText('30 days left', { exact: true }).count()).toBe(2);
+    await page.screenshot({ path: path.join(screenshotFolder, 'recently-deleted.png'), fullPage: true });
+    await trash.getByRole('button', { name: 'Restore sunset-disc' }).click();
+    await page.getByText('“sunset-disc” is back in the gallery.').waitFor();
+    await expect.poll(() => trashed.count()).toBe(1);
+    await views.getByRole('button', { name: 'Gallery' }).click();
+    await grid.getByRole('button', { name: 'Open sunset-disc' }).waitFor();
+    await expect.poll(() => cards.count()).toBe(1);
+    expect(await sunsetCard.getByRole('list', { name: 'Tags of sunset-disc' }).getByRole('listitem').allTextContents()).toEqual([
+      'sunset',
+      'e2e',
+    ]);
+    await sunsetCard.getByRole('img', { name: 'Favourite' }).waitFor();
+
+    // Emptying the trash, once confirmed, deletes the other for good: its image slot is free again.
+    await views.getByRole('button', { name: 'Recently deleted' }).click();
+    page.once('dialog', (confirm) => void confirm.accept());
+    await page.getByRole('button', { name: 'Empty trash' }).click();
+    await page.getByText('1 image deleted for good.').waitFor();
+    await page.getByText('Recently deleted is empty.').waitFor();
+    await views.getByRole('button', { name: 'Gallery' }).click();
+    await expect.poll(() => page.getByText('Images: 1 of').count()).toBe(1);
 
     expect(pageErrors).toEqual([]);
     await context.close();

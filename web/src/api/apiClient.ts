@@ -10,6 +10,9 @@ import type {
   ImageUpdate,
   ImageVariant,
   ShareLink,
+  TrashEmptied,
+  TrashPage,
+  TrashRestoreResult,
   UploadRequest,
   UploadTicket,
   Usage,
@@ -79,8 +82,9 @@ export function createApiClient(options: ApiClientOptions) {
     requestUpload: (request: UploadRequest) => sendForJson<UploadTicket>('POST', 'uploads', request),
     getImage: (id: string) => sendForJson<ImageResource>('GET', image(id)),
     updateImage: (id: string, changes: ImageUpdate) => sendForJson<ImageResource>('PATCH', image(id), changes),
-    deleteImage: async (id: string) => {
-      await send('DELETE', image(id));
+    /** To the trash (*Recently deleted*), or for good with `permanent`. */
+    deleteImage: async (id: string, options: { permanent?: boolean } = {}) => {
+      await send('DELETE', options.permanent ? `${image(id)}?permanent=true` : image(id));
     },
     retryImage: (id: string) => sendForJson<ImageResource>('POST', `${image(id)}/retry`),
     /** Follows the API's redirect to the blob; the redirected request carries no token (Fetch drops it across origins). */
@@ -88,7 +92,20 @@ export function createApiClient(options: ApiClientOptions) {
       download('GET', `${image(id)}/download?variant=${variant}`, fallbackName),
     listGallery: (filters: GalleryFilters, page: { cursor?: string; limit: number }) =>
       sendForJson<GalleryPage>('GET', `gallery?${galleryQueryString(filters, page)}`),
+    /** Up to 100 images to the trash. */
     deleteImages: (ids: string[]) => sendForJson<GalleryDeleteResult>('DELETE', 'gallery', { ids }),
+    /** A page of the trash, newest-trashed first. */
+    listTrash: (page: { cursor?: string; limit: number }) => {
+      const query = new URLSearchParams({ limit: String(page.limit) });
+      if (page.cursor) query.set('cursor', page.cursor);
+      return sendForJson<TrashPage>('GET', `trash?${query.toString()}`);
+    },
+    /** Up to 100 images back to the gallery: all of them, or none (404) when one is not in the trash. */
+    restoreFromTrash: (ids: string[]) => sendForJson<TrashRestoreResult>('POST', 'trash/restore', { ids }),
+    restoreWholeTrash: () => sendForJson<TrashRestoreResult>('POST', 'trash/restore', { all: true }),
+    /** Up to 100 images of the trash deleted for good. */
+    deleteFromTrash: (ids: string[]) => sendForJson<GalleryDeleteResult>('DELETE', 'trash', { ids }),
+    emptyTrash: () => sendForJson<TrashEmptied>('DELETE', 'trash'),
     downloadZip: (ids: string[], variant: GalleryDownloadVariant) => download('POST', 'gallery/download', 'detour.zip', { ids, variant }),
     createShareLink: (id: string, expiresInHours: number) => sendForJson<ShareLink>('POST', `${image(id)}/share`, { expiresInHours }),
     revokeShareLinks: async (id: string) => {

@@ -7,6 +7,7 @@ import type { ImageResource } from '../../../shared/images/imageSchemas.js';
 import type { ImageUpdate } from '../../../shared/images/imageUpdateSchema.js';
 import type { uploadResponseSchema } from '../../../shared/openapi/uploadResponseSchema.js';
 import type { shareLinkSchema } from '../../../shared/sharing/shareSchemas.js';
+import type { TrashedImage, trashEmptiedSchema, trashPageSchema, trashRestoreResultSchema } from '../../../shared/trash/trashSchemas.js';
 import type { UploadRequest } from '../../../shared/uploads/uploadRequestSchema.js';
 import type { UsageHistoryQuery } from '../../../shared/usage/usageHistoryQuerySchema.js';
 import type { UsageHistory } from '../../../shared/usage/usageHistorySchema.js';
@@ -24,6 +25,7 @@ export type {
   ImageResource,
   ImageUpdate,
   ImageVariant,
+  TrashedImage,
   UploadRequest,
   Usage,
   UsageHistory,
@@ -35,3 +37,6 @@ export type GalleryDeleteResult = z.infer<typeof galleryDeleteResultSchema>;
 export type UploadTicket = z.infer<typeof uploadResponseSchema>;
 export type ShareLink = z.infer<typeof shareLinkSchema>;
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
+export type TrashPage = z.infer<typeof trashPageSchema>;
+export type TrashRestoreResult = z.infer<typeof trashRestoreResultSchema>;
+export type TrashEmptied = z.infer<typeof trashEmptiedSchema>;

@@ -59,7 +59,7 @@ export function ImageDetail({ api, image, onChanged, onDeleted, onClose }: Image
     });
 
   const remove = () => {
-    if (!window.confirm(`Delete “${image.title}” and its files? This cannot be undone.`)) return;
+    if (!window.confirm(`Move “${image.title}” to Recently deleted? You can restore it from there.`)) return;
     void run(async () => {
       await api.deleteImage(image.id);
       onDeleted(image.id);

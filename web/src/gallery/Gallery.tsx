@@ -116,7 +116,8 @@ export function Gallery({ api }: GalleryProps) {
 
   const deleteSelected = () => {
     const ids = [...selected];
-    if (!window.confirm(`Delete ${ids.length} image${ids.length === 1 ? '' : 's'} and their files? This cannot be undone.`)) return;
+    if (!window.confirm(`Move ${ids.length} image${ids.length === 1 ? '' : 's'} to Recently deleted? You can restore them from there.`))
+      return;
     void bulk.run(async () => {
       let deleted = 0;
       for (const chunk of inChunks(ids, MAX_IDS_PER_REQUEST)) {
@@ -125,7 +126,7 @@ export function Gallery({ api }: GalleryProps) {
         deleted += result.deleted.length;
       }
       refreshUsage();
-      bulk.setMessage(`${deleted} image${deleted === 1 ? '' : 's'} deleted.`);
+      bulk.setMessage(`${deleted} image${deleted === 1 ? '' : 's'} moved to Recently deleted.`);
     });
   };
 
@@ -200,6 +201,7 @@ export function Gallery({ api }: GalleryProps) {
             forgetImages([id]);
             applyGone(id);
             refreshUsage();
+            bulk.setMessage(`“${openImage.title}” moved to Recently deleted.`);
           }}
           onClose={() => setOpenId(null)}
         />

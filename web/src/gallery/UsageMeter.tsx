@@ -32,6 +32,11 @@ export function UsageMeter({ usage, error }: UsageMeterProps) {
         </span>
         <meter min={0} max={usage.imageLimit} value={usage.imageCount} high={usage.imageLimit * 0.9} />
       </label>
+      {usage.trash.images > 0 && (
+        <p>
+          Including {usage.trash.images} in Recently deleted ({formatBytes(usage.trash.bytes)}), until restored or deleted for good.
+        </p>
+      )}
     </section>
   );
 }
