@@ -117,12 +117,48 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The links of one of your images */
+        get: operations["listImageShareLinks"];
         put?: never;
         /** Create a public link to a ready image */
         post: operations["createShareLink"];
         /** Revoke every link of an image */
         delete: operations["revokeShareLinks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/share-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All your share links */
+        get: operations["listShareLinks"];
+        put?: never;
+        post?: never;
+        /** Revoke all your share links */
+        delete: operations["revokeAllShareLinks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/share-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one share link */
+        delete: operations["revokeShareLink"];
         options?: never;
         head?: never;
         patch?: never;
@@ -135,13 +171,73 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A shared image (no sign-in) */
+        /**
+         * A share page's data (no sign-in; counts a view)
+         * @description One counted view per GET by a person; HEAD and link-preview bots are not counted.
+         */
         get: operations["getSharedImage"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
+        /**
+         * A share page's data (no sign-in; counts a view): headers only
+         * @description One counted view per GET by a person; HEAD and link-preview bots are not counted.
+         */
+        head: operations["getSharedImageHead"];
+        patch?: never;
+        trace?: never;
+    };
+    "/shared/{token}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a share link's password (no sign-in) */
+        post: operations["unlockShareLink"];
+        delete?: never;
+        options?: never;
         head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shared/{token}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shared image’s preview (no sign-in) */
+        get: operations["getSharedPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** A shared image’s preview (no sign-in): headers only */
+        head: operations["getSharedPreviewHead"];
+        patch?: never;
+        trace?: never;
+    };
+    "/shared/{token}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a shared image (no sign-in) */
+        get: operations["downloadSharedImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** Download a shared image (no sign-in): headers only */
+        head: operations["downloadSharedImageHead"];
         patch?: never;
         trace?: never;
     };
@@ -472,7 +568,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
+                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "password_required" | "wrong_password" | "too_many_attempts" | "access_required" | "download_not_allowed" | "service_unavailable" | "internal_error";
                 /** @description What went wrong and what to do. */
                 message: string;
                 /** @description For `invalid_request`, the failing fields. */
@@ -1268,6 +1364,85 @@ export interface operations {
             };
         };
     };
+    listImageShareLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every link of the image, newest first, with its counts and status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        links: {
+                            id: string;
+                            imageId: string;
+                            imageTitle: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            views: number;
+                            downloads: number;
+                            /** Format: date-time */
+                            lastAccessedAt: string | null;
+                            hasPassword: boolean;
+                            allowDownload: boolean;
+                            maxViews: number | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "used_up";
+                        }[];
+                        /** @description Null on the last page (always null for one image: all its links). */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createShareLink: {
         parameters: {
             query?: never;
@@ -1281,26 +1456,43 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description How long the link works: 1 hour to 7 days.
+                     * @description How long the link works: 1 hour to 30 days (default 1 day). A link never works forever.
                      * @default 24
                      */
                     expiresInHours?: number;
+                    /** @description Asked for before anything of the image is shown; stored only as a scrypt hash. */
+                    password?: string;
+                    /**
+                     * @description Whether visitors may download the PNG cut-out (else preview only).
+                     * @default true
+                     */
+                    allowDownload?: boolean;
+                    /** @description The link is used up after this many counted views (not HEAD requests or link-preview bots). */
+                    maxViews?: number;
                 };
             };
         };
         responses: {
-            /** @description The link; its token is shown only now. */
+            /** @description The link; its token is shown only now. `url` is its page, `{PUBLIC_BASE_URL}/s/{token}`. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @description The link, for the owner: list, revoke (`/api/share-links/{id}`). */
+                        id: string;
                         token: string;
-                        /** Format: uri */
+                        /**
+                         * Format: uri
+                         * @description The share page, `{PUBLIC_BASE_URL}/s/{token}`.
+                         */
                         url: string;
                         /** Format: date-time */
                         expiresAt: string;
+                        allowDownload: boolean;
+                        hasPassword: boolean;
+                        maxViews: number | null;
                     };
                 };
             };
@@ -1407,9 +1599,182 @@ export interface operations {
             };
         };
     };
-    getSharedImage: {
+    listShareLinks: {
+        parameters: {
+            query?: {
+                /** @description Links per page. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first over all your images, keyset-paged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        links: {
+                            id: string;
+                            imageId: string;
+                            imageTitle: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            views: number;
+                            downloads: number;
+                            /** Format: date-time */
+                            lastAccessedAt: string | null;
+                            hasPassword: boolean;
+                            allowDownload: boolean;
+                            maxViews: number | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "used_up";
+                        }[];
+                        /** @description Null on the last page (always null for one image: all its links). */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeAllShareLinks: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every link of every image of yours stopped working. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many links were still live. */
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeShareLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link stopped working (its page, data and files). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedImage: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
             header?: never;
             path: {
                 token: string;
@@ -1418,7 +1783,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The cut-out and thumbnail of the shared image. */
+            /** @description The title, and the paths of the preview and the download (with a 15-minute `view` grant). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1426,21 +1791,131 @@ export interface operations {
                 content: {
                     "application/json": {
                         title: string;
-                        dimensions: {
-                            width: number;
-                            height: number;
-                        } | null;
-                        /** @description Read links valid for at most 15 minutes, never past the share link. */
-                        urls: {
-                            /** Format: uri */
-                            processed: string;
-                            /** Format: uri */
-                            thumbnail: string;
-                        };
                         /**
                          * Format: date-time
                          * @description When the share link stops working.
                          */
+                        expiresAt: string;
+                        allowDownload: boolean;
+                        /** @description Paths on the API, carrying a `view` grant; null download when not allowed. */
+                        urls: {
+                            preview: string;
+                            download: string | null;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When the file paths stop working (15 minutes): fetch the page data again.
+                         */
+                        urlsExpireAt: string;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link has a password: `POST /shared/{token}/access`, then pass its grant as `access` (`password_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedImageHead: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The headers of the GET; no body, no view or download counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link has a password: `POST /shared/{token}/access`, then pass its grant as `access` (`password_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unlockShareLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An `unlock` grant for the page data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The `unlock` grant, for the `access` query parameter of `GET /api/shared/{token}`. */
+                        access: string;
+                        /** Format: date-time */
                         expiresAt: string;
                     };
                 };
@@ -1454,7 +1929,221 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            /** @description Wrong password, or no live link behind the token: the same reply (`wrong_password`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many password tries for this link (`too_many_attempts`, see `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedPreview: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ≤ 1600 px WebP preview (the PNG cut-out for an image made before previews), streamed, never cached. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                    "image/png": string;
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant: fetch the page data again (`access_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedPreviewHead: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The headers of the GET; no body, no view or download counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant: fetch the page data again (`access_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadSharedImage: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PNG cut-out as an attachment named from the title; counts a download (not for HEAD or bots). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant (`access_required`), or the owner allows no download (`download_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadSharedImageHead: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The headers of the GET; no body, no view or download counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant (`access_required`), or the owner allows no download (`download_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;

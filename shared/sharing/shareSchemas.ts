@@ -69,6 +69,9 @@ export const sharedImageSchema = z.object({
 
 export type SharedImage = z.infer<typeof sharedImageSchema>;
 
+/** The reply of `DELETE /api/share-links`. */
+export const shareLinksRevokedSchema = z.object({ revoked: z.number().int().meta({ description: 'How many links were still live.' }) });
+
 /** The path of `DELETE /api/share-links/{id}`. */
 export const shareLinkIdParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, 'not a share link id') });
 
