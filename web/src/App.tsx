@@ -4,13 +4,16 @@ import { LocalSignIn } from './auth/LocalSignIn.js';
 import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
 import { Gallery } from './gallery/Gallery.js';
 import { ApiKeysPanel } from './keys/ApiKeysPanel.js';
+import { SharedLinksView } from './share/SharedLinksView.js';
 
-type View = 'gallery' | 'usage';
+type View = 'gallery' | 'shares' | 'usage';
+
+const VIEW_LABELS: Record<View, string> = { gallery: 'Gallery', shares: 'Shared links', usage: 'Usage' };
 
 // The charts' library is loaded with the Usage view, not with the gallery.
 const UsageView = lazy(async () => ({ default: (await import('./usage/UsageView.js')).UsageView }));
 
-/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery or usage. */
+/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery, share links or usage. */
 export function App() {
   const [session, setSession] = useState<LocalSession | null>(readSession);
   const [view, setView] = useState<View>('gallery');
@@ -51,9 +54,9 @@ export function App() {
       <header className="app-header">
         <h1>detour</h1>
         <nav aria-label="Views" className="app-views">
-          {(['gallery', 'usage'] as const).map((name) => (
+          {(Object.keys(VIEW_LABELS) as View[]).map((name) => (
             <button key={name} type="button" aria-pressed={view === name} onClick={() => setView(name)}>
-              {name === 'gallery' ? 'Gallery' : 'Usage'}
+              {VIEW_LABELS[name]}
             </button>
           ))}
         </nav>
@@ -77,6 +80,8 @@ export function App() {
         {showKeys && <ApiKeysPanel key={session.userId} api={api} />}
         {view === 'gallery' ? (
           <Gallery key={session.userId} api={api} />
+        ) : view === 'shares' ? (
+          <SharedLinksView key={session.userId} api={api} />
         ) : (
           <Suspense fallback={<p aria-busy="true">Loading the usage charts…</p>}>
             <UsageView key={session.userId} api={api} />

@@ -6,7 +6,14 @@ import type { ImageVariant } from '../../../shared/images/imageDownloadQuerySche
 import type { ImageResource } from '../../../shared/images/imageSchemas.js';
 import type { ImageUpdate } from '../../../shared/images/imageUpdateSchema.js';
 import type { uploadResponseSchema } from '../../../shared/openapi/uploadResponseSchema.js';
-import type { shareLinkSchema } from '../../../shared/sharing/shareSchemas.js';
+import type {
+  shareAccessSchema,
+  SharedImage,
+  shareLinkListSchema,
+  shareLinkRequestSchema,
+  shareLinkSchema,
+  ShareLinkSummary,
+} from '../../../shared/sharing/shareSchemas.js';
 import type { UploadRequest } from '../../../shared/uploads/uploadRequestSchema.js';
 import type { UsageHistoryQuery } from '../../../shared/usage/usageHistoryQuerySchema.js';
 import type { UsageHistory } from '../../../shared/usage/usageHistorySchema.js';
@@ -24,6 +31,8 @@ export type {
   ImageResource,
   ImageUpdate,
   ImageVariant,
+  SharedImage,
+  ShareLinkSummary,
   UploadRequest,
   Usage,
   UsageHistory,
@@ -34,4 +43,7 @@ export type GalleryPage = z.infer<typeof galleryPageSchema>;
 export type GalleryDeleteResult = z.infer<typeof galleryDeleteResultSchema>;
 export type UploadTicket = z.infer<typeof uploadResponseSchema>;
 export type ShareLink = z.infer<typeof shareLinkSchema>;
+export type ShareLinkRequest = z.input<typeof shareLinkRequestSchema>;
+export type ShareLinkList = z.infer<typeof shareLinkListSchema>;
+export type ShareAccess = z.infer<typeof shareAccessSchema>;
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
