@@ -8,7 +8,7 @@ import { findSharedLink, sharedLinkNotFound } from './findSharedLink.js';
 import { isValidShareGrant } from './shareAccessGrant.js';
 import { shareLinkStatus } from './shareLinkStatus.js';
 
-export type SharedFileKind = 'preview' | 'download';
+type SharedFileKind = 'preview' | 'download';
 
 export interface OpenSharedFileOptions {
   db: Database;

@@ -76,7 +76,7 @@ export const shareLinksRevokedSchema = z.object({ revoked: z.number().int().meta
 export const shareLinkIdParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{20,40}$/, 'not a share link id') });
 
 /** One of the caller's links, as its owner sees it (never the token: only its hash is kept). */
-export const shareLinkSummarySchema = z.object({
+const shareLinkSummarySchema = z.object({
   id: z.string(),
   imageId: imageIdSchema,
   imageTitle: z.string(),
