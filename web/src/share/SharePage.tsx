@@ -42,16 +42,21 @@ export function SharePage({ token, apiBaseUrl }: SharePageProps) {
   useMetaTag('robots', 'noindex, nofollow');
   useMetaTag('referrer', 'no-referrer');
 
+  // The unlock grant of this visit, to open the page data again when the file links have expired.
+  const unlockGrant = useRef<string | undefined>(undefined);
   const show = useCallback(
-    async (access?: string) => {
+    async (access?: string): Promise<SharedImage | undefined> => {
       try {
         const image = await api.open(access);
+        unlockGrant.current = access;
         document.title = `${image.title} — detour`;
         setPhase({ name: 'shown', image });
+        return image;
       } catch (failure) {
         if (failure instanceof ApiError && failure.code === 'password_required') setPhase({ name: 'password', problem: null, busy: false });
         else if (failure instanceof ApiError && failure.code === 'not_found') setPhase({ name: 'gone' });
         else setPhase({ name: 'failed', message: describeFailure(failure) });
+        return undefined;
       }
     },
     [api],
@@ -74,6 +79,13 @@ export function SharePage({ token, apiBaseUrl }: SharePageProps) {
     } catch (failure) {
       setPhase({ name: 'password', problem: describeFailure(failure), busy: false });
     }
+  };
+
+  // The file links work 15 minutes: a download after that opens the page data again first (a new view).
+  const linksExpired = (image: SharedImage) => Date.now() >= Date.parse(image.urlsExpireAt) - 5_000;
+  const downloadAgain = async () => {
+    const fresh = await show(unlockGrant.current);
+    if (fresh?.urls.download) window.location.assign(api.fileUrl(fresh.urls.download));
   };
 
   return (
@@ -126,7 +138,17 @@ export function SharePage({ token, apiBaseUrl }: SharePageProps) {
             <img src={api.fileUrl(phase.image.urls.preview)} alt={phase.image.title} referrerPolicy="no-referrer" />
           </div>
           {phase.image.urls.download && (
-            <a className="button" href={api.fileUrl(phase.image.urls.download)} download rel="noreferrer">
+            <a
+              className="button"
+              href={api.fileUrl(phase.image.urls.download)}
+              download
+              rel="noreferrer"
+              onClick={(event) => {
+                if (!linksExpired(phase.image)) return;
+                event.preventDefault();
+                void downloadAgain();
+              }}
+            >
               Download PNG
             </a>
           )}
