@@ -54,13 +54,16 @@ describe('createLocalWebApp', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('serves the page at / and /gallery (the page routes itself), never cached stale', async () => {
-    for (const route of ['/', '/gallery', '/gallery/some-image']) {
+  it('serves the page at /, /gallery and /s/{token} (the page routes itself), never cached stale', async () => {
+    for (const route of ['/', '/gallery', '/gallery/some-image', '/s/some-token']) {
       const response = await fetch(`${server.url}${route}`);
       expect(response.status, route).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(response.headers.get('cache-control')).toBe('no-cache');
       expect(await response.text()).toContain('<title>detour</title>');
+      // A share page's URL is its secret: no Referer, no index.
+      expect(response.headers.get('referrer-policy'), route).toBe(route.startsWith('/s/') ? 'no-referrer' : null);
+      expect(response.headers.get('x-robots-tag'), route).toBe(route.startsWith('/s/') ? 'noindex, nofollow' : null);
     }
   });
 

@@ -43,9 +43,19 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** A share page, `/s/{token}` (as web/staticwebapp.config.json): its URL is the secret, so no Referer carries it on, and no search engine keeps it. */
+const SHARE_PAGE_PREFIX = '/s/';
+const SHARE_PAGE_HEADERS = { 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex, nofollow' };
+
 /** Paths the page itself answers (client-side routes): they get index.html. */
 function isPageRoute(pathname: string): boolean {
-  return pathname === '/' || pathname === '/index.html' || pathname === '/gallery' || pathname.startsWith('/gallery/');
+  return (
+    pathname === '/' ||
+    pathname === '/index.html' ||
+    pathname === '/gallery' ||
+    pathname.startsWith('/gallery/') ||
+    pathname.startsWith(SHARE_PAGE_PREFIX)
+  );
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -116,8 +126,15 @@ export function createLocalWebApp(options: LocalWebAppOptions): LocalWebApp {
     sendJson(res, 200, { token });
   }
 
-  async function sendFile(req: IncomingMessage, res: ServerResponse, found: { file: string; size: number }, cacheControl: string) {
+  async function sendFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    found: { file: string; size: number },
+    cacheControl: string,
+    headers: Record<string, string> = {},
+  ) {
     res.writeHead(200, {
+      ...headers,
       'content-type': CONTENT_TYPES[path.extname(found.file).toLowerCase()] ?? 'application/octet-stream',
       'content-length': String(found.size),
       'cache-control': cacheControl,
@@ -145,7 +162,7 @@ export function createLocalWebApp(options: LocalWebAppOptions): LocalWebApp {
         res.end(`The gallery page is not built (no index.html in ${webRoot}): run npm run web:build.\n`);
         return true;
       }
-      await sendFile(req, res, page, 'no-cache');
+      await sendFile(req, res, page, 'no-cache', pathname.startsWith(SHARE_PAGE_PREFIX) ? SHARE_PAGE_HEADERS : {});
       return true;
     }
 

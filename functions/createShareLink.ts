@@ -11,8 +11,14 @@ app.http('createShareLink', {
   methods: ['POST'],
   handler: authenticatedRoute(async (request, { services: { db, config }, user }) => {
     const { id } = parseParams(request, imageIdParamsSchema);
-    const { expiresInHours } = await parseJsonBody(request, shareLinkRequestSchema);
-    const link = await createShareLink({ db, userId: user.userId, imageId: id, expiresInHours, publicBaseUrl: config.publicBaseUrl });
-    return json(201, { token: link.token, url: link.url, expiresAt: link.expiresAt.toISOString() });
+    const shareRequest = await parseJsonBody(request, shareLinkRequestSchema);
+    const link = await createShareLink({
+      db,
+      userId: user.userId,
+      imageId: id,
+      request: shareRequest,
+      publicBaseUrl: config.publicBaseUrl,
+    });
+    return json(201, { ...link, expiresAt: link.expiresAt.toISOString() }, { 'cache-control': 'no-store' });
   }),
 });

@@ -1,16 +1,19 @@
 import { app } from '@azure/functions';
 import { json } from '../shared/http/json.js';
-import { parseParams } from '../shared/http/parseInput.js';
+import { parseParams, parseQuery } from '../shared/http/parseInput.js';
 import { publicRoute } from '../shared/http/routes.js';
 import { openSharedImage } from '../shared/sharing/openSharedImage.js';
-import { sharedTokenParamsSchema } from '../shared/sharing/shareSchemas.js';
+import { isCountedRequest, PUBLIC_SHARE_HEADERS } from '../shared/sharing/publicShareResponse.js';
+import { sharedAccessQuerySchema, sharedTokenParamsSchema } from '../shared/sharing/shareSchemas.js';
 
-/** No sign-in: the token is the authorisation. */
+/** No sign-in: the token is the authorisation (and the password's grant, when the link has one). */
 app.http('getSharedImage', {
   route: 'shared/{token}',
-  methods: ['GET'],
-  handler: publicRoute(async (request, { services: { db, blobs, config } }) => {
+  methods: ['GET', 'HEAD'],
+  handler: publicRoute(async (request, { services: { db, config } }) => {
     const { token } = parseParams(request, sharedTokenParamsSchema);
-    return json(200, await openSharedImage({ db, blobs, token, ttlMinutes: config.sas.shareTtlMinutes }));
+    const { access } = parseQuery(request, sharedAccessQuerySchema);
+    const shared = await openSharedImage({ db, secret: config.cursorSecret, token, access, counted: isCountedRequest(request) });
+    return json(200, shared, PUBLIC_SHARE_HEADERS);
   }),
 });

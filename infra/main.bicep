@@ -122,9 +122,6 @@ param downloadSasTtlMinutes int = 5
 @description('REMOVER_SAS_TTL_MINUTES: lifetime of the read link the remover fetches an original through (at most 60).')
 param removerSasTtlMinutes int = 15
 
-@description('SHARE_SAS_TTL_MINUTES: lifetime of the links a share visitor gets (at most 60).')
-param shareSasTtlMinutes int = 15
-
 @description('UPLOAD_RATE_LIMIT_PER_MINUTE: upload requests per user per minute.')
 param uploadRateLimitPerMinute int = 30
 
@@ -407,7 +404,6 @@ module apiSettings 'app/api-settings.bicep' = {
       READ_SAS_TTL_MINUTES: string(readSasTtlMinutes)
       DOWNLOAD_SAS_TTL_MINUTES: string(downloadSasTtlMinutes)
       REMOVER_SAS_TTL_MINUTES: string(removerSasTtlMinutes)
-      SHARE_SAS_TTL_MINUTES: string(shareSasTtlMinutes)
       UPLOAD_RATE_LIMIT_PER_MINUTE: string(uploadRateLimitPerMinute)
       API_KEY_UPLOAD_RATE_LIMIT_PER_MINUTE: string(apiKeyUploadRateLimitPerMinute)
       DEFAULT_STORAGE_LIMIT_BYTES: string(defaultStorageLimitBytes)

@@ -35,7 +35,6 @@ describe('loadConfig', () => {
       readTtlMinutes: 60,
       downloadTtlMinutes: 5,
       removerTtlMinutes: 15,
-      shareTtlMinutes: 15,
     });
     expect(config.auth.jwtSecret).toBeDefined();
   });
@@ -67,7 +66,7 @@ describe('loadConfig', () => {
     expect(errorOf({ MAX_UPLOAD_BYTES: 'lots' })).toContain('MAX_UPLOAD_BYTES');
     expect(errorOf({ DATABASE_URL: 'mysql://nope' })).toContain('DATABASE_URL');
     expect(errorOf({ UPLOAD_SAS_TTL_MINUTES: '60' })).toContain('UPLOAD_SAS_TTL_MINUTES');
-    for (const name of ['DOWNLOAD_SAS_TTL_MINUTES', 'REMOVER_SAS_TTL_MINUTES', 'SHARE_SAS_TTL_MINUTES']) {
+    for (const name of ['DOWNLOAD_SAS_TTL_MINUTES', 'REMOVER_SAS_TTL_MINUTES']) {
       expect(errorOf({ [name]: '0' })).toContain(name);
       expect(errorOf({ [name]: '61' })).toContain(name);
     }

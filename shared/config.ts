@@ -60,7 +60,6 @@ const environmentSchema = z.object({
   // fetches the original as its call starts; a share visitor's links are re-signed on every visit.
   DOWNLOAD_SAS_TTL_MINUTES: integer(5, 1, 60),
   REMOVER_SAS_TTL_MINUTES: integer(15, 1, 60),
-  SHARE_SAS_TTL_MINUTES: integer(15, 1, 60),
   UPLOAD_RATE_LIMIT_PER_MINUTE: integer(30, 1, 100_000),
   API_KEY_UPLOAD_RATE_LIMIT_PER_MINUTE: integer(20, 1, 100_000),
   DEFAULT_STORAGE_LIMIT_BYTES: integer(GiB, 0, Number.MAX_SAFE_INTEGER),
@@ -110,7 +109,7 @@ export interface Config {
     defaultImageLimit: number;
     pendingUploadGraceHours: number;
   };
-  sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number; shareTtlMinutes: number };
+  sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number };
   reconciliation: { graceMinutes: number; batchSize: number };
   trash: { retentionDays: number };
   sharpConcurrency: number;
@@ -139,9 +138,9 @@ function productionRequirements(env: Environment): string[] {
     missing.push('DataStorage__queueServiceUri (or DataStorage) (the product storage account queues)');
   }
   if (!env.AUTH_JWKS_URL && !env.AUTH_JWT_SECRET) missing.push('AUTH_JWKS_URL or AUTH_JWT_SECRET (token verification)');
-  if (!env.CURSOR_SECRET) missing.push('CURSOR_SECRET (signs gallery cursors)');
+  if (!env.CURSOR_SECRET) missing.push('CURSOR_SECRET (signs gallery cursors and share-link grants)');
   if (!env.REMOVER_URL) missing.push('REMOVER_URL (the background-removal service)');
-  if (!env.PUBLIC_BASE_URL) missing.push('PUBLIC_BASE_URL (the public address of the API, for share links)');
+  if (!env.PUBLIC_BASE_URL) missing.push('PUBLIC_BASE_URL (the public address of the page and the API, for share links)');
   if (!env.WEBHOOK_SECRET_KEY) missing.push('WEBHOOK_SECRET_KEY (seals webhook signing secrets)');
   return missing;
 }
@@ -207,7 +206,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       readTtlMinutes: env.READ_SAS_TTL_MINUTES,
       downloadTtlMinutes: env.DOWNLOAD_SAS_TTL_MINUTES,
       removerTtlMinutes: env.REMOVER_SAS_TTL_MINUTES,
-      shareTtlMinutes: env.SHARE_SAS_TTL_MINUTES,
     },
     reconciliation: { graceMinutes: env.RECONCILE_GRACE_MINUTES, batchSize: env.RECONCILE_BATCH_SIZE },
     trash: { retentionDays: env.TRASH_RETENTION_DAYS },

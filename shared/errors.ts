@@ -14,6 +14,11 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',
+  'password_required',
+  'wrong_password',
+  'too_many_attempts',
+  'access_required',
+  'download_not_allowed',
   'service_unavailable',
   'internal_error',
 ] as const;

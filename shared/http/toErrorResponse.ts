@@ -12,6 +12,11 @@ const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  password_required: 403,
+  wrong_password: 403,
+  too_many_attempts: 429,
+  access_required: 403,
+  download_not_allowed: 403,
   internal_error: 500,
   service_unavailable: 503,
 };

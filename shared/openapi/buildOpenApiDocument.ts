@@ -16,7 +16,19 @@ import { imageDownloadQuerySchema } from '../images/imageDownloadQuerySchema.js'
 import { imageIdParamsSchema } from '../images/imageIdParamsSchema.js';
 import { imageResourceSchema } from '../images/imageSchemas.js';
 import { imageUpdateSchema } from '../images/imageUpdateSchema.js';
-import { sharedImageSchema, sharedTokenParamsSchema, shareLinkRequestSchema, shareLinkSchema } from '../sharing/shareSchemas.js';
+import {
+  shareAccessRequestSchema,
+  shareAccessSchema,
+  sharedAccessQuerySchema,
+  sharedImageSchema,
+  sharedTokenParamsSchema,
+  shareLinkIdParamsSchema,
+  shareLinkListQuerySchema,
+  shareLinkListSchema,
+  shareLinkRequestSchema,
+  shareLinkSchema,
+  shareLinksRevokedSchema,
+} from '../sharing/shareSchemas.js';
 import { trashQuerySchema } from '../trash/trashQuerySchema.js';
 import {
   trashDeleteRequestSchema,
@@ -63,7 +75,13 @@ function insufficientScope(access: ApiKeyScope | 'session'): string {
     : `Called with an API key that lacks the scope \`${access}\` (\`insufficient_scope\`).`;
 }
 
-type OperationConfig = Omit<RouteConfig, 'operationId'> & { errors: ErrorStatus[] } & (
+type OperationConfig = Omit<RouteConfig, 'operationId'> & {
+  errors: ErrorStatus[];
+  /** What an error status means on this route, when not the usual (the public share routes' own 403 and 429). */
+  errorNotes?: Partial<Record<ErrorStatus, string>>;
+  /** A public GET that also answers HEAD: the same checks, no body, nothing counted. */
+  alsoHead?: true;
+} & (
     | { public: true; operationId: string }
     /** The function that serves it: its access (ROUTE_ACCESS) gives the security; its name the operationId unless given. */
     | { handledBy: AuthenticatedRouteName; operationId?: string }
@@ -97,12 +115,22 @@ export function buildOpenApiDocument(): OpenApiDocument {
     schema ? { description, content: { 'application/json': { schema } } } : { description };
   const errorReply = (description: string) => ({ description, content: { 'application/json': { schema: errorBodySchema } } });
   const route = (config: OperationConfig) => {
-    const { errors: statuses, ...operation } = config;
+    const { errors: statuses, errorNotes, alsoHead, ...operation } = config;
     const responses: RouteConfig['responses'] = { ...operation.responses };
-    for (const status of statuses) responses[status] = errorReply(ERROR_STATUSES[status]);
+    for (const status of statuses) responses[status] = errorReply(errorNotes?.[status] ?? ERROR_STATUSES[status]);
     if ('public' in operation) {
       const { public: _public, ...rest } = operation;
       registry.registerPath({ ...rest, security: [], responses });
+      if (alsoHead) {
+        registry.registerPath({
+          ...rest,
+          method: 'head',
+          operationId: `${rest.operationId}Head`,
+          summary: `${rest.summary ?? ''}: headers only`,
+          security: [],
+          responses: { ...responses, 200: reply('The headers of the GET; no body, no view or download counted.') },
+        });
+      }
       return;
     }
     const { handledBy, ...rest } = operation;
@@ -283,8 +311,18 @@ export function buildOpenApiDocument(): OpenApiDocument {
     tags: ['sharing'],
     summary: 'Create a public link to a ready image',
     request: { params: imageIdParamsSchema, body: jsonBody(shareLinkRequestSchema) },
-    responses: { 201: reply('The link; its token is shown only now.', shareLinkSchema) },
+    responses: { 201: reply('The link; its token is shown only now. `url` is its page, `{PUBLIC_BASE_URL}/s/{token}`.', shareLinkSchema) },
     errors: [400, 404, 409],
+  });
+  route({
+    method: 'get',
+    path: '/images/{id}/share',
+    handledBy: 'listImageShareLinks',
+    tags: ['sharing'],
+    summary: 'The links of one of your images',
+    request: { params: imageIdParamsSchema },
+    responses: { 200: reply('Every link of the image, newest first, with its counts and status.', shareLinkListSchema) },
+    errors: [400, 404],
   });
   route({
     method: 'delete',
@@ -298,14 +336,101 @@ export function buildOpenApiDocument(): OpenApiDocument {
   });
   route({
     method: 'get',
+    path: '/share-links',
+    handledBy: 'listShareLinks',
+    tags: ['sharing'],
+    summary: 'All your share links',
+    request: { query: shareLinkListQuerySchema },
+    responses: { 200: reply('Newest first over all your images, keyset-paged.', shareLinkListSchema) },
+    errors: [400],
+  });
+  route({
+    method: 'delete',
+    path: '/share-links',
+    handledBy: 'revokeAllShareLinks',
+    tags: ['sharing'],
+    summary: 'Revoke all your share links',
+    responses: { 200: reply('Every link of every image of yours stopped working.', shareLinksRevokedSchema) },
+    errors: [],
+  });
+  route({
+    method: 'delete',
+    path: '/share-links/{id}',
+    handledBy: 'revokeShareLink',
+    tags: ['sharing'],
+    summary: 'Revoke one share link',
+    request: { params: shareLinkIdParamsSchema },
+    responses: { 204: reply('The link stopped working (its page, data and files).') },
+    errors: [400, 404],
+  });
+  const gone = 'The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`).';
+  route({
+    method: 'get',
     path: '/shared/{token}',
     tags: ['sharing'],
-    summary: 'A shared image (no sign-in)',
+    summary: "A share page's data (no sign-in; counts a view)",
+    description: 'One counted view per GET by a person; HEAD and link-preview bots are not counted.',
     operationId: 'getSharedImage',
     public: true,
-    request: { params: sharedTokenParamsSchema },
-    responses: { 200: reply('The cut-out and thumbnail of the shared image.', sharedImageSchema) },
-    errors: [400, 404],
+    alsoHead: true,
+    request: { params: sharedTokenParamsSchema, query: sharedAccessQuerySchema },
+    responses: {
+      200: reply('The title, and the paths of the preview and the download (with a 15-minute `view` grant).', sharedImageSchema),
+    },
+    errors: [400, 403, 404],
+    errorNotes: {
+      403: 'The link has a password: `POST /shared/{token}/access`, then pass its grant as `access` (`password_required`).',
+      404: gone,
+    },
+  });
+  route({
+    method: 'post',
+    path: '/shared/{token}/access',
+    tags: ['sharing'],
+    summary: "Give a share link's password (no sign-in)",
+    operationId: 'unlockShareLink',
+    public: true,
+    request: { params: sharedTokenParamsSchema, body: jsonBody(shareAccessRequestSchema) },
+    responses: { 200: reply('An `unlock` grant for the page data.', shareAccessSchema) },
+    errors: [400, 403, 429],
+    errorNotes: {
+      403: 'Wrong password, or no live link behind the token: the same reply (`wrong_password`).',
+      429: 'Too many password tries for this link (`too_many_attempts`, see `Retry-After`).',
+    },
+  });
+  const sharedFile = (kind: 'preview' | 'download', description: string, content: Record<string, string>) =>
+    route({
+      method: 'get',
+      path: `/shared/{token}/${kind}`,
+      tags: ['sharing'],
+      summary: kind === 'preview' ? 'A shared image’s preview (no sign-in)' : 'Download a shared image (no sign-in)',
+      operationId: kind === 'preview' ? 'getSharedPreview' : 'downloadSharedImage',
+      public: true,
+      alsoHead: true,
+      request: { params: sharedTokenParamsSchema, query: sharedAccessQuerySchema },
+      responses: {
+        200: {
+          description,
+          content: Object.fromEntries(
+            Object.entries(content).map(([type, media]) => [type, { schema: { type: 'string', contentMediaType: media } }]),
+          ),
+        },
+      },
+      errors: [400, 403, 404],
+      errorNotes: {
+        403:
+          kind === 'preview'
+            ? 'No valid `view` grant: fetch the page data again (`access_required`).'
+            : 'No valid `view` grant (`access_required`), or the owner allows no download (`download_not_allowed`).',
+        404: gone,
+      },
+    });
+  sharedFile('preview', 'The ≤ 1600 px WebP preview (the PNG cut-out for an image made before previews), streamed, never cached.', {
+    'image/webp': 'image/webp',
+    'image/png': 'image/png',
+  });
+  sharedFile('download', 'The PNG cut-out as an attachment named from the title; counts a download (not for HEAD or bots).', {
+    'image/png': 'image/png',
   });
   route({
     method: 'get',

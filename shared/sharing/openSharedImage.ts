@@ -1,60 +1,55 @@
 import type { Database } from '../db/index.js';
 import { AppError } from '../errors.js';
-import { CONTAINERS } from '../storage/blobPaths.js';
-import type { BlobStore } from '../storage/blobStore.js';
-import { hashShareToken } from './hashShareToken.js';
+import { findSharedLink, sharedLinkNotFound } from './findSharedLink.js';
+import { isValidShareGrant, signShareGrant } from './shareAccessGrant.js';
+import { shareLinkStatus } from './shareLinkStatus.js';
 import type { SharedImage } from './shareSchemas.js';
 
 export interface OpenSharedImageOptions {
   db: Database;
-  blobs: BlobStore;
+  /** Signs and checks access grants (`CURSOR_SECRET`). */
+  secret: string;
   token: string;
-  /** A visitor's links are short-lived: they may be copied, and the owner may revoke the share (`SHARE_SAS_TTL_MINUTES`). */
-  ttlMinutes: number;
+  /** The `unlock` grant of a password-protected link. */
+  access?: string;
+  /** Whether this request is a view to count: not a HEAD, not a link-preview bot (linkPreviewBots.ts). */
+  counted: boolean;
   now?: Date;
 }
 
-interface SharedRow {
-  expiresAt: Date;
-  title: string;
-  width: number | null;
-  height: number | null;
-  processedPath: string;
-  thumbnailPath: string;
-}
+/** How long the preview and download URLs of one page view work. */
+const VIEW_GRANT_SECONDS = 15 * 60;
 
 /**
- * `GET /api/shared/{token}` (no sign-in): the shared image's cut-out and thumbnail. A link that is
- * unknown, expired or revoked, or whose image is gone, in the trash or not ready, is a 404. The view is counted in
- * the same statement that checks the link.
+ * `GET /api/shared/{token}` (no sign-in): what the share page shows, and the URLs of its bytes. This is
+ * the one place a view is counted — one per page-data fetch by a person (a reload is a view; the
+ * preview and the download a view opens are not). The count is checked and raised in one statement,
+ * so two visitors can never both take the last of `maxViews`; a link with none left is a 404 like a
+ * revoked one. The byte URLs carry a `view` grant: they work for this view's 15 minutes, even after it
+ * took the last allowed view, and stop at once on revocation or expiry (openSharedFile.ts).
  */
 export async function openSharedImage(options: OpenSharedImageOptions): Promise<SharedImage> {
   const now = options.now ?? new Date();
-  const [shared] = await options.db.$queryRaw<SharedRow[]>`
-    UPDATE share_links AS link SET view_count = link.view_count + 1
-    FROM user_images AS image
-    WHERE link.token_hash = ${hashShareToken(options.token)}
-      AND link.revoked_at IS NULL
-      AND link.expires_at > ${now}
-      AND image.id = link.image_id
-      AND image.deleted_at IS NULL
-      AND image.trashed_at IS NULL
-      AND image.processed_path IS NOT NULL
-      AND image.thumbnail_path IS NOT NULL
-    RETURNING link.expires_at AS "expiresAt", image.title, image.width, image.height,
-              image.processed_path AS "processedPath", image.thumbnail_path AS "thumbnailPath"`;
-  if (!shared) throw new AppError('not_found', 'This share link does not exist, has expired or was revoked.');
-
-  const sign = (container: typeof CONTAINERS.processed | typeof CONTAINERS.thumbnails, name: string) =>
-    options.blobs.createReadUrl({ container, name }, { ttlMinutes: options.ttlMinutes, notAfter: shared.expiresAt }, now);
-  const [processed, thumbnail] = await Promise.all([
-    sign(CONTAINERS.processed, shared.processedPath),
-    sign(CONTAINERS.thumbnails, shared.thumbnailPath),
-  ]);
+  const link = await findSharedLink(options.db, options.token);
+  if (shareLinkStatus(link, now) !== 'active') throw sharedLinkNotFound();
+  if (link.passwordHash !== null && !isValidShareGrant(options.secret, link.id, 'unlock', options.access, now)) {
+    throw new AppError('password_required', 'This link needs its password.');
+  }
+  if (options.counted) {
+    const counted = await options.db.$executeRaw`
+      UPDATE share_links SET view_count = view_count + 1, last_accessed_at = ${now}
+      WHERE id = ${link.id} AND revoked_at IS NULL AND expires_at > ${now}
+        AND (max_views IS NULL OR view_count < max_views)`;
+    if (counted === 0) throw sharedLinkNotFound();
+  }
+  const grant = signShareGrant(options.secret, link.id, 'view', VIEW_GRANT_SECONDS, link.expiresAt, now);
+  const base = `/api/shared/${encodeURIComponent(options.token)}`;
+  const query = `?access=${encodeURIComponent(grant.value)}`;
   return {
-    title: shared.title,
-    dimensions: shared.width !== null && shared.height !== null ? { width: shared.width, height: shared.height } : null,
-    urls: { processed: processed.url, thumbnail: thumbnail.url },
-    expiresAt: shared.expiresAt.toISOString(),
+    title: link.title,
+    expiresAt: link.expiresAt.toISOString(),
+    allowDownload: link.allowDownload,
+    urls: { preview: `${base}/preview${query}`, download: link.allowDownload ? `${base}/download${query}` : null },
+    urlsExpireAt: grant.expiresAt.toISOString(),
   };
 }

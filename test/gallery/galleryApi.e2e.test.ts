@@ -105,21 +105,71 @@ describe('gallery API through the devhost', () => {
     expect((await app.api('DELETE', `/api/images/${older.image.id}`, { token })).status).toBe(204);
   });
 
-  it('shares an image without sign-in until the link is revoked', async () => {
-    const id = images[1]!.image.id;
-    const created = await app.api('POST', `/api/images/${id}/share`, { token, body: { expiresInHours: 1 } });
+  it('shares an image without sign-in, through the HTTP edge, until the link is revoked', async () => {
+    const { image, preview } = images[1]!;
+    const created = await app.api('POST', `/api/images/${image.id}/share`, {
+      token,
+      body: { expiresInHours: 1, password: 'open sesame', allowDownload: false },
+    });
     expect(created.status).toBe(201);
-    expect(created.body.url).toBe(`${app.config.publicBaseUrl}/api/shared/${created.body.token}`);
-    const visit = await app.api('GET', `/api/shared/${created.body.token}`);
-    expect(visit.status).toBe(200);
-    expect(sharedImageSchema.parse(visit.body).expiresAt).toBe(created.body.expiresAt);
-    for (const hours of [0, 169, 1.5]) {
-      expect((await app.api('POST', `/api/images/${id}/share`, { token, body: { expiresInHours: hours } })).status).toBe(400);
+    expect(created.body).toMatchObject({
+      url: `${app.config.publicBaseUrl}/s/${created.body.token}`,
+      hasPassword: true,
+      allowDownload: false,
+    });
+    for (const body of [{ expiresInHours: 0 }, { expiresInHours: 721 }, { expiresInHours: 1.5 }, { maxViews: -1 }, { password: '' }]) {
+      expect((await app.api('POST', `/api/images/${image.id}/share`, { token, body })).body.error.code).toBe('invalid_request');
     }
-    expect((await app.api('DELETE', `/api/images/${id}/share`, { token })).status).toBe(204);
-    const gone = await app.api('GET', `/api/shared/${created.body.token}`);
-    expect(gone.status).toBe(404);
-    expect(gone.body.error.code).toBe('not_found');
+
+    // Everything a visitor gets, as a visitor gets it (no token), kept to be scanned for ids below.
+    const shared = `/api/shared/${created.body.token}`;
+    const replies: Array<{ status: number; headers: Headers; text: string }> = [];
+    const visit = async (route: string, init: RequestInit = {}) => {
+      const response = await fetch(`${app.baseUrl}${route}`, init);
+      const reply = { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+      replies.push({ status: reply.status, headers: reply.headers, text: reply.bytes.toString('latin1') });
+      return reply;
+    };
+    const jsonOf = (reply: { bytes: Buffer }) => JSON.parse(reply.bytes.toString('utf8'));
+    expect(jsonOf(await visit(shared)).error.code).toBe('password_required');
+    const unlock = (password: string, route = shared) =>
+      visit(`${route}/access`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password }) });
+    const wrong = await unlock('open says me');
+    const unknown = await unlock('open sesame', '/api/shared/no-such-share-token-000');
+    expect([wrong.status, unknown.status]).toEqual([403, 403]);
+    expect(wrong.bytes).toEqual(unknown.bytes);
+    const { access } = jsonOf(await unlock('open sesame'));
+    const page = await visit(`${shared}?access=${encodeURIComponent(access)}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const data = sharedImageSchema.parse(jsonOf(page));
+    expect(data).toMatchObject({ title: image.title, expiresAt: created.body.expiresAt, allowDownload: false, urls: { download: null } });
+
+    const head = await visit(data.urls.preview, { method: 'HEAD' });
+    expect(head).toMatchObject({ status: 200, bytes: Buffer.alloc(0) });
+    const previewReply = await visit(data.urls.preview);
+    expect(previewReply.bytes).toEqual(preview);
+    expect(Object.fromEntries(previewReply.headers)).toMatchObject({
+      'content-type': 'image/webp',
+      'cache-control': 'private, no-store',
+      'x-content-type-options': 'nosniff',
+      'x-robots-tag': 'noindex, nofollow',
+    });
+    expect(jsonOf(await visit(data.urls.preview.replace('/preview?', '/download?'))).error.code).toBe('download_not_allowed');
+    expect((await app.db.shareLink.findUniqueOrThrow({ where: { id: created.body.id } })).viewCount).toBe(1);
+
+    expect((await app.api('DELETE', `/api/share-links/${created.body.id}`, { token })).status).toBe(204);
+    for (const route of [`${shared}?access=${encodeURIComponent(access)}`, data.urls.preview]) {
+      const gone = await visit(route);
+      expect(gone.status, route).toBe(404);
+      expect(jsonOf(gone).error.code).toBe('not_found');
+    }
+    expect((await unlock('open sesame')).bytes).toEqual(wrong.bytes);
+    for (const reply of replies) {
+      const seen = `${JSON.stringify(Object.fromEntries(reply.headers))}\n${reply.text}`;
+      expect(seen).not.toContain(image.id);
+      expect(seen).not.toContain(image.userId);
+    }
   });
 
   it('keeps trashed images’ bytes until they are deleted for good: storageUsed is always the exact sum of the stored blobs', async () => {

@@ -9,6 +9,7 @@ describe('ownership: user B using user A’s ids, through the HTTP API', () => {
   let ben: string;
   let alices: SeededImage;
   let alicesShareToken: string;
+  let alicesShareLinkId: string;
   let bens: SeededImage;
 
   /** Everything of Alice's that B might touch: her row, her share links, her blobs. */
@@ -29,6 +30,7 @@ describe('ownership: user B using user A’s ids, through the HTTP API', () => {
     const shared = await app.api('POST', `/api/images/${alices.image.id}/share`, { token: await app.tokenFor('own-alice'), body: {} });
     expect(shared.status).toBe(201);
     alicesShareToken = shared.body.token;
+    alicesShareLinkId = shared.body.id;
   });
   afterAll(() => app?.stop());
 
@@ -40,6 +42,7 @@ describe('ownership: user B using user A’s ids, through the HTTP API', () => {
     ['GET', '/download', undefined],
     ['GET', '/download?variant=original', undefined],
     ['POST', '/share', { expiresInHours: 168 }],
+    ['GET', '/share', undefined],
     ['DELETE', '/share', undefined],
     ['POST', '/retry', undefined],
   ] as const)('%s /api/images/{A’s id}%s is a 404 and changes nothing', async (method, suffix, body) => {
@@ -48,6 +51,17 @@ describe('ownership: user B using user A’s ids, through the HTTP API', () => {
     expect(response.status).toBe(404);
     expect(response.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
     expect(response.headers.get('location')).toBeNull();
+    expect(await aliceState()).toEqual(before);
+    expect((await app.api('GET', `/api/shared/${alicesShareToken}`)).status).toBe(200);
+  });
+
+  it('B can neither see nor revoke A’s share links by their id, nor by revoking all of B’s', async () => {
+    const before = await aliceState();
+    const revoke = await app.api('DELETE', `/api/share-links/${alicesShareLinkId}`, { token: ben });
+    expect(revoke.status).toBe(404);
+    expect(revoke.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    expect((await app.api('DELETE', '/api/share-links', { token: ben })).body).toEqual({ revoked: 0 });
+    expect((await app.api('GET', '/api/share-links', { token: ben })).body).toEqual({ links: [], nextCursor: null });
     expect(await aliceState()).toEqual(before);
     expect((await app.api('GET', `/api/shared/${alicesShareToken}`)).status).toBe(200);
   });

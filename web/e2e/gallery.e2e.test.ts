@@ -172,6 +172,10 @@ describe('the gallery page in Chromium against the product', () => {
       const layer = dialog.locator(`img[alt="${alt}"]`);
       await expect.poll(() => layer.evaluate((image) => (image as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBe(640);
     }
+    // The cut-out is shown from its WebP preview: the full PNG is never fetched to look at it.
+    const imagesLoaded = () => page.evaluate(() => performance.getEntriesByType('resource').map((entry) => new URL(entry.name).pathname));
+    expect((await imagesLoaded()).filter((loaded) => loaded.includes('/previews/'))).toHaveLength(1);
+    expect((await imagesLoaded()).filter((loaded) => loaded.includes('/processed/'))).toEqual([]);
     const slider = dialog.getByRole('slider');
     expect(await cutoutSplit(dialog)).toBe(50);
     await slider.focus();
@@ -207,20 +211,6 @@ describe('the gallery page in Chromium against the product', () => {
     ]);
     const cutoutBytes = await readFile(await cutoutDownload.path());
     expect(cutoutBytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-
-    // Share it: create a link, copy it, open it without signing in, revoke it.
-    await dialog.getByRole('button', { name: 'Create share link' }).click();
-    const shareUrl = await dialog.getByLabel('Share link for sunset-disc').inputValue();
-    await dialog.getByRole('button', { name: 'Copy link' }).click();
-    await dialog.getByText('Link copied.').waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
-    expect(shareUrl.startsWith(`${product!.baseUrl}/api/shared/`)).toBe(true);
-    const shared = await fetch(shareUrl);
-    expect(shared.status).toBe(200);
-    expect(((await shared.json()) as { title: string }).title).toBe('sunset-disc');
-    await dialog.getByRole('button', { name: 'Revoke all links' }).click();
-    await dialog.getByText('Every share link of this image has stopped working.').waitFor();
-    expect((await fetch(shareUrl)).status).toBe(404);
 
     await dialog.evaluate((element) => element.scrollTo(0, 0));
     await page.screenshot({ path: path.join(screenshotFolder, 'gallery-detail.png') });
@@ -351,6 +341,124 @@ describe('the gallery page in Chromium against the product', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 120_000);
+
+  it('shares an image with a password: a stranger opens the page on a phone, sees the preview, cannot download, and loses it on revocation', async () => {
+    const owner = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    await owner.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: product!.baseUrl });
+    const page = await owner.newPage();
+    const userId = `e2e-share-${randomBytes(4).toString('hex')}`;
+    await page.goto(`${product!.baseUrl}/gallery`);
+    await page.getByLabel('User name').fill(userId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${userId}`).waitFor();
+    const photo = await discOnPlainBackground({ format: 'png', width: 1200, height: 900 });
+    await page.locator('input[type="file"]').setInputFiles([{ name: 'garden-disc.png', mimeType: 'image/png', buffer: photo }]);
+    await page
+      .locator('.upload', { hasText: 'garden-disc.png' })
+      .locator('.upload-status', { hasText: /^Ready$/ })
+      .waitFor({ timeout: PIPELINE_TIMEOUT_MS });
+    const image = await database!.db.userImage.findFirstOrThrow({ where: { userId } });
+
+    // Share it with a password, preview only, copied from the dialog.
+    await page.getByRole('list', { name: 'Images' }).getByRole('button', { name: 'Open garden-disc' }).click();
+    const dialog = page.getByRole('dialog', { name: 'garden-disc' });
+    await dialog.getByLabel('Password (optional)').fill('open sesame');
+    await dialog.getByRole('checkbox', { name: 'Allow download' }).uncheck();
+    await dialog.getByRole('button', { name: 'Create share link' }).click();
+    const shareUrl = await dialog.getByLabel('Share link for garden-disc').inputValue();
+    await dialog.getByRole('button', { name: 'Copy link' }).click();
+    await dialog.getByText('Link copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
+    expect(shareUrl).toMatch(new RegExp(`^${product!.baseUrl}/s/[\\w-]{43}$`));
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // A stranger on a phone: a browser context of its own, nothing of the owner's.
+    const stranger = await browser!.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const visitor = await stranger.newPage();
+    const publicReplies: string[] = [];
+    const requested: string[] = [];
+    visitor.on('request', (request) => requested.push(`${request.method()} ${request.url()}`));
+    visitor.on('response', (response) => {
+      void (async () => {
+        const type = response.headers()['content-type'] ?? '';
+        const body = type.startsWith('image/') ? '' : await response.text().catch(() => '');
+        publicReplies.push(`${response.url()}\n${JSON.stringify(response.headers())}\n${body}`);
+      })();
+    });
+    await visitor.goto(shareUrl);
+    expect(await visitor.locator('meta[name="robots"]').getAttribute('content')).toBe('noindex, nofollow');
+    await visitor.getByRole('heading', { name: 'This image is protected' }).waitFor();
+    await visitor.getByLabel('Password').fill('not it');
+    await visitor.getByRole('button', { name: 'Open' }).click();
+    await visitor.getByRole('alert').getByText('This password does not open this link.').waitFor();
+    await visitor.getByLabel('Password').fill('open sesame');
+    await visitor.getByRole('button', { name: 'Open' }).click();
+    await visitor.getByRole('heading', { name: 'garden-disc' }).waitFor();
+    const shown = visitor.getByRole('img', { name: 'garden-disc' });
+    await expect.poll(() => shown.evaluate((element) => (element as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBe(1200);
+    expect(await visitor.getByRole('link', { name: 'Download PNG' }).count()).toBe(0);
+    await visitor.screenshot({ path: path.join(screenshotFolder, 'share-page-phone.png'), fullPage: true });
+
+    // What came over the network: the WebP preview through the API, never the PNG nor a storage URL.
+    const loaded = await visitor.evaluate(() =>
+      performance.getEntriesByType('resource').map((entry) => ({
+        url: entry.name,
+        bytes: (entry as PerformanceResourceTiming).encodedBodySize,
+      })),
+    );
+    const previews = loaded.filter((entry) => new URL(entry.url).pathname.endsWith('/preview'));
+    expect(previews).toHaveLength(1);
+    expect(previews[0]!.bytes).toBe(Number(image.previewSize));
+    expect(previews[0]!.bytes).toBeLessThan(Number(image.processedSize));
+    expect(loaded.filter((entry) => /\/download|\/processed\/|devstoreaccount/.test(entry.url))).toEqual([]);
+    const previewUrl = previews[0]!.url;
+    const downloadUrl = previewUrl.replace('/preview?', '/download?');
+    const fetchStatus = (url: string, init?: RequestInit) =>
+      visitor.evaluate(
+        async ([target, options]) => {
+          const response = await fetch(target, options);
+          return { status: response.status, body: await response.text() };
+        },
+        [url, init ?? {}] as const,
+      );
+    const refused = await fetchStatus(downloadUrl);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'download_not_allowed' } });
+    const pageDataUrl = requested.map((line) => line.split(' ')[1]!).find((url) => /\/api\/shared\/[\w-]+\?access=/.test(url))!;
+    expect((await fetchStatus(pageDataUrl)).status).toBe(200);
+
+    // The owner's Shared links view counts the views (the stranger's two page-data fetches) and revokes it.
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Shared links' }).click();
+    const row = page.getByRole('row', { name: /garden-disc/ });
+    // Cells: image, status, created, expires, views, downloads, last opened, options, actions.
+    const cells = row.getByRole('cell');
+    await expect
+      .poll(async () => (await cells.allTextContents()).filter((_, index) => [0, 1, 4, 5, 7].includes(index)))
+      .toEqual(['garden-disc', 'Active', '2', '0', 'password, preview only']);
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('That link has stopped working.').waitFor();
+    await expect.poll(() => row.textContent()).toContain('Revoked');
+
+    // At once: the page, its data, its preview and the password all stop working.
+    for (const url of [pageDataUrl, previewUrl, downloadUrl]) expect((await fetchStatus(url)).status, url).toBe(404);
+    const unlock = await fetchStatus(`${shareUrl.replace('/s/', '/api/shared/')}/access`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'open sesame' }),
+    });
+    expect(unlock.status).toBe(403);
+    await visitor.reload();
+    await visitor.getByText('This link does not work: it may have expired or been revoked.').waitFor();
+
+    // Nothing the stranger received names the owner or the image.
+    expect(publicReplies.length).toBeGreaterThan(5);
+    for (const reply of publicReplies) {
+      expect(reply).not.toContain(userId);
+      expect(reply).not.toContain(image.id);
+    }
+    await stranger.close();
+    await owner.close();
+  }, 180_000);
 
   it('reloads the gallery without downloading any thumbnail again', async () => {
     const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });

@@ -4,15 +4,16 @@ import { LocalSignIn } from './auth/LocalSignIn.js';
 import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
 import { Gallery } from './gallery/Gallery.js';
 import { ApiKeysPanel } from './keys/ApiKeysPanel.js';
+import { SharedLinksView } from './share/SharedLinksView.js';
 import { TrashView } from './trash/TrashView.js';
 
-const VIEWS = { gallery: 'Gallery', trash: 'Recently deleted', usage: 'Usage' } as const;
+const VIEWS = { gallery: 'Gallery', shares: 'Shared links', trash: 'Recently deleted', usage: 'Usage' } as const;
 type View = keyof typeof VIEWS;
 
 // The charts' library is loaded with the Usage view, not with the gallery.
 const UsageView = lazy(async () => ({ default: (await import('./usage/UsageView.js')).UsageView }));
 
-/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery, recently deleted images or usage. */
+/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery, share links, recently deleted images or usage. */
 export function App() {
   const [session, setSession] = useState<LocalSession | null>(readSession);
   const [view, setView] = useState<View>('gallery');
@@ -79,6 +80,8 @@ export function App() {
         {showKeys && <ApiKeysPanel key={session.userId} api={api} />}
         {view === 'gallery' ? (
           <Gallery key={session.userId} api={api} />
+        ) : view === 'shares' ? (
+          <SharedLinksView key={session.userId} api={api} />
         ) : view === 'trash' ? (
           <TrashView key={session.userId} api={api} />
         ) : (

@@ -10,6 +10,8 @@ import type {
   ImageUpdate,
   ImageVariant,
   ShareLink,
+  ShareLinkList,
+  ShareLinkRequest,
   TrashEmptied,
   TrashPage,
   TrashRestoreResult,
@@ -107,10 +109,20 @@ export function createApiClient(options: ApiClientOptions) {
     deleteFromTrash: (ids: string[]) => sendForJson<GalleryDeleteResult>('DELETE', 'trash', { ids }),
     emptyTrash: () => sendForJson<TrashEmptied>('DELETE', 'trash'),
     downloadZip: (ids: string[], variant: GalleryDownloadVariant) => download('POST', 'gallery/download', 'detour.zip', { ids, variant }),
-    createShareLink: (id: string, expiresInHours: number) => sendForJson<ShareLink>('POST', `${image(id)}/share`, { expiresInHours }),
+    createShareLink: (id: string, request: ShareLinkRequest) => sendForJson<ShareLink>('POST', `${image(id)}/share`, request),
+    listImageShareLinks: (id: string) => sendForJson<ShareLinkList>('GET', `${image(id)}/share`),
     revokeShareLinks: async (id: string) => {
       await send('DELETE', `${image(id)}/share`);
     },
+    listShareLinks: (cursor?: string) =>
+      sendForJson<ShareLinkList>(
+        'GET',
+        `share-links?${new URLSearchParams(cursor ? { limit: '50', cursor } : { limit: '50' }).toString()}`,
+      ),
+    revokeShareLink: async (linkId: string) => {
+      await send('DELETE', `share-links/${encodeURIComponent(linkId)}`);
+    },
+    revokeAllShareLinks: () => sendForJson<{ revoked: number }>('DELETE', 'share-links'),
     getUsage: () => sendForJson<Usage>('GET', 'me/usage'),
     getUsageHistory: (query: UsageHistoryQuery) =>
       sendForJson<UsageHistory>('GET', `me/usage/history?${new URLSearchParams(query).toString()}`),

@@ -6,7 +6,14 @@ import type { ImageVariant } from '../../../shared/images/imageDownloadQuerySche
 import type { ImageResource } from '../../../shared/images/imageSchemas.js';
 import type { ImageUpdate } from '../../../shared/images/imageUpdateSchema.js';
 import type { uploadResponseSchema } from '../../../shared/openapi/uploadResponseSchema.js';
-import type { shareLinkSchema } from '../../../shared/sharing/shareSchemas.js';
+import type {
+  shareAccessSchema,
+  SharedImage,
+  shareLinkListSchema,
+  shareLinkRequestSchema,
+  shareLinkSchema,
+  ShareLinkSummary,
+} from '../../../shared/sharing/shareSchemas.js';
 import type { TrashedImage, trashEmptiedSchema, trashPageSchema, trashRestoreResultSchema } from '../../../shared/trash/trashSchemas.js';
 import type { UploadRequest } from '../../../shared/uploads/uploadRequestSchema.js';
 import type { UsageHistoryQuery } from '../../../shared/usage/usageHistoryQuerySchema.js';
@@ -25,6 +32,8 @@ export type {
   ImageResource,
   ImageUpdate,
   ImageVariant,
+  SharedImage,
+  ShareLinkSummary,
   TrashedImage,
   UploadRequest,
   Usage,
@@ -36,6 +45,9 @@ export type GalleryPage = z.infer<typeof galleryPageSchema>;
 export type GalleryDeleteResult = z.infer<typeof galleryDeleteResultSchema>;
 export type UploadTicket = z.infer<typeof uploadResponseSchema>;
 export type ShareLink = z.infer<typeof shareLinkSchema>;
+export type ShareLinkRequest = z.input<typeof shareLinkRequestSchema>;
+export type ShareLinkList = z.infer<typeof shareLinkListSchema>;
+export type ShareAccess = z.infer<typeof shareAccessSchema>;
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
 export type TrashPage = z.infer<typeof trashPageSchema>;
 export type TrashRestoreResult = z.infer<typeof trashRestoreResultSchema>;

@@ -66,7 +66,9 @@ export function ImageDetail({ api, image, onChanged, onDeleted, onClose }: Image
     });
   };
 
+  // The cut-out is shown from its ≤ 1600 px WebP preview (the full PNG is for downloads), when it has one.
   const { original, processed } = image.urls;
+  const cutout = image.urls.preview ?? processed;
   const aspectRatio = image.dimensions ? image.dimensions.width / image.dimensions.height : 4 / 3;
 
   return (
@@ -78,8 +80,8 @@ export function ImageDetail({ api, image, onChanged, onDeleted, onClose }: Image
         </button>
       </header>
 
-      {original && processed ? (
-        <CompareSlider originalUrl={original} cutoutUrl={processed} title={image.title} aspectRatio={aspectRatio} />
+      {original && cutout ? (
+        <CompareSlider originalUrl={original} cutoutUrl={cutout} title={image.title} aspectRatio={aspectRatio} />
       ) : (
         original && <img className="detail-original" src={original} alt={`${image.title}, original`} />
       )}
