@@ -33,7 +33,10 @@ export interface paths {
         /** Same as PATCH */
         put: operations["replaceImage"];
         post?: never;
-        /** Delete an image and its files */
+        /**
+         * Move an image to the trash, or delete it for good
+         * @description Without `permanent`, the image moves to the trash (`GET /trash`): it leaves the gallery, its share links are revoked, and it keeps its files and its place in the quota until restored or purged. With `permanent=true` it and its files are deleted at once.
+         */
         delete: operations["deleteImage"];
         options?: never;
         head?: never;
@@ -86,7 +89,7 @@ export interface paths {
         get: operations["listGallery"];
         put?: never;
         post?: never;
-        /** Delete up to 100 images */
+        /** Move up to 100 images to the trash */
         delete: operations["deleteGalleryImages"];
         options?: never;
         head?: never;
@@ -104,6 +107,47 @@ export interface paths {
         put?: never;
         /** Download up to 100 images as one ZIP */
         post: operations["downloadGalleryZip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of your trash ("Recently deleted") */
+        get: operations["listTrash"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete images in the trash for good, or empty it
+         * @description With `ids`, those images and their files are deleted now. Without a body (or with `{}`), the whole trash is.
+         */
+        delete: operations["emptyTrash"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trash/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore images from the trash, or all of it
+         * @description Restored images are back in the gallery exactly as they were; their share links stay revoked. With `ids`, all of them are restored or none (404 listing those not in your trash).
+         */
+        post: operations["restoreTrash"];
         delete?: never;
         options?: never;
         head?: never;
@@ -458,6 +502,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "quota.warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The quota.warning event
+         * @description Usage of a limit (`storage` or `images`) crossed 80 % or 100 %; `data` is `{ limit, percent, used, max }`. Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_quota_warning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -485,10 +549,10 @@ export interface components {
             /** @description The delivery id: the same on every attempt, for de-duplication. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
             /** Format: date-time */
             createdAt: string;
-            data: components["schemas"]["WebhookImage"] | {
+            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookQuotaWarning"] | {
                 webhookId: string;
             };
         };
@@ -520,6 +584,15 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        WebhookQuotaWarning: {
+            /** @enum {string} */
+            limit: "storage" | "images";
+            percent: 80 | 100;
+            /** @description Bytes (storage) or images now counted. */
+            used: number;
+            /** @description The limit, in the same unit. */
+            max: number;
         };
         Image: {
             id: string;
@@ -575,6 +648,57 @@ export interface components {
                 details?: unknown;
             };
         };
+        TrashedImage: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            status: "pending_upload" | "queued" | "processing" | "ready" | "failed";
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            originalName: string;
+            fileSize: number;
+            fileType: string;
+            dimensions: {
+                width: number;
+                height: number;
+            } | null;
+            processingTime: number | null;
+            /** @enum {string|null} */
+            quality: "excellent" | "good" | "fair" | null;
+            tags: string[];
+            isFavorite: boolean;
+            isPublic: boolean;
+            /** @description The earlier image of the same bytes whose outputs this image’s are copies of (no remover call), or null. */
+            duplicateOf: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            urls: {
+                /** Format: uri */
+                original: string | null;
+                /** Format: uri */
+                processed: string | null;
+                /** Format: uri */
+                thumbnail: string | null;
+                /**
+                 * Format: uri
+                 * @description The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.
+                 */
+                preview: string | null;
+            };
+            /** Format: date-time */
+            urlsExpireAt: string;
+            /** Format: date-time */
+            trashedAt: string;
+            /**
+             * Format: date-time
+             * @description When it is deleted for good unless restored: `trashedAt` + TRASH_RETENTION_DAYS.
+             */
+            purgeAt: string;
+        };
         CreatedApiKey: {
             id: string;
             name: string;
@@ -604,7 +728,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed")[];
+            events: ("image.ready" | "image.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
             /** @description Signs every delivery (`Detour-Signature`); shown only now. */
@@ -614,7 +738,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed")[];
+            events: ("image.ready" | "image.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -622,7 +746,7 @@ export interface components {
             /** @description The delivery id, also the `id` of the body: the same on every attempt. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
             /**
              * @description `failed`: a 4xx answer, or retries ran out after 24 hours.
              * @enum {string}
@@ -889,7 +1013,10 @@ export interface operations {
     };
     deleteImage: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete the image and its files for good at once (also one in the trash), skipping the trash. */
+                permanent?: "true" | "false";
+            };
             header?: never;
             path: {
                 id: string;
@@ -898,7 +1025,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted; its bytes left `storageUsed`. */
+            /** @description In the trash; or, with `permanent=true`, deleted, its bytes out of `storageUsed`. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1237,7 +1364,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description What was deleted and which ids are not yours or missing. */
+            /** @description What moved to the trash (`deleted`) and which ids are not in your gallery (missing or not yours). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1270,15 +1397,6 @@ export interface operations {
             };
             /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A dependency is unavailable; try again (`service_unavailable`). */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1355,6 +1473,211 @@ export interface operations {
             };
             /** @description The resource is in the wrong state for this (`conflict`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTrash: {
+        parameters: {
+            query?: {
+                /** @description Images per page. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest-trashed first, keyset-paged; each image with `trashedAt` and `purgeAt`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TrashedImage"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    emptyTrash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description With `ids`: what was deleted and which ids are not in your trash. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: string[];
+                        /** @description Ids that are not in your gallery (missing or not yours). */
+                        notFound: string[];
+                    };
+                };
+            };
+            /** @description Without ids: the trash is empty at once; the files of up to 100 images are deleted before this reply, the rest within minutes by the clean-up timer, and their bytes leave `storageUsed` as each goes. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many images left the trash for good; their files and bytes are removed now and by the clean-up timer. */
+                        deleting: number;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; try again (`service_unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreTrash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Images to restore: all of them are in your trash, or none is restored. */
+                    ids?: string[];
+                    /**
+                     * @description Restore everything in the trash.
+                     * @enum {boolean}
+                     */
+                    all?: true;
+                };
+            };
+        };
+        responses: {
+            /** @description How many images are back in the gallery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many images went back to the gallery. */
+                        restored: number;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2170,13 +2493,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Bytes counted against the limit (stored files and uploads in flight). */
+                        /** @description Bytes counted against the limit (stored files, the trash’s included, and uploads in flight). */
                         storageUsed: number;
                         storageLimit: number;
-                        /** @description Images counted against the limit. */
+                        /** @description Images counted against the limit, those in the trash included. */
                         imageCount: number;
                         imageLimit: number;
-                        /** @description Images per content type. */
+                        /** @description Gallery images (not those in the trash) per content type. */
                         byType: {
                             [key: string]: number;
                         };
@@ -2196,6 +2519,11 @@ export interface operations {
                             excellent: number;
                             good: number;
                             fair: number;
+                        };
+                        /** @description What “Recently deleted” holds: still counted in `imageCount` and `storageUsed` until restored or purged. */
+                        trash: {
+                            images: number;
+                            bytes: number;
                         };
                     };
                 };
@@ -2618,7 +2946,7 @@ export interface operations {
                      * @description Where events are POSTed: `https` (plain `http` and private addresses only in local development).
                      */
                     url: string;
-                    events: ("image.ready" | "image.failed")[];
+                    events: ("image.ready" | "image.failed" | "quota.warning")[];
                 };
             };
         };
@@ -2895,6 +3223,47 @@ export interface operations {
         };
     };
     receive_image_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_quota_warning: {
         parameters: {
             query?: never;
             header: {

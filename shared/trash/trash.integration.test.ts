@@ -101,10 +101,10 @@ describe('the trash against PostgreSQL and Azurite', () => {
       db,
       userId: 'trash-ann',
       imageId: shared.image.id,
-      expiresInHours: 24,
+      request: { expiresInHours: 24, allowDownload: true },
       publicBaseUrl: 'https://detour.example',
     });
-    expect(await openSharedImage({ db, blobs, token: link.token, ttlMinutes: 15 })).toHaveProperty('title', 'Shared');
+    expect(await openSharedImage({ db, secret: CURSOR_SECRET, token: link.token, counted: true })).toHaveProperty('title', 'Shared');
 
     const trashedAt = new Date();
     expect(
@@ -134,13 +134,15 @@ describe('the trash against PostgreSQL and Azurite', () => {
       db,
       userId: 'trash-ann',
       imageId: shared.image.id,
-      expiresInHours: 1,
+      request: { expiresInHours: 1, allowDownload: true },
       publicBaseUrl: 'https://x.example',
     });
     expect(await failure(newLink)).toMatchObject({ code: 'not_found' });
 
     // Trashing revoked the link itself: it stays dead whatever happens to the image.
-    expect(await failure(openSharedImage({ db, blobs, token: link.token, ttlMinutes: 15 }))).toMatchObject({ code: 'not_found' });
+    expect(await failure(openSharedImage({ db, secret: CURSOR_SECRET, token: link.token, counted: true }))).toMatchObject({
+      code: 'not_found',
+    });
     expect(await db.shareLink.findFirstOrThrow({ where: { imageId: shared.image.id } })).toMatchObject({ revokedAt: trashedAt });
 
     // A trashed image is not offered as "you already have this": the upload makes a new image.
@@ -199,7 +201,7 @@ describe('the trash against PostgreSQL and Azurite', () => {
       db,
       userId: 'trash-ben',
       imageId: image.image.id,
-      expiresInHours: 24,
+      request: { expiresInHours: 24, allowDownload: true },
       publicBaseUrl: 'https://x.example',
     });
     const before: UserImage[] = await Promise.all([older, image, newer].map((seeded) => row(seeded.image.id)));
@@ -217,7 +219,9 @@ describe('the trash against PostgreSQL and Azurite', () => {
     expect(await trashIds('trash-ben')).toEqual([]);
     expect(await findOwnedImage(db, 'trash-ben', image.image.id)).toEqual(before[1]);
 
-    expect(await failure(openSharedImage({ db, blobs, token: link.token, ttlMinutes: 15 }))).toMatchObject({ code: 'not_found' });
+    expect(await failure(openSharedImage({ db, secret: CURSOR_SECRET, token: link.token, counted: true }))).toMatchObject({
+      code: 'not_found',
+    });
     await expectQuotaMatches('trash-ben');
   });
 
