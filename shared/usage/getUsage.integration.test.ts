@@ -10,6 +10,8 @@ interface Row {
   quality?: ImageQuality;
   processingTime?: number;
   deleted?: boolean;
+  /** In the trash, holding these bytes. */
+  trashedBytes?: bigint;
 }
 
 /** PostgreSQL's percentile_cont: linear interpolation between the two closest ranks. */
@@ -37,6 +39,8 @@ describe('usage statistics against PostgreSQL', () => {
         quality: row.quality ?? null,
         processingTime: row.processingTime ?? null,
         deletedAt: row.deleted ? new Date() : null,
+        trashedAt: row.trashedBytes === undefined ? null : new Date(),
+        storageBytes: row.trashedBytes ?? 0n,
       })),
     });
 
@@ -49,7 +53,7 @@ describe('usage statistics against PostgreSQL', () => {
   });
   afterAll(() => database?.drop());
 
-  it('counts by type, status and quality, and times processing, from the caller’s live images only', async () => {
+  it('counts by type, status and quality, and times processing, from the caller’s gallery images only, and sums the trash', async () => {
     const qualities: ImageQuality[] = ['excellent', 'good', 'good', 'fair'];
     const times = Array.from({ length: 23 }, (_, n) => 500 + ((n * 7919) % 4000));
     const rows: Row[] = [
@@ -65,13 +69,19 @@ describe('usage statistics against PostgreSQL', () => {
       { fileType: 'image/jpeg', status: 'failed' },
       { fileType: 'image/jpeg', status: 'failed' },
       { fileType: 'image/png', status: 'ready', quality: 'fair', processingTime: 99_999, deleted: true },
+      { fileType: 'image/heic', status: 'ready', quality: 'excellent', processingTime: 88_888, trashedBytes: 1_000n },
+      { fileType: 'image/png', status: 'failed', trashedBytes: 234n },
+      { fileType: 'image/png', status: 'ready', quality: 'good', processingTime: 77_777, trashedBytes: 50_000n, deleted: true },
     ];
     await insert('use-ann', rows);
-    await insert('use-ben', [{ fileType: 'image/gif', status: 'ready', quality: 'excellent', processingTime: 1 }]);
+    await insert('use-ben', [
+      { fileType: 'image/gif', status: 'ready', quality: 'excellent', processingTime: 1 },
+      { fileType: 'image/gif', status: 'ready', trashedBytes: 7n },
+    ]);
     await db.user.update({ where: { id: 'use-ann' }, data: { storageUsed: 1_234_567n } });
     await db.storageQuota.update({ where: { userId: 'use-ann' }, data: { imageCount: 29 } });
 
-    const live = rows.filter((row) => !row.deleted);
+    const live = rows.filter((row) => !row.deleted && row.trashedBytes === undefined);
     const countBy = (key: (row: Row) => string | undefined) =>
       live.reduce<Record<string, number>>((counts, row) => {
         const value = key(row);
@@ -87,6 +97,7 @@ describe('usage statistics against PostgreSQL', () => {
       byStatus: { pending_upload: 0, queued: 0, processing: 0, ready: 0, failed: 0, ...countBy((row) => row.status) },
       processing: { avgMs: Math.round(times.reduce((a, b) => a + b, 0) / times.length), p95Ms: Math.round(percentile(times, 0.95)) },
       quality: { excellent: 0, good: 0, fair: 0, ...countBy((row) => row.quality) },
+      trash: { images: 2, bytes: 1_234 },
     });
   });
 
@@ -100,6 +111,7 @@ describe('usage statistics against PostgreSQL', () => {
       byStatus: { pending_upload: 0, queued: 0, processing: 0, ready: 0, failed: 0 },
       processing: { avgMs: null, p95Ms: null },
       quality: { excellent: 0, good: 0, fair: 0 },
+      trash: { images: 0, bytes: 0 },
     });
   });
 });
