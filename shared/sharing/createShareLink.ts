@@ -38,16 +38,26 @@ export async function createShareLink(options: CreateShareLinkOptions): Promise<
   const { expiresInHours, password, allowDownload, maxViews } = options.request;
   const now = options.now ?? new Date();
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
-  const link = await options.db.shareLink.create({
-    data: {
-      imageId: image.id,
-      tokenHash: hashShareToken(token),
-      expiresAt: new Date(now.getTime() + expiresInHours * 3_600_000),
-      createdAt: now,
-      allowDownload,
-      maxViews: maxViews ?? null,
-      passwordHash: password === undefined ? null : await hashSharePassword(password),
-    },
+  const passwordHash = password === undefined ? null : await hashSharePassword(password);
+  const link = await options.db.$transaction(async (tx) => {
+    // The image row is locked and checked again with the insert: a link made while the image moves to
+    // the trash is either refused here or revoked by that move (which locks the same row first).
+    const [stillShareable] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM user_images
+      WHERE id = ${image.id} AND user_id = ${options.userId} AND status = 'ready' AND trashed_at IS NULL AND deleted_at IS NULL
+      FOR SHARE`;
+    if (!stillShareable) throw new AppError('not_found', `No image ${image.id} in your gallery.`);
+    return tx.shareLink.create({
+      data: {
+        imageId: image.id,
+        tokenHash: hashShareToken(token),
+        expiresAt: new Date(now.getTime() + expiresInHours * 3_600_000),
+        createdAt: now,
+        allowDownload,
+        maxViews: maxViews ?? null,
+        passwordHash,
+      },
+    });
   });
   return {
     id: link.id,
