@@ -3,7 +3,7 @@ import type { Benchmark, ResultRow } from './support/benchmark.js';
 import { targetRow } from './support/benchmark.js';
 import { HttpClient } from './support/httpClient.js';
 import { Photo } from './support/photos.js';
-import { PipelineLog } from './support/pipelineLog.js';
+import { PipelineLog, type StepEvent } from './support/pipelineLog.js';
 import { startProductStack } from './support/productStack.js';
 import { intSetting } from './support/settings.js';
 import { median, percentile, round } from './support/stats.js';
@@ -16,14 +16,19 @@ import { median, percentile, round } from './support/stats.js';
  *   blob event delay     until the blob trigger starts (the devhost's container poll; Event Grid on Azure)
  *   blob check           the onOriginalUploaded invocation (sniff, decode check, row → queued)
  *   queue delay          from its end (the message is written then) until startImageProcessing starts
+ *   orchestration start  from there until the first activity starts: the instance created through the
+ *                        durable client, its first episode (replay, markProcessing scheduled)
+ *   between steps        from each activity's end to the next one's start: the result recorded in the
+ *                        instance's inbox, an episode (history read, replay, commit), the next activity
+ *                        dispatched
+ *   database steps       markProcessing, reuseDuplicateOutputs when it runs, cutOutBackground's look-up
  *   remover              the remover's own time for the request (fetch original, cut out, answer)
  *   cut-out transfer     cutOutBackground until the PNG's last byte was in a local file, less the
  *                        remover's own time: the request and the transfer
  *   thumbnail + preview  rendering both from that file, while it uploads to processed/
  *   storing outputs      the rest of cutOutBackground: the upload's end, the thumbnail and preview
- *   database steps       markProcessing, finalizeImage and cutOutBackground's look-up of the row
- *   orchestration        everything else from startImageProcessing to the end of finalizeImage
- *                        (starting the instance, replays, history, scheduling the activities)
+ *   finalize             the finalizeImage activity (the outputs' sizes, the row → ready)
+ * Each activity's start is its `pipeline_step` line's time less its `durationMs`.
  * They add up to the end of finalizeImage; the client sees `ready` at its next poll (every 50 ms).
  * The overhead figure is total ÷ remover, per image. Each of those photos is made distinct (a JPEG
  * comment with its number), or every one after the first would be a duplicate.
@@ -39,24 +44,28 @@ const COMPONENTS = [
   'blobEventDelay',
   'blobCheck',
   'queueDelay',
+  'orchestrationStart',
+  'betweenSteps',
+  'databaseSteps',
   'remover',
   'cutoutTransfer',
   'views',
   'storingOutputs',
-  'databaseSteps',
-  'orchestration',
+  'finalize',
 ] as const;
 type Component = (typeof COMPONENTS)[number];
 const COMPONENT_LABEL: Record<Component, string> = {
   blobEventDelay: 'blob event delay',
   blobCheck: 'blob check (onOriginalUploaded)',
   queueDelay: 'queue delay',
+  orchestrationStart: 'orchestration start (queue message → first activity)',
+  betweenSteps: 'Durable between steps (result → episode → next activity)',
+  databaseSteps: 'database steps (markProcessing, reuseDuplicateOutputs when it runs, the row look-up)',
   remover: 'remover (its own time)',
   cutoutTransfer: 'cut-out transfer to a local file',
   views: 'thumbnail + preview from the file (processed/ uploading meanwhile)',
   storingOutputs: 'storing the outputs (after the render)',
-  databaseSteps: 'database steps (markProcessing, reuseDuplicateOutputs finding nothing, finalizeImage, the row look-up)',
-  orchestration: 'orchestration overhead',
+  finalize: 'finalizeImage',
 };
 
 /** A re-upload of an earlier image's bytes, made `ready` from copies. */
@@ -97,29 +106,31 @@ function timeline(log: PipelineLog, imageId: string, putEndedAt: number): Omit<I
   const blobDone = blob && log.finished.get(blob.invocationId);
   const start = log.step(imageId, PIPELINE_STEPS.startOrchestration);
   const queueStarted = start && log.started.get(start.invocationId);
-  const steps = [
-    PIPELINE_STEPS.markProcessing,
-    PIPELINE_STEPS.reuseDuplicateOutputs,
-    PIPELINE_STEPS.cutOutBackground,
-    PIPELINE_STEPS.finalizeImage,
-  ].map((name) => log.step(imageId, name));
+  const mark = log.step(imageId, PIPELINE_STEPS.markProcessing);
+  // Only when the owner had a `ready` image of the same bytes when the run started.
+  const reuse = log.step(imageId, PIPELINE_STEPS.reuseDuplicateOutputs);
+  const remove = log.step(imageId, PIPELINE_STEPS.cutOutBackground);
+  const finalize = log.step(imageId, PIPELINE_STEPS.finalizeImage);
   const removerMs = log.removerMs.get(imageId);
-  const [mark, reuse, remove, finalize] = steps;
   const stages = remove?.stagesMs;
-  if (!blob || !blobDone || !queueStarted || !mark || !reuse || !remove || !stages || !finalize || removerMs === undefined) {
+  if (!blob || !blobDone || !queueStarted || !mark || !remove || !stages || !finalize || removerMs === undefined) {
     throw new Error(`The logs do not tell the whole story of image ${imageId}.`);
   }
-  const activities = steps.reduce((sum, step) => sum + step!.durationMs, 0);
+  const activities = [mark, ...(reuse ? [reuse] : []), remove, finalize];
+  const startOf = (step: StepEvent) => step.endedAt - step.durationMs;
+  const betweenSteps = activities.slice(1).reduce((sum, step, index) => sum + startOf(step) - activities[index]!.endedAt, 0);
   const components: Record<Component, number> = {
     blobEventDelay: blob.at - putEndedAt,
     blobCheck: blobDone.at - blob.at,
     queueDelay: queueStarted.at - blobDone.at,
+    orchestrationStart: startOf(mark) - queueStarted.at,
+    betweenSteps,
+    databaseSteps: mark.durationMs + (reuse?.durationMs ?? 0) + remove.durationMs - stages.stored,
     remover: removerMs,
     cutoutTransfer: stages.received - removerMs,
     views: stages.rendered - stages.received,
     storingOutputs: stages.stored - stages.rendered,
-    databaseSteps: mark.durationMs + reuse.durationMs + finalize.durationMs + remove.durationMs - stages.stored,
-    orchestration: finalize.endedAt - queueStarted.at - activities,
+    finalize: finalize.durationMs,
   };
   return { imageId, components, totalMs: finalize.endedAt - putEndedAt };
 }

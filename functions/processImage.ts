@@ -35,8 +35,8 @@ const stepRetry = new df.RetryOptions(Math.min(remover.retryFirstIntervalMs, 2_0
 stepRetry.backoffCoefficient = 2;
 
 /**
- * markProcessing → reuseDuplicateOutputs (ready at once when the owner has a `ready` image of the same
- * bytes) or cutOutBackground → finalizeImage (ready); a step that is skipped,
+ * markProcessing → reuseDuplicateOutputs (only when markProcessing found the owner a `ready` image of
+ * the same bytes: ready at once from copies) or cutOutBackground → finalizeImage (ready); a step that is skipped,
  * fails, or keeps throwing ends the run in markImageFailed, which cleans up and, unless the image is
  * gone or `ready`, marks it failed (the original is kept for a retry).
  * Deterministic: only `context.df` calls, no clock, no I/O.
@@ -47,7 +47,9 @@ const processImage: OrchestrationHandler = function* (context: OrchestrationCont
   if (start.outcome !== 'ok') return start;
 
   const image: ImageRef = { imageId, userId: start.userId };
-  const end = (yield* reuseDuplicate(context, image)) ?? (yield* produceImage(context, image));
+  // A history recorded before markProcessing said (undefined) called reuseDuplicateOutputs: a replay must too.
+  const copied = start.duplicateCandidate === false ? undefined : yield* reuseDuplicate(context, image);
+  const end = copied ?? (yield* produceImage(context, image));
   if (end.outcome === 'ok') return end;
   yield* callStep(context, STEP.markImageFailed, { ...image, stop: end });
   return end;

@@ -1,6 +1,6 @@
 import { cutOutBackground } from '../../shared/pipeline/cutOutBackground.js';
 import { getServices } from '../../shared/services.js';
-import { originalBlob } from '../../shared/storage/blobPaths.js';
+import { intakeBlob } from '../../shared/storage/blobPaths.js';
 import { checkUploadedOriginal } from '../../shared/uploads/checkUploadedOriginal.js';
 import { markMemory, peakSince } from './memory.js';
 import { closeChannel, sendToParent, workerInput } from './workerChannel.js';
@@ -9,10 +9,13 @@ import { closeChannel, sendToParent, workerInput } from './workerChannel.js';
  * One pipeline step as its function runs it, in a process of its own with the product's composition
  * root (settings from the environment: DATABASE_URL, DataStorage, REMOVER_URL, SHARP_CONCURRENCY), so
  * that its peak RSS is its own:
- *   checkOriginal     the blob trigger's work: the blob read whole (the host hands the function a
+ *   checkOriginal     the blob trigger's work: the intake blob read whole (the host hands the function a
  *                     Buffer), sniffed and decode-checked, the row moved to `queued`;
- *   cutOutBackground  the remover called, its PNG streamed to `processed/` and a temporary file, the
- *                     thumbnail and preview rendered from the file and stored, the alpha rated.
+ *   cutOutBackground  the remover called, its PNG streamed into a temporary file, uploaded from there
+ *                     to `processed/` while the thumbnail and preview render from it, both stored, the
+ *                     alpha rated.
+ * It runs compiled (`npm run build` puts it in dist/bench/support/), by Node alone, as the Functions
+ * worker runs the product.
  * A first run on a small image loads every client and library; the peak of the second run, on the
  * large image, is reported.
  */
@@ -41,9 +44,9 @@ async function run(imageId: string): Promise<void> {
   const result =
     input.step === 'checkOriginal'
       ? await (async () => {
-          const blobName = originalBlob(userId, imageId, 'image/jpeg').name;
-          const content = await blobs.readAll({ container: 'originals', name: blobName });
-          return checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName, content });
+          const intake = intakeBlob(userId, imageId);
+          const content = await blobs.readAll(intake);
+          return checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName: intake.name, content });
         })()
       : await cutOutBackground({
           db,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * A measurement in a child process of its own, so that the harness (its heap, its other work, what an
  * earlier variant left in the allocator) cannot disturb it. The child is a TypeScript file run through
- * tsx; it talks to the parent over Node's IPC channel (see `workerChannel.ts`). With `cpus` it is
+ * tsx, or a compiled one run by Node alone; it talks to the parent over Node's IPC channel (see `workerChannel.ts`). With `cpus` it is
  * pinned with taskset (all of its threads) before Node starts.
  */
 
@@ -24,7 +24,9 @@ export class Worker<Message = unknown> {
   private readonly exited: Promise<void>;
 
   constructor(script: URL, input: unknown, options: WorkerOptions = {}) {
-    const node = [process.execPath, '--import', TSX_LOADER, fileURLToPath(script), JSON.stringify(input)];
+    // A compiled script (`.js` under dist/) runs as the product does, without the TypeScript loader.
+    const loader = script.pathname.endsWith('.ts') ? ['--import', TSX_LOADER] : [];
+    const node = [process.execPath, ...loader, fileURLToPath(script), JSON.stringify(input)];
     const [command, ...args] = options.cpus ? ['taskset', '--cpu-list', options.cpus, ...node] : node;
     this.child = spawn(command!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...options.env } });
     this.child.on('message', (message: Message) => {

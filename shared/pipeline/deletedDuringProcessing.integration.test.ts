@@ -27,7 +27,7 @@ describe('processing an image that is deleted meanwhile', () => {
 
   async function processingImageWithOutputs() {
     const { image } = await seedStoredImage(db, blobs, userId, { status: 'queued' });
-    expect(await markProcessing({ db, imageId: image.id })).toEqual({ outcome: 'ok', userId });
+    expect(await markProcessing({ db, imageId: image.id })).toEqual({ outcome: 'ok', userId, duplicateCandidate: false });
     const outputs = [processedBlob(userId, image.id), thumbnailBlob(userId, image.id)];
     for (const output of outputs) await blobs.upload(output, await distinctPng(), 'image/png');
     return { image, outputs };

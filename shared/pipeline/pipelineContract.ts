@@ -10,8 +10,8 @@ import { imageIdSchema } from '../images/imageSchemas.js';
  * use these names and types; no step name is written anywhere else.
  *
  *   checkOriginal (blob trigger) → queue → startOrchestration (queue trigger) → processImage:
- *   markProcessing → reuseDuplicateOutputs (ready when the same user has a `ready` image of the same
- *   bytes) or cutOutBackground → finalizeImage, or markImageFailed.
+ *   markProcessing → reuseDuplicateOutputs (only when the same user has a `ready` image of the same
+ *   bytes: ready from copies) or cutOutBackground → finalizeImage, or markImageFailed.
  */
 
 export const PIPELINE_STEPS = {
@@ -111,7 +111,11 @@ export interface CutoutStagesMs {
 
 /** Each activity's input and result. */
 interface PipelineActivities {
-  [PIPELINE_STEPS.markProcessing]: { input: ProcessImageInput; result: StepOutcome<{ userId: string }> };
+  /**
+   * `duplicateCandidate`: the owner has a `ready` image of the same bytes, so reuseDuplicateOutputs
+   * runs. Absent from results recorded before it existed: a replay of such a history runs the step.
+   */
+  [PIPELINE_STEPS.markProcessing]: { input: ProcessImageInput; result: StepOutcome<{ userId: string; duplicateCandidate?: boolean }> };
   /** `duplicateOf`: the image whose outputs were copied (this one is now `ready`), or null (none to copy). */
   [PIPELINE_STEPS.reuseDuplicateOutputs]: { input: ImageRef; result: StepOutcome<{ duplicateOf: string | null }> };
   /**

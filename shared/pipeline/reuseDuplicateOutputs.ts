@@ -1,4 +1,4 @@
-import type { Database } from '../db/index.js';
+import type { Database, UserImage } from '../db/index.js';
 import { findImageInProcessing, markReady } from '../images/imageLifecycle.js';
 import { IMAGE_OUTPUTS, measureOutputs, type ImageOutputName } from '../images/imageOutputs.js';
 import { IN_GALLERY } from '../images/imagePlaces.js';
@@ -37,13 +37,7 @@ export async function reuseDuplicateOutputs(
   const found = await findImageInProcessing(db, options);
   if (!found.image) return skipped(found.reason);
   const { image } = found;
-  if (!image.sha256) return succeeded({ duplicateOf: null });
-
-  // Scoped to the owner: another user's images are never candidates.
-  const earlier = await db.userImage.findFirst({
-    where: { userId, sha256: image.sha256, status: 'ready', quality: { not: null }, ...IN_GALLERY, id: { not: imageId } },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-  });
+  const earlier = await findReadyDuplicate(db, image);
   if (!earlier?.quality) return succeeded({ duplicateOf: null });
 
   const copied = await Promise.all(
@@ -72,4 +66,17 @@ export async function reuseDuplicateOutputs(
   if (!ready) return skipped('the image left processing while its outputs were copied');
   reportQuotaCrossings(options.log, ready.quotaCrossings);
   return succeeded({ duplicateOf: earlier.id });
+}
+
+/**
+ * The owner's earliest other `ready` image whose original has the same SHA-256, whose outputs this
+ * image may copy. Scoped to the owner: another user's images are never candidates.
+ */
+export async function findReadyDuplicate(db: Database, image: Pick<UserImage, 'id' | 'userId' | 'sha256'>): Promise<UserImage | null> {
+  if (!image.sha256) return null;
+  // Scoped to the owner: another user's images are never candidates; nor is one in the trash.
+  return db.userImage.findFirst({
+    where: { userId: image.userId, sha256: image.sha256, status: 'ready', quality: { not: null }, ...IN_GALLERY, id: { not: image.id } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
 }

@@ -71,9 +71,8 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(steps.map((event) => event.step)).toEqual([
       PIPELINE_STEPS.checkOriginal,
       PIPELINE_STEPS.startOrchestration,
+      // No earlier image of these bytes (markProcessing says so): no reuseDuplicateOutputs, the remover makes the cut-out.
       PIPELINE_STEPS.markProcessing,
-      // No earlier image of these bytes: nothing to copy, the remover makes the cut-out.
-      PIPELINE_STEPS.reuseDuplicateOutputs,
       PIPELINE_STEPS.cutOutBackground,
       PIPELINE_STEPS.finalizeImage,
     ]);
