@@ -3,4 +3,4 @@
 export { createDatabaseClient, DEFAULT_POOL_SIZE, type Database, type DatabaseTransaction } from './createDatabaseClient.js';
 export { ImageQuality, ImageStatus, Prisma } from './generated/client.js';
 export { USER_IMAGE_COLUMNS } from './userImageColumns.js';
-export type { ApiKey, UserImage, Webhook, WebhookDelivery } from './generated/client.js';
+export type { ApiKey, GalleryExport, GalleryExportItem, UserImage, Webhook, WebhookDelivery } from './generated/client.js';
