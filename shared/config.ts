@@ -66,6 +66,8 @@ const environmentSchema = z.object({
   DEFAULT_STORAGE_LIMIT_BYTES: integer(GiB, 0, Number.MAX_SAFE_INTEGER),
   DEFAULT_IMAGE_LIMIT: integer(100, 0, 100_000_000),
   PENDING_UPLOAD_GRACE_HOURS: integer(1, 1, 24 * 30),
+  // At most a week: the storage lifecycle rule deletes exports/ blobs after 8 days whatever this says.
+  EXPORT_TTL_HOURS: integer(24, 1, 7 * 24),
   // A blob no row accounts for may be one a step is writing right now: only older ones are removed.
   RECONCILE_GRACE_MINUTES: integer(60, 1, 7 * 24 * 60),
   RECONCILE_BATCH_SIZE: integer(200, 1, 5_000),
@@ -108,6 +110,7 @@ export interface Config {
     defaultImageLimit: number;
     pendingUploadGraceHours: number;
   };
+  exports: { ttlHours: number };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number; shareTtlMinutes: number };
   reconciliation: { graceMinutes: number; batchSize: number };
   sharpConcurrency: number;
@@ -199,6 +202,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       defaultImageLimit: env.DEFAULT_IMAGE_LIMIT,
       pendingUploadGraceHours: env.PENDING_UPLOAD_GRACE_HOURS,
     },
+    exports: { ttlHours: env.EXPORT_TTL_HOURS },
     sas: {
       uploadTtlMinutes: env.UPLOAD_SAS_TTL_MINUTES,
       readTtlMinutes: env.READ_SAS_TTL_MINUTES,

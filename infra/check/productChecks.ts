@@ -278,9 +278,12 @@ export function checkDataStorage(sources: Sources): string[] {
     problems.push(`${CONTAINERS.uploads}/ blobs left behind are never deleted`);
   const deletedPrefixes =
     rules?.kind === 'array'
-      ? rules.items.filter((rule) => get(rule, 'definition.actions.baseBlob.delete')).flatMap((rule) => literalList(data, get(rule, 'definition.filters.prefixMatch')))
+      ? rules.items
+          .filter((rule) => get(rule, 'definition.actions.baseBlob.delete'))
+          .flatMap((rule) => literalList(data, get(rule, 'definition.filters.prefixMatch')))
       : [];
-  if (!deletedPrefixes.includes(`${CONTAINERS.exports}/`)) problems.push(`${CONTAINERS.exports}/ blobs the expiry missed are never deleted`);
+  if (!deletedPrefixes.includes(`${CONTAINERS.exports}/`))
+    problems.push(`${CONTAINERS.exports}/ blobs the expiry missed are never deleted`);
 
   const blobService = data.resources.find((resource) => resource.type === 'Microsoft.Storage/storageAccounts/blobServices');
   const corsRules = get(blobService?.value, 'properties.cors.corsRules');

@@ -24,6 +24,8 @@ export const exportSelectionSchema = z.union([
   }),
 ]);
 
+export type ExportSelection = z.input<typeof exportSelectionSchema>;
+
 /** The body of `POST /api/exports`: chosen ids, or the images matching a filter (none: the whole gallery). */
 export const exportRequestSchema = z
   .strictObject({

@@ -1,4 +1,4 @@
-import type { Database, DatabaseTransaction, UserImage } from '../db/index.js';
+import type { Database, DatabaseTransaction, Prisma, UserImage } from '../db/index.js';
 import { galleryPageSql } from '../gallery/galleryPageSql.js';
 import type { GalleryDownloadVariant } from '../gallery/gallerySchemas.js';
 import { VARIANT_FILES } from '../gallery/openGalleryZip.js';
@@ -31,7 +31,7 @@ export async function planExport(options: PlanExportOptions): Promise<PlanExport
     async (tx) => {
       let position = 0;
       const add = async (images: readonly (UserImage | string)[]) => {
-        const items = images.flatMap((image) =>
+        const items = images.flatMap((image): Prisma.GalleryExportItemCreateManyInput[] =>
           typeof image === 'string'
             ? [{ exportId: row.id, position: position++, imageId: image, variant: variants[0]!, skipReason: 'not_found' }]
             : variants.map((variant) => ({

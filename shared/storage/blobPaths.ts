@@ -21,7 +21,13 @@ export const CONTAINERS = {
 export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS];
 
 /** The containers of images' files, where each blob belongs to one image row. */
-export const IMAGE_CONTAINERS = [CONTAINERS.uploads, CONTAINERS.originals, CONTAINERS.processed, CONTAINERS.thumbnails, CONTAINERS.previews] as const;
+export const IMAGE_CONTAINERS = [
+  CONTAINERS.uploads,
+  CONTAINERS.originals,
+  CONTAINERS.processed,
+  CONTAINERS.thumbnails,
+  CONTAINERS.previews,
+] as const;
 type ImageContainerName = (typeof IMAGE_CONTAINERS)[number];
 
 /** The queue the blob trigger fills and the processing starter drains. */

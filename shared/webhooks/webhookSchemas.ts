@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exportResourceSchema } from '../exports/exportSchemas.js';
 import { imageResourceSchema } from '../images/imageSchemas.js';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT } from './webhookEvents.js';
 
@@ -57,12 +58,15 @@ export const webhookIdParamsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{
 /** What a receiver gets: `data` is the Image resource without its links (they would expire unread). */
 const webhookImageSchema = imageResourceSchema.omit({ urls: true, urlsExpireAt: true }).meta({ id: 'WebhookImage' });
 
+/** An export event's `data`: the Export resource without its link and skipped list (`GET /api/exports/{id}` has them). */
+const webhookExportSchema = exportResourceSchema.omit({ url: true, urlExpiresAt: true, skipped: true }).meta({ id: 'WebhookExport' });
+
 export const webhookEventBodySchema = z
   .object({
     id: z.string().meta({ description: 'The delivery id: the same on every attempt, for de-duplication.' }),
     type: z.enum([...WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT]),
     createdAt: z.iso.datetime(),
-    data: z.union([webhookImageSchema, z.object({ webhookId: z.string() })]),
+    data: z.union([webhookImageSchema, webhookExportSchema, z.object({ webhookId: z.string() })]),
   })
   .meta({ id: 'WebhookEvent' });
 
