@@ -143,6 +143,11 @@ param defaultImageLimit int = 100
 @description('PENDING_UPLOAD_GRACE_HOURS: how long an announced upload may stay unfinished before its reservation is released.')
 param pendingUploadGraceHours int = 1
 
+@description('EXPORT_TTL_HOURS: how long a finished gallery export can be downloaded before its ZIP is deleted (the exports/ lifecycle rule deletes any left after 8 days).')
+@minValue(1)
+@maxValue(168)
+param exportTtlHours int = 24
+
 @description('RECONCILE_GRACE_MINUTES: age a blob no image row accounts for must reach before the reconciliation removes it.')
 @minValue(1)
 @maxValue(10080)
@@ -408,6 +413,7 @@ module apiSettings 'app/api-settings.bicep' = {
       DEFAULT_STORAGE_LIMIT_BYTES: string(defaultStorageLimitBytes)
       DEFAULT_IMAGE_LIMIT: string(defaultImageLimit)
       PENDING_UPLOAD_GRACE_HOURS: string(pendingUploadGraceHours)
+      EXPORT_TTL_HOURS: string(exportTtlHours)
       RECONCILE_GRACE_MINUTES: string(reconcileGraceMinutes)
       RECONCILE_BATCH_SIZE: string(reconcileBatchSize)
     }

@@ -110,6 +110,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your 20 newest exports */
+        get: operations["listExports"];
+        put?: never;
+        /** Export the gallery (or chosen images, or a filter) as a ZIP, in the background */
+        post: operations["createExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One export: progress, skipped images, and its download link once ready */
+        get: operations["getExport"];
+        put?: never;
+        post?: never;
+        /** Cancel a running export, or delete a finished one with its ZIP */
+        delete: operations["deleteExport"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/images/{id}/share": {
         parameters: {
             query?: never;
@@ -362,6 +398,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "export.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The export.ready event
+         * @description A gallery export is ready to download; `data` is the export without its link (fetch `GET /exports/{id}`). Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_export_ready"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "export.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The export.failed event
+         * @description A gallery export failed; `data` is the export with its `error`. Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_export_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -389,10 +465,10 @@ export interface components {
             /** @description The delivery id: the same on every attempt, for de-duplication. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "webhook.test";
             /** Format: date-time */
             createdAt: string;
-            data: components["schemas"]["WebhookImage"] | {
+            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookExport"] | {
                 webhookId: string;
             };
         };
@@ -424,6 +500,31 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        WebhookExport: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /** @enum {string} */
+            variant: "processed" | "original" | "both";
+            progress: {
+                /** @description Entries written or skipped. */
+                done: number;
+                /** @description Entries planned (one per image and file); 0 until planned. */
+                total: number;
+                /** @description Archive bytes written. */
+                bytes: number;
+            };
+            /**
+             * Format: date-time
+             * @description When the ZIP is deleted (`ready` only).
+             */
+            expiresAt: string | null;
+            skippedCount: number;
+            /** @description Why a `failed` export failed. */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         Image: {
             id: string;
@@ -472,12 +573,50 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
+                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "export_in_progress" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
                 /** @description What went wrong and what to do. */
                 message: string;
                 /** @description For `invalid_request`, the failing fields. */
                 details?: unknown;
             };
+        };
+        Export: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /** @enum {string} */
+            variant: "processed" | "original" | "both";
+            progress: {
+                /** @description Entries written or skipped. */
+                done: number;
+                /** @description Entries planned (one per image and file); 0 until planned. */
+                total: number;
+                /** @description Archive bytes written. */
+                bytes: number;
+            };
+            /**
+             * Format: uri
+             * @description A read link to the ZIP (downloads as an attachment), only while `ready`.
+             */
+            url: string | null;
+            /** Format: date-time */
+            urlExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the ZIP is deleted (`ready` only).
+             */
+            expiresAt: string | null;
+            /** @description Images not in the archive and why (also listed in its MANIFEST.txt); the first 1000. */
+            skipped: {
+                id: string;
+                /** @enum {string} */
+                reason: "not_found" | "deleted" | "not_ready" | "missing_file";
+            }[];
+            skippedCount: number;
+            /** @description Why a `failed` export failed. */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         CreatedApiKey: {
             id: string;
@@ -508,7 +647,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
             /** Format: date-time */
             createdAt: string;
             /** @description Signs every delivery (`Detour-Signature`); shown only now. */
@@ -518,7 +657,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -526,7 +665,7 @@ export interface components {
             /** @description The delivery id, also the `id` of the body: the same on every attempt. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "webhook.test";
             /**
              * @description `failed`: a 4xx answer, or retries ran out after 24 hours.
              * @enum {string}
@@ -979,7 +1118,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1047,7 +1186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1257,8 +1396,248 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        exports: components["schemas"]["Export"][];
+                    };
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description These images only. */
+                    ids?: string[];
+                    /** @description The images matching the gallery’s filters, spelt as its query string spells them. */
+                    filter?: {
+                        /**
+                         * @description Only favourites (`true`) or only the others (`false`).
+                         * @enum {string}
+                         */
+                        favorite?: "true" | "false";
+                        /** @description Comma-separated tags; an image must have all of them. */
+                        tags?: string;
+                        /** @description Created at or after this instant (a date means its midnight UTC). */
+                        from?: string;
+                        /** @description Created before this instant; a date includes that whole day (UTC). */
+                        to?: string;
+                        /** @description Part of the title or original file name, any case. */
+                        q?: string;
+                        /** @enum {string} */
+                        status?: "pending_upload" | "queued" | "processing" | "ready" | "failed";
+                    };
+                    /**
+                     * @default processed
+                     * @enum {string}
+                     */
+                    variant?: "processed" | "original" | "both";
+                };
+            };
+        };
+        responses: {
+            /** @description The export, `queued`; poll `GET /exports/{id}` until `ready` (or use the `export.ready` webhook). One at a time per user: 409 `export_in_progress`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; a running export stops before its next chunk. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1340,7 +1719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1807,7 +2186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1929,7 +2308,7 @@ export interface operations {
                      * @description Where events are POSTed: `https` (plain `http` and private addresses only in local development).
                      */
                     url: string;
-                    events: ("image.ready" | "image.failed")[];
+                    events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
                 };
             };
         };
@@ -1970,7 +2349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +2532,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2206,6 +2585,88 @@ export interface operations {
         };
     };
     receive_image_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_export_ready: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_export_failed: {
         parameters: {
             query?: never;
             header: {
