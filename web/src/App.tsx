@@ -1,21 +1,27 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { createApiClient } from './api/apiClient.js';
+import { NO_FILTERS, type GalleryFilters } from './api/galleryQuery.js';
 import { LocalSignIn } from './auth/LocalSignIn.js';
 import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
+import { ExportsView } from './exports/ExportsView.js';
 import { Gallery } from './gallery/Gallery.js';
 import { ApiKeysPanel } from './keys/ApiKeysPanel.js';
 
-type View = 'gallery' | 'usage';
+type View = 'gallery' | 'usage' | 'exports';
+
+const VIEW_LABELS: Record<View, string> = { gallery: 'Gallery', usage: 'Usage', exports: 'Exports' };
 
 // The charts' library is loaded with the Usage view, not with the gallery.
 const UsageView = lazy(async () => ({ default: (await import('./usage/UsageView.js')).UsageView }));
 
-/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery or usage. */
+/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery, usage or exports. */
 export function App() {
   const [session, setSession] = useState<LocalSession | null>(readSession);
   const [view, setView] = useState<View>('gallery');
   const [notice, setNotice] = useState<string | null>(null);
   const [showKeys, setShowKeys] = useState(false);
+  // The gallery's filters as it left them, which the Exports view can export.
+  const [galleryFilters, setGalleryFilters] = useState<GalleryFilters>(NO_FILTERS);
 
   const api = useMemo(
     () =>
@@ -40,6 +46,7 @@ export function App() {
         onSignedIn={(signedIn) => {
           saveSession(signedIn);
           setNotice(null);
+          setGalleryFilters(NO_FILTERS);
           setSession(signedIn);
         }}
       />
@@ -51,9 +58,9 @@ export function App() {
       <header className="app-header">
         <h1>detour</h1>
         <nav aria-label="Views" className="app-views">
-          {(['gallery', 'usage'] as const).map((name) => (
+          {(Object.keys(VIEW_LABELS) as View[]).map((name) => (
             <button key={name} type="button" aria-pressed={view === name} onClick={() => setView(name)}>
-              {name === 'gallery' ? 'Gallery' : 'Usage'}
+              {VIEW_LABELS[name]}
             </button>
           ))}
         </nav>
@@ -75,13 +82,13 @@ export function App() {
       </header>
       <main>
         {showKeys && <ApiKeysPanel key={session.userId} api={api} />}
-        {view === 'gallery' ? (
-          <Gallery key={session.userId} api={api} />
-        ) : (
+        {view === 'gallery' && <Gallery key={session.userId} api={api} onFiltersChange={setGalleryFilters} />}
+        {view === 'usage' && (
           <Suspense fallback={<p aria-busy="true">Loading the usage charts…</p>}>
             <UsageView key={session.userId} api={api} />
           </Suspense>
         )}
+        {view === 'exports' && <ExportsView key={session.userId} api={api} filters={galleryFilters} />}
       </main>
     </>
   );

@@ -3,6 +3,7 @@ import type {
   ApiKeyRequest,
   ApiKeyResource,
   CreatedApiKey,
+  ExportResource,
   GalleryDeleteResult,
   GalleryDownloadVariant,
   GalleryPage,
@@ -90,6 +91,13 @@ export function createApiClient(options: ApiClientOptions) {
       sendForJson<GalleryPage>('GET', `gallery?${galleryQueryString(filters, page)}`),
     deleteImages: (ids: string[]) => sendForJson<GalleryDeleteResult>('DELETE', 'gallery', { ids }),
     downloadZip: (ids: string[], variant: GalleryDownloadVariant) => download('POST', 'gallery/download', 'detour.zip', { ids, variant }),
+    /** Everything (no filter), or the images matching the gallery's filter fields (`galleryFilterFields`). */
+    createExport: (filter: Record<string, string> | undefined, variant: GalleryDownloadVariant) =>
+      sendForJson<ExportResource>('POST', 'exports', filter ? { filter, variant } : { variant }),
+    listExports: async () => (await sendForJson<{ exports: ExportResource[] }>('GET', 'exports')).exports,
+    deleteExport: async (id: string) => {
+      await send('DELETE', `exports/${encodeURIComponent(id)}`);
+    },
     createShareLink: (id: string, expiresInHours: number) => sendForJson<ShareLink>('POST', `${image(id)}/share`, { expiresInHours }),
     revokeShareLinks: async (id: string) => {
       await send('DELETE', `${image(id)}/share`);
