@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
-import type { Database, GalleryExportItem } from '../db/index.js';
-import { storedImageFile } from '../images/storedImageFile.js';
+import type { Database, GalleryExportItem, UserImage } from '../db/index.js';
+import { storedImageFile, type StoredImageFile } from '../images/storedImageFile.js';
 import { exportBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { ExportWriteSettings, WriteExportChunkResult } from './exportContract.js';
@@ -14,6 +14,13 @@ export interface WriteExportChunkOptions {
   exportId: string;
   settings: ExportWriteSettings;
 }
+
+/** An item either skipped (and why) or to be written from this file of this image. */
+type EntryPlan =
+  { item: GalleryExportItem; skipReason: SkipReason } | { item: GalleryExportItem; name: string; image: UserImage; file: StoredImageFile };
+
+/** Downloads opened ahead of the one being written. */
+const DOWNLOADS_AHEAD = 4;
 
 type ItemOutcome =
   | { item: GalleryExportItem; skipReason: SkipReason }
@@ -43,43 +50,79 @@ export async function writeExportChunk(options: WriteExportChunkOptions): Promis
   const imagesById = new Map(images.map((image) => [image.id, image]));
   const writer = new StagedBlockWriter(options.blobs, exportBlob(row.userId, row.id), row.blockCount, settings.blockBytes);
 
+  // What each item needs, decided up front so that downloads can be opened ahead of the writing.
+  const plans = items.map((item): EntryPlan => {
+    if (item.skipReason || item.name === null) return { item, skipReason: (item.skipReason as SkipReason | null) ?? 'not_found' };
+    const image = imagesById.get(item.imageId);
+    const file = image && storedImageFile(image, item.variant as 'original' | 'processed');
+    if (!image || !file) return { item, skipReason: image ? 'not_ready' : 'deleted' };
+    return { item, name: item.name, image, file };
+  });
+  // A few downloads open ahead, so the next blob's first bytes are on their way while this one is
+  // written; each holds only its stream's small buffer until it is read.
+  const downloads: (ReturnType<typeof options.blobs.openSizedReadStream> | undefined)[] = [];
+  const openAhead = (from: number) => {
+    for (let index = from; index < Math.min(from + DOWNLOADS_AHEAD, plans.length); index += 1) {
+      const plan = plans[index]!;
+      if (downloads[index] || !('file' in plan)) continue;
+      const download = options.blobs.openSizedReadStream(plan.file.location);
+      // Handled when its turn comes; until then a failure must not count as unhandled.
+      download.catch(() => undefined);
+      downloads[index] = download;
+    }
+  };
+
   const outcomes: ItemOutcome[] = [];
   let offset = Number(row.bytes);
   let chunkBytes = 0;
-  for (const item of items) {
-    if (chunkBytes >= settings.chunkBytes) break;
-    if (item.skipReason || item.name === null) {
-      outcomes.push({ item, skipReason: (item.skipReason as SkipReason | null) ?? 'not_found' });
-      continue;
+  try {
+    for (const [index, plan] of plans.entries()) {
+      if (chunkBytes >= settings.chunkBytes) break;
+      if (!('file' in plan)) {
+        outcomes.push(plan);
+        continue;
+      }
+      openAhead(index);
+      const source = await downloads[index]!;
+      downloads[index] = undefined;
+      if (!source) {
+        outcomes.push({ item: plan.item, skipReason: 'missing_file' });
+        continue;
+      }
+      const entry = { name: plan.name, date: plan.image.createdAt, size: source.size };
+      const firstBlock = writer.currentBlock;
+      const header = localFileHeader(entry, settings.zipLimits);
+      await writer.write(header);
+      let checksum = 0;
+      let length = 0;
+      for await (const bytes of source.stream as AsyncIterable<Buffer>) {
+        checksum = crc32(bytes, checksum);
+        length += bytes.length;
+        await writer.write(bytes);
+      }
+      if (length !== source.size)
+        throw new Error(`Blob ${plan.file.location.name} had ${length} bytes where ${source.size} were announced.`);
+      const descriptor = dataDescriptor({ size: length, crc32: checksum }, settings.zipLimits);
+      await writer.write(descriptor);
+      outcomes.push({
+        item: plan.item,
+        offset,
+        size: length,
+        crc32: checksum,
+        firstBlock,
+        lastBlock: writer.lastWrittenBlock,
+        entryDate: entry.date,
+      });
+      offset += header.length + length + descriptor.length;
+      chunkBytes += header.length + length + descriptor.length;
     }
-    const image = imagesById.get(item.imageId);
-    const file = image && storedImageFile(image, item.variant as 'original' | 'processed');
-    if (!image || !file) {
-      outcomes.push({ item, skipReason: image ? 'not_ready' : 'deleted' });
-      continue;
-    }
-    const source = await options.blobs.openSizedReadStream(file.location);
-    if (!source) {
-      outcomes.push({ item, skipReason: 'missing_file' });
-      continue;
-    }
-    const entry = { name: item.name, date: image.createdAt, size: source.size };
-    const firstBlock = writer.currentBlock;
-    const header = localFileHeader(entry, settings.zipLimits);
-    await writer.write(header);
-    let checksum = 0;
-    let length = 0;
-    for await (const bytes of source.stream as AsyncIterable<Buffer>) {
-      checksum = crc32(bytes, checksum);
-      length += bytes.length;
-      await writer.write(bytes);
-    }
-    if (length !== source.size) throw new Error(`Blob ${file.location.name} had ${length} bytes where ${source.size} were announced.`);
-    const descriptor = dataDescriptor({ size: length, crc32: checksum }, settings.zipLimits);
-    await writer.write(descriptor);
-    outcomes.push({ item, offset, size: length, crc32: checksum, firstBlock, lastBlock: writer.lastWrittenBlock, entryDate: entry.date });
-    offset += header.length + length + descriptor.length;
-    chunkBytes += header.length + length + descriptor.length;
+  } finally {
+    // Downloads opened ahead for entries this chunk does not reach (or after a failure) are let go.
+    for (const download of downloads)
+      void download?.then(
+        (source) => source?.stream.destroy(),
+        () => undefined,
+      );
   }
   await writer.flush();
 
