@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { Database, GalleryExportItem, UserImage } from '../db/index.js';
+import { Prisma, type Database, type GalleryExportItem, type UserImage } from '../db/index.js';
 import { storedImageFile, type StoredImageFile } from '../images/storedImageFile.js';
 import { exportBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
@@ -135,24 +135,30 @@ export async function writeExportChunk(options: WriteExportChunkOptions): Promis
       data: { done, bytes: offset, blockCount: writer.blockCount },
     });
     if (count === 0) return false;
-    for (const outcome of outcomes) {
-      await tx.galleryExportItem.update({
-        where: { exportId_position: { exportId: row.id, position: outcome.item.position } },
-        data:
-          'skipReason' in outcome
-            ? { skipReason: outcome.skipReason }
-            : {
-                offset: outcome.offset,
-                size: outcome.size,
-                crc32: outcome.crc32,
-                firstBlock: outcome.firstBlock,
-                lastBlock: outcome.lastBlock,
-                entryDate: outcome.entryDate,
-              },
-      });
-    }
+    if (outcomes.length > 0) await tx.$executeRaw(recordOutcomesSql(row.id, outcomes));
     return true;
   });
   if (!recorded) return { state: 'more' };
   return { state: done >= row.total ? 'complete' : 'more' };
+}
+
+/** One UPDATE that records every item of the chunk (a chunk has hundreds: one round trip, not one each). */
+function recordOutcomesSql(exportId: string, outcomes: readonly ItemOutcome[]): Prisma.Sql {
+  const column = <Value>(pick: (outcome: Extract<ItemOutcome, { offset: number }>) => Value) =>
+    outcomes.map((outcome) => ('skipReason' in outcome ? null : pick(outcome)));
+  return Prisma.sql`
+    UPDATE gallery_export_items AS item
+    SET skip_reason = written.skip_reason, "offset" = written."offset", size = written.size, crc32 = written.crc32,
+        first_block = written.first_block, last_block = written.last_block, entry_date = written.entry_date
+    FROM unnest(
+      ${outcomes.map((outcome) => outcome.item.position)}::int[],
+      ${outcomes.map((outcome) => ('skipReason' in outcome ? outcome.skipReason : null))}::text[],
+      ${column((outcome) => outcome.offset)}::bigint[],
+      ${column((outcome) => outcome.size)}::bigint[],
+      ${column((outcome) => outcome.crc32)}::bigint[],
+      ${column((outcome) => outcome.firstBlock)}::int[],
+      ${column((outcome) => outcome.lastBlock)}::int[],
+      ${column((outcome) => outcome.entryDate.toISOString())}::timestamp(3)[]
+    ) AS written(position, skip_reason, "offset", size, crc32, first_block, last_block, entry_date)
+    WHERE item.export_id = ${exportId} AND item.position = written.position`;
 }
