@@ -4,7 +4,7 @@ import { galleryQuerySchema } from '../gallery/galleryQuerySchema.js';
 import { imageIdSchema, imageStatusSchema } from '../images/imageSchemas.js';
 
 /** Most images an export may name one by one (a filter, or none, reaches the whole gallery). */
-export const MAX_EXPORT_IDS = 1000;
+const MAX_EXPORT_IDS = 1000;
 
 /** The gallery's filters, spelt as its query string spells them (`"true"`, comma-separated tags). */
 const exportFilterSchema = galleryQuerySchema.pick({ favorite: true, tags: true, from: true, to: true, q: true, status: true });
@@ -37,9 +37,9 @@ export const exportRequestSchema = z
   })
   .refine((body) => !(body.ids && body.filter), { message: 'give ids or a filter, not both', path: ['ids'] });
 
-export const EXPORT_STATUSES = ['queued', 'running', 'ready', 'failed', 'expired'] as const;
+const EXPORT_STATUSES = ['queued', 'running', 'ready', 'failed', 'expired'] as const;
 
-export const SKIP_REASONS = ['not_found', 'deleted', 'not_ready', 'missing_file'] as const;
+const SKIP_REASONS = ['not_found', 'deleted', 'not_ready', 'missing_file'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export const exportResourceSchema = z

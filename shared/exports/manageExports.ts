@@ -8,7 +8,7 @@ import type { exportRequestSchema, ExportSelection } from './exportSchemas.js';
 import type { z } from 'zod';
 
 /** Most exports `GET /api/exports` lists (newest first). */
-export const EXPORT_LIST_LIMIT = 20;
+const EXPORT_LIST_LIMIT = 20;
 
 export interface StartExportOptions {
   db: Database;

@@ -45,7 +45,7 @@ const MAX_32 = 0xffffffff;
 const MAX_16 = 0xffff;
 
 /** Whether an entry of this size gets ZIP64 sizes (in its local header, descriptor and central record). */
-export function hasZip64Sizes(size: number, limits: ZipLimits): boolean {
+function hasZip64Sizes(size: number, limits: ZipLimits): boolean {
   return size >= limits.maxValue;
 }
 
