@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exportListSchema, exportResourceSchema, type ExportResource } from '../../shared/exports/exportSchemas.js';
+import { exportBlob } from '../../shared/storage/blobPaths.js';
 import { seedStoredImage, type SeededImage } from '../support/seedImages.js';
 import { seedUser } from '../support/seedUser.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
@@ -93,6 +94,30 @@ describe('gallery exports through the devhost', () => {
     expect((await app.api('DELETE', `/api/exports/${mine!.id}`, { token: ben })).status).toBe(404);
     expect((await app.api('GET', '/api/exports', { token: ben })).body).toEqual({ exports: [] });
     expect((await app.api('GET', `/api/exports/${mine!.id}`, { token: ann })).body.status).toBe('ready');
+  });
+
+  it('runs one export per user at a time (409 export_in_progress), and a cancelled one stops without a ZIP', async () => {
+    const first = await app.api('POST', '/api/exports', { token: ann, body: { variant: 'both' } });
+    expect(first.status).toBe(202);
+    const second = await app.api('POST', '/api/exports', { token: ann, body: {} });
+    expect(second.status).toBe(409);
+    expect(second.body.error).toMatchObject({ code: 'export_in_progress', details: { exportId: first.body.id } });
+    // Another user is not held up by it.
+    const bens = await app.api('POST', '/api/exports', { token: ben, body: {} });
+    expect(bens.status).toBe(202);
+
+    expect((await app.api('DELETE', `/api/exports/${first.body.id}`, { token: ann })).status).toBe(204);
+    expect((await app.api('GET', `/api/exports/${first.body.id}`, { token: ann })).status).toBe(404);
+    const benReady = await waitUntilSettled(bens.body.id, ben);
+    expect(benReady).toMatchObject({ status: 'ready', progress: { done: 0, total: 0 } });
+    expect((await app.api('DELETE', `/api/exports/${bens.body.id}`, { token: ben })).status).toBe(204);
+    // The cancelled export's orchestration stops at its next step, and no archive is ever committed.
+    await vi.waitFor(
+      () =>
+        expect(app.logs.some((line) => line.includes(`"exportId":"${first.body.id}"`) && line.includes('"state":"stopped"'))).toBe(true),
+      { timeout: 15_000, interval: 100 },
+    );
+    expect(await app.blobs.sizeOf(exportBlob('export-ann', first.body.id))).toBeUndefined();
   });
 
   it('deletes a finished export with its ZIP', async () => {
