@@ -11,6 +11,7 @@ import type { Database } from '../db/index.js';
 import { exportBlob, processedBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import { DEFAULT_EXPORT_WRITE, type ExportWriteSettings } from './exportContract.js';
+import { failExport } from './failExport.js';
 import { finishExport, MANIFEST_NAME } from './finishExport.js';
 import { deleteExport, findOwnedExport, startExport } from './manageExports.js';
 import { planExport } from './planExport.js';
@@ -277,6 +278,26 @@ describe('gallery exports against PostgreSQL and Azurite', () => {
     const body = JSON.parse(deliveries[0]!.body);
     expect(body).toMatchObject({ type: 'export.ready', data: { id: row.id, status: 'ready', progress: { done: 1, total: 1 } } });
     expect(body.data.url).toBeUndefined();
+    await db.webhook.delete({ where: { id: webhook.id } });
+  });
+
+  it('marks an export whose steps kept failing failed, with its export.failed event, once', async () => {
+    const webhook = await db.webhook.create({
+      data: { userId: 'exp-ann', url: 'https://example.com/hook', events: ['export.failed'], sealedSecret: 'unused-here' },
+    });
+    const row = await start('exp-ann', { variant: 'processed' });
+    await planExport({ db, exportId: row.id });
+    await failExport({ db, exportId: row.id, message: 'Writing the archive kept failing.' });
+    await failExport({ db, exportId: row.id, message: 'A second delivery of the step.' });
+    const [resource] = await presentExports({ db, blobs, readTtlMinutes: 5 }, [await findOwnedExport(db, 'exp-ann', row.id)]);
+    expect(resource).toMatchObject({ status: 'failed', error: 'Writing the archive kept failing.', url: null });
+    const deliveries = await db.webhookDelivery.findMany({ where: { webhookId: webhook.id } });
+    expect(deliveries.map((delivery) => JSON.parse(delivery.body))).toMatchObject([
+      { type: 'export.failed', data: { id: row.id, status: 'failed' } },
+    ]);
+    // A failed export holds nothing up, and its orchestration's further steps do nothing.
+    expect(await writeExportChunk({ db, blobs, exportId: row.id, settings: SMALL })).toEqual({ state: 'stopped' });
+    expect((await start('exp-ann', { variant: 'processed' })).status).toBe('queued');
     await db.webhook.delete({ where: { id: webhook.id } });
   });
 
