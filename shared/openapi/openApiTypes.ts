@@ -33,10 +33,7 @@ export interface paths {
         /** Same as PATCH */
         put: operations["replaceImage"];
         post?: never;
-        /**
-         * Move an image to the trash, or delete it for good
-         * @description Without `permanent`, the image moves to the trash (`GET /trash`): it leaves the gallery, its share links are revoked, and it keeps its files and its place in the quota until restored or purged. With `permanent=true` it and its files are deleted at once.
-         */
+        /** Delete an image and its files */
         delete: operations["deleteImage"];
         options?: never;
         head?: never;
@@ -89,7 +86,7 @@ export interface paths {
         get: operations["listGallery"];
         put?: never;
         post?: never;
-        /** Move up to 100 images to the trash */
+        /** Delete up to 100 images */
         delete: operations["deleteGalleryImages"];
         options?: never;
         head?: never;
@@ -113,42 +110,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/trash": {
+    "/exports": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A page of your trash ("Recently deleted") */
-        get: operations["listTrash"];
+        /** Your 20 newest exports */
+        get: operations["listExports"];
         put?: never;
-        post?: never;
-        /**
-         * Delete images in the trash for good, or empty it
-         * @description With `ids`, those images and their files are deleted now. Without a body (or with `{}`), the whole trash is.
-         */
-        delete: operations["emptyTrash"];
+        /** Export the gallery (or chosen images, or a filter) as a ZIP, in the background */
+        post: operations["createExport"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/trash/restore": {
+    "/exports/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One export: progress, skipped images, and its download link once ready */
+        get: operations["getExport"];
         put?: never;
-        /**
-         * Restore images from the trash, or all of it
-         * @description Restored images are back in the gallery exactly as they were; their share links stay revoked. With `ids`, all of them are restored or none (404 listing those not in your trash).
-         */
-        post: operations["restoreTrash"];
-        delete?: never;
+        post?: never;
+        /** Cancel a running export, or delete a finished one with its ZIP */
+        delete: operations["deleteExport"];
         options?: never;
         head?: never;
         patch?: never;
@@ -161,48 +153,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The links of one of your images */
-        get: operations["listImageShareLinks"];
+        get?: never;
         put?: never;
         /** Create a public link to a ready image */
         post: operations["createShareLink"];
         /** Revoke every link of an image */
         delete: operations["revokeShareLinks"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/share-links": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** All your share links */
-        get: operations["listShareLinks"];
-        put?: never;
-        post?: never;
-        /** Revoke all your share links */
-        delete: operations["revokeAllShareLinks"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/share-links/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Revoke one share link */
-        delete: operations["revokeShareLink"];
         options?: never;
         head?: never;
         patch?: never;
@@ -215,73 +171,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * A share page's data (no sign-in; counts a view)
-         * @description One counted view per GET by a person; HEAD and link-preview bots are not counted.
-         */
+        /** A shared image (no sign-in) */
         get: operations["getSharedImage"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
-        /**
-         * A share page's data (no sign-in; counts a view): headers only
-         * @description One counted view per GET by a person; HEAD and link-preview bots are not counted.
-         */
-        head: operations["getSharedImageHead"];
-        patch?: never;
-        trace?: never;
-    };
-    "/shared/{token}/access": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Give a share link's password (no sign-in) */
-        post: operations["unlockShareLink"];
-        delete?: never;
-        options?: never;
         head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/shared/{token}/preview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A shared image’s preview (no sign-in) */
-        get: operations["getSharedPreview"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        /** A shared image’s preview (no sign-in): headers only */
-        head: operations["getSharedPreviewHead"];
-        patch?: never;
-        trace?: never;
-    };
-    "/shared/{token}/download": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download a shared image (no sign-in) */
-        get: operations["downloadSharedImage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        /** Download a shared image (no sign-in): headers only */
-        head: operations["downloadSharedImageHead"];
         patch?: never;
         trace?: never;
     };
@@ -502,7 +398,7 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
-    "quota.warning": {
+    "export.ready": {
         parameters: {
             query?: never;
             header?: never;
@@ -512,10 +408,30 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The quota.warning event
-         * @description Usage of a limit (`storage` or `images`) crossed 80 % or 100 %; `data` is `{ limit, percent, used, max }`. Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         * The export.ready event
+         * @description A gallery export is ready to download; `data` is the export without its link (fetch `GET /exports/{id}`). Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
          */
-        post: operations["receive_quota_warning"];
+        post: operations["receive_export_ready"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "export.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The export.failed event
+         * @description A gallery export failed; `data` is the export with its `error`. Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_export_failed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -549,10 +465,10 @@ export interface components {
             /** @description The delivery id: the same on every attempt, for de-duplication. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "webhook.test";
             /** Format: date-time */
             createdAt: string;
-            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookQuotaWarning"] | {
+            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookExport"] | {
                 webhookId: string;
             };
         };
@@ -585,14 +501,30 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        WebhookQuotaWarning: {
+        WebhookExport: {
+            id: string;
             /** @enum {string} */
-            limit: "storage" | "images";
-            percent: 80 | 100;
-            /** @description Bytes (storage) or images now counted. */
-            used: number;
-            /** @description The limit, in the same unit. */
-            max: number;
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /** @enum {string} */
+            variant: "processed" | "original" | "both";
+            progress: {
+                /** @description Entries written or skipped. */
+                done: number;
+                /** @description Entries planned (one per image and file); 0 until planned. */
+                total: number;
+                /** @description Archive bytes written. */
+                bytes: number;
+            };
+            /**
+             * Format: date-time
+             * @description When the ZIP is deleted (`ready` only).
+             */
+            expiresAt: string | null;
+            skippedCount: number;
+            /** @description Why a `failed` export failed. */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         Image: {
             id: string;
@@ -641,63 +573,50 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "password_required" | "wrong_password" | "too_many_attempts" | "access_required" | "download_not_allowed" | "service_unavailable" | "internal_error";
+                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "export_in_progress" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
                 /** @description What went wrong and what to do. */
                 message: string;
                 /** @description For `invalid_request`, the failing fields. */
                 details?: unknown;
             };
         };
-        TrashedImage: {
+        Export: {
             id: string;
-            title: string;
             /** @enum {string} */
-            status: "pending_upload" | "queued" | "processing" | "ready" | "failed";
-            error: {
-                code: string;
-                message: string;
-            } | null;
-            originalName: string;
-            fileSize: number;
-            fileType: string;
-            dimensions: {
-                width: number;
-                height: number;
-            } | null;
-            processingTime: number | null;
-            /** @enum {string|null} */
-            quality: "excellent" | "good" | "fair" | null;
-            tags: string[];
-            isFavorite: boolean;
-            isPublic: boolean;
-            /** @description The earlier image of the same bytes whose outputs this image’s are copies of (no remover call), or null. */
-            duplicateOf: string | null;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            updatedAt: string;
-            urls: {
-                /** Format: uri */
-                original: string | null;
-                /** Format: uri */
-                processed: string | null;
-                /** Format: uri */
-                thumbnail: string | null;
-                /**
-                 * Format: uri
-                 * @description The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.
-                 */
-                preview: string | null;
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /** @enum {string} */
+            variant: "processed" | "original" | "both";
+            progress: {
+                /** @description Entries written or skipped. */
+                done: number;
+                /** @description Entries planned (one per image and file); 0 until planned. */
+                total: number;
+                /** @description Archive bytes written. */
+                bytes: number;
             };
+            /**
+             * Format: uri
+             * @description A read link to the ZIP (downloads as an attachment), only while `ready`.
+             */
+            url: string | null;
             /** Format: date-time */
-            urlsExpireAt: string;
-            /** Format: date-time */
-            trashedAt: string;
+            urlExpiresAt: string | null;
             /**
              * Format: date-time
-             * @description When it is deleted for good unless restored: `trashedAt` + TRASH_RETENTION_DAYS.
+             * @description When the ZIP is deleted (`ready` only).
              */
-            purgeAt: string;
+            expiresAt: string | null;
+            /** @description Images not in the archive and why (also listed in its MANIFEST.txt); the first 1000. */
+            skipped: {
+                id: string;
+                /** @enum {string} */
+                reason: "not_found" | "deleted" | "not_ready" | "missing_file";
+            }[];
+            skippedCount: number;
+            /** @description Why a `failed` export failed. */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         CreatedApiKey: {
             id: string;
@@ -728,7 +647,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed" | "quota.warning")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
             /** Format: date-time */
             createdAt: string;
             /** @description Signs every delivery (`Detour-Signature`); shown only now. */
@@ -738,7 +657,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed" | "quota.warning")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -746,7 +665,7 @@ export interface components {
             /** @description The delivery id, also the `id` of the body: the same on every attempt. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "webhook.test";
             /**
              * @description `failed`: a 4xx answer, or retries ran out after 24 hours.
              * @enum {string}
@@ -1013,10 +932,7 @@ export interface operations {
     };
     deleteImage: {
         parameters: {
-            query?: {
-                /** @description `true`: delete the image and its files for good at once (also one in the trash), skipping the trash. */
-                permanent?: "true" | "false";
-            };
+            query?: never;
             header?: never;
             path: {
                 id: string;
@@ -1025,7 +941,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description In the trash; or, with `permanent=true`, deleted, its bytes out of `storageUsed`. */
+            /** @description Deleted; its bytes left `storageUsed`. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1202,7 +1118,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1270,7 +1186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1364,7 +1280,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description What moved to the trash (`deleted`) and which ids are not in your gallery (missing or not yours). */
+            /** @description What was deleted and which ids are not yours or missing. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1397,6 +1313,15 @@ export interface operations {
             };
             /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; try again (`service_unavailable`). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1471,7 +1396,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1482,31 +1407,92 @@ export interface operations {
             };
         };
     };
-    listTrash: {
+    listExports: {
         parameters: {
-            query?: {
-                /** @description Images per page. */
-                limit?: number;
-                /** @description The `nextCursor` of the previous page. */
-                cursor?: string;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Newest-trashed first, keyset-paged; each image with `trashedAt` and `purgeAt`. */
+            /** @description Newest first. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["TrashedImage"][];
-                        /** @description Pass as `cursor` for the next page; null on the last page. */
-                        nextCursor: string | null;
+                        exports: components["schemas"]["Export"][];
                     };
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description These images only. */
+                    ids?: string[];
+                    /** @description The images matching the gallery’s filters, spelt as its query string spells them. */
+                    filter?: {
+                        /**
+                         * @description Only favourites (`true`) or only the others (`false`).
+                         * @enum {string}
+                         */
+                        favorite?: "true" | "false";
+                        /** @description Comma-separated tags; an image must have all of them. */
+                        tags?: string;
+                        /** @description Created at or after this instant (a date means its midnight UTC). */
+                        from?: string;
+                        /** @description Created before this instant; a date includes that whole day (UTC). */
+                        to?: string;
+                        /** @description Part of the title or original file name, any case. */
+                        q?: string;
+                        /** @enum {string} */
+                        status?: "pending_upload" | "queued" | "processing" | "ready" | "failed";
+                    };
+                    /**
+                     * @default processed
+                     * @enum {string}
+                     */
+                    variant?: "processed" | "original" | "both";
+                };
+            };
+        };
+        responses: {
+            /** @description The export, `queued`; poll `GET /exports/{id}` until `ready` (or use the `export.ready` webhook). One at a time per user: 409 `export_in_progress`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
                 };
             };
             /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
@@ -1536,46 +1522,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-        };
-    };
-    emptyTrash: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": {
-                    ids?: string[];
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
-            /** @description With `ids`: what was deleted and which ids are not in your trash. */
+            /** @description The export. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        deleted: string[];
-                        /** @description Ids that are not in your gallery (missing or not yours). */
-                        notFound: string[];
-                    };
-                };
-            };
-            /** @description Without ids: the trash is empty at once; the files of up to 100 images are deleted before this reply, the rest within minutes by the clean-up timer, and their bytes leave `storageUsed` as each goes. */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description How many images left the trash for good; their files and bytes are removed now and by the clean-up timer. */
-                        deleting: number;
-                    };
+                    "application/json": components["schemas"]["Export"];
                 };
             };
             /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
@@ -1596,78 +1571,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A dependency is unavailable; try again (`service_unavailable`). */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    restoreTrash: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description Images to restore: all of them are in your trash, or none is restored. */
-                    ids?: string[];
-                    /**
-                     * @description Restore everything in the trash.
-                     * @enum {boolean}
-                     */
-                    all?: true;
-                };
-            };
-        };
-        responses: {
-            /** @description How many images are back in the gallery. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description How many images went back to the gallery. */
-                        restored: number;
-                    };
-                };
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,7 +1591,7 @@ export interface operations {
             };
         };
     };
-    listImageShareLinks: {
+    deleteExport: {
         parameters: {
             query?: never;
             header?: never;
@@ -1698,35 +1602,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every link of the image, newest first, with its counts and status. */
-            200: {
+            /** @description Deleted; a running export stops before its next chunk. */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": {
-                        links: {
-                            id: string;
-                            imageId: string;
-                            imageTitle: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            expiresAt: string;
-                            views: number;
-                            downloads: number;
-                            /** Format: date-time */
-                            lastAccessedAt: string | null;
-                            hasPassword: boolean;
-                            allowDownload: boolean;
-                            maxViews: number | null;
-                            /** @enum {string} */
-                            status: "active" | "expired" | "revoked" | "used_up";
-                        }[];
-                        /** @description Null on the last page (always null for one image: all its links). */
-                        nextCursor: string | null;
-                    };
-                };
+                content?: never;
             };
             /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
             400: {
@@ -1746,7 +1627,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1779,43 +1660,26 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description How long the link works: 1 hour to 30 days (default 1 day). A link never works forever.
+                     * @description How long the link works: 1 hour to 7 days.
                      * @default 24
                      */
                     expiresInHours?: number;
-                    /** @description Asked for before anything of the image is shown; stored only as a scrypt hash. */
-                    password?: string;
-                    /**
-                     * @description Whether visitors may download the PNG cut-out (else preview only).
-                     * @default true
-                     */
-                    allowDownload?: boolean;
-                    /** @description The link is used up after this many counted views (not HEAD requests or link-preview bots). */
-                    maxViews?: number;
                 };
             };
         };
         responses: {
-            /** @description The link; its token is shown only now. `url` is its page, `{PUBLIC_BASE_URL}/s/{token}`. */
+            /** @description The link; its token is shown only now. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description The link, for the owner: list, revoke (`/api/share-links/{id}`). */
-                        id: string;
                         token: string;
-                        /**
-                         * Format: uri
-                         * @description The share page, `{PUBLIC_BASE_URL}/s/{token}`.
-                         */
+                        /** Format: uri */
                         url: string;
                         /** Format: date-time */
                         expiresAt: string;
-                        allowDownload: boolean;
-                        hasPassword: boolean;
-                        maxViews: number | null;
                     };
                 };
             };
@@ -1855,7 +1719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1922,158 +1786,46 @@ export interface operations {
             };
         };
     };
-    listShareLinks: {
-        parameters: {
-            query?: {
-                /** @description Links per page. */
-                limit?: number;
-                /** @description The `nextCursor` of the previous page. */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Newest first over all your images, keyset-paged. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        links: {
-                            id: string;
-                            imageId: string;
-                            imageTitle: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** Format: date-time */
-                            expiresAt: string;
-                            views: number;
-                            downloads: number;
-                            /** Format: date-time */
-                            lastAccessedAt: string | null;
-                            hasPassword: boolean;
-                            allowDownload: boolean;
-                            maxViews: number | null;
-                            /** @enum {string} */
-                            status: "active" | "expired" | "revoked" | "used_up";
-                        }[];
-                        /** @description Null on the last page (always null for one image: all its links). */
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    revokeAllShareLinks: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Every link of every image of yours stopped working. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description How many links were still live. */
-                        revoked: number;
-                    };
-                };
-            };
-            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    revokeShareLink: {
+    getSharedImage: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                token: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The link stopped working (its page, data and files). */
-            204: {
+            /** @description The cut-out and thumbnail of the shared image. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        title: string;
+                        dimensions: {
+                            width: number;
+                            height: number;
+                        } | null;
+                        /** @description Read links valid for at most 15 minutes, never past the share link. */
+                        urls: {
+                            /** Format: uri */
+                            processed: string;
+                            /** Format: uri */
+                            thumbnail: string;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When the share link stops working.
+                         */
+                        expiresAt: string;
+                    };
+                };
             };
             /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2082,391 +1834,6 @@ export interface operations {
                 };
             };
             /** @description No such resource, or it belongs to someone else (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSharedImage: {
-        parameters: {
-            query?: {
-                /** @description An access grant: `unlock` for the page data, `view` for its files. */
-                access?: string;
-            };
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The title, and the paths of the preview and the download (with a 15-minute `view` grant). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        title: string;
-                        /**
-                         * Format: date-time
-                         * @description When the share link stops working.
-                         */
-                        expiresAt: string;
-                        allowDownload: boolean;
-                        /** @description Paths on the API, carrying a `view` grant; null download when not allowed. */
-                        urls: {
-                            preview: string;
-                            download: string | null;
-                        };
-                        /**
-                         * Format: date-time
-                         * @description When the file paths stop working (15 minutes): fetch the page data again.
-                         */
-                        urlsExpireAt: string;
-                    };
-                };
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link has a password: `POST /shared/{token}/access`, then pass its grant as `access` (`password_required`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSharedImageHead: {
-        parameters: {
-            query?: {
-                /** @description An access grant: `unlock` for the page data, `view` for its files. */
-                access?: string;
-            };
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The headers of the GET; no body, no view or download counted. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link has a password: `POST /shared/{token}/access`, then pass its grant as `access` (`password_required`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    unlockShareLink: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    password: string;
-                };
-            };
-        };
-        responses: {
-            /** @description An `unlock` grant for the page data. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description The `unlock` grant, for the `access` query parameter of `GET /api/shared/{token}`. */
-                        access: string;
-                        /** Format: date-time */
-                        expiresAt: string;
-                    };
-                };
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Wrong password, or no live link behind the token: the same reply (`wrong_password`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Too many password tries for this link (`too_many_attempts`, see `Retry-After`). */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSharedPreview: {
-        parameters: {
-            query?: {
-                /** @description An access grant: `unlock` for the page data, `view` for its files. */
-                access?: string;
-            };
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The ≤ 1600 px WebP preview (the PNG cut-out for an image made before previews), streamed, never cached. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/webp": string;
-                    "image/png": string;
-                };
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid `view` grant: fetch the page data again (`access_required`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getSharedPreviewHead: {
-        parameters: {
-            query?: {
-                /** @description An access grant: `unlock` for the page data, `view` for its files. */
-                access?: string;
-            };
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The headers of the GET; no body, no view or download counted. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid `view` grant: fetch the page data again (`access_required`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    downloadSharedImage: {
-        parameters: {
-            query?: {
-                /** @description An access grant: `unlock` for the page data, `view` for its files. */
-                access?: string;
-            };
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The PNG cut-out as an attachment named from the title; counts a download (not for HEAD or bots). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/png": string;
-                };
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid `view` grant (`access_required`), or the owner allows no download (`download_not_allowed`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    downloadSharedImageHead: {
-        parameters: {
-            query?: {
-                /** @description An access grant: `unlock` for the page data, `view` for its files. */
-                access?: string;
-            };
-            header?: never;
-            path: {
-                token: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The headers of the GET; no body, no view or download counted. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description No valid `view` grant (`access_required`), or the owner allows no download (`download_not_allowed`). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,13 +1860,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Bytes counted against the limit (stored files, the trash’s included, and uploads in flight). */
+                        /** @description Bytes counted against the limit (stored files and uploads in flight). */
                         storageUsed: number;
                         storageLimit: number;
-                        /** @description Images counted against the limit, those in the trash included. */
+                        /** @description Images counted against the limit. */
                         imageCount: number;
                         imageLimit: number;
-                        /** @description Gallery images (not those in the trash) per content type. */
+                        /** @description Images per content type. */
                         byType: {
                             [key: string]: number;
                         };
@@ -2519,11 +1886,6 @@ export interface operations {
                             excellent: number;
                             good: number;
                             fair: number;
-                        };
-                        /** @description What “Recently deleted” holds: still counted in `imageCount` and `storageUsed` until restored or purged. */
-                        trash: {
-                            images: number;
-                            bytes: number;
                         };
                     };
                 };
@@ -2824,7 +2186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2946,7 +2308,7 @@ export interface operations {
                      * @description Where events are POSTed: `https` (plain `http` and private addresses only in local development).
                      */
                     url: string;
-                    events: ("image.ready" | "image.failed" | "quota.warning")[];
+                    events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
                 };
             };
         };
@@ -2987,7 +2349,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3170,7 +2532,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3263,7 +2625,48 @@ export interface operations {
             };
         };
     };
-    receive_quota_warning: {
+    receive_export_ready: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_export_failed: {
         parameters: {
             query?: never;
             header: {
