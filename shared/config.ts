@@ -113,7 +113,6 @@ export interface Config {
   };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number };
   exports: { ttlHours: number };
-  sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number; shareTtlMinutes: number };
   reconciliation: { graceMinutes: number; batchSize: number };
   trash: { retentionDays: number };
   sharpConcurrency: number;

@@ -1,9 +1,10 @@
-import { IN_GALLERY } from '../images/imagePlaces.js';
 import type { Database, DatabaseTransaction, Prisma, UserImage } from '../db/index.js';
+import type { GalleryPosition } from '../gallery/encodeGalleryCursor.js';
 import { galleryPageSql } from '../gallery/galleryPageSql.js';
 import type { GalleryDownloadVariant } from '../gallery/gallerySchemas.js';
 import { VARIANT_FILES } from '../gallery/openGalleryZip.js';
 import { zipEntryName } from '../gallery/zipEntryName.js';
+import { IN_GALLERY } from '../images/imagePlaces.js';
 import { storedImageFile } from '../images/storedImageFile.js';
 import type { PlanExportResult } from './exportContract.js';
 import { exportSelectionSchema } from './exportSchemas.js';
@@ -69,12 +70,12 @@ async function* galleryPages(
   userId: string,
   filters: Parameters<typeof galleryPageSql>[0]['filters'],
 ): AsyncGenerator<UserImage[]> {
-  let after: { createdAt: Date; id: string } | undefined;
+  let after: GalleryPosition | undefined;
   for (;;) {
     const page = await tx.$queryRaw<UserImage[]>(galleryPageSql({ userId, sort: 'newest', filters, after, limit: PLAN_PAGE }));
     if (page.length > 0) yield page;
     if (page.length < PLAN_PAGE) return;
     const last = page.at(-1)!;
-    after = { createdAt: last.createdAt, id: last.id };
+    after = { at: last.createdAt, id: last.id };
   }
 }

@@ -1,6 +1,6 @@
-import { IN_GALLERY } from '../images/imagePlaces.js';
 import { crc32 } from 'node:zlib';
 import { Prisma, type Database, type GalleryExportItem, type UserImage } from '../db/index.js';
+import { IN_GALLERY } from '../images/imagePlaces.js';
 import { storedImageFile, type StoredImageFile } from '../images/storedImageFile.js';
 import { exportBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';

@@ -33,7 +33,10 @@ export interface paths {
         /** Same as PATCH */
         put: operations["replaceImage"];
         post?: never;
-        /** Delete an image and its files */
+        /**
+         * Move an image to the trash, or delete it for good
+         * @description Without `permanent`, the image moves to the trash (`GET /trash`): it leaves the gallery, its share links are revoked, and it keeps its files and its place in the quota until restored or purged. With `permanent=true` it and its files are deleted at once.
+         */
         delete: operations["deleteImage"];
         options?: never;
         head?: never;
@@ -86,7 +89,7 @@ export interface paths {
         get: operations["listGallery"];
         put?: never;
         post?: never;
-        /** Delete up to 100 images */
+        /** Move up to 100 images to the trash */
         delete: operations["deleteGalleryImages"];
         options?: never;
         head?: never;
@@ -104,6 +107,47 @@ export interface paths {
         put?: never;
         /** Download up to 100 images as one ZIP */
         post: operations["downloadGalleryZip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A page of your trash ("Recently deleted") */
+        get: operations["listTrash"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete images in the trash for good, or empty it
+         * @description With `ids`, those images and their files are deleted now. Without a body (or with `{}`), the whole trash is.
+         */
+        delete: operations["emptyTrash"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/trash/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore images from the trash, or all of it
+         * @description Restored images are back in the gallery exactly as they were; their share links stay revoked. With `ids`, all of them are restored or none (404 listing those not in your trash).
+         */
+        post: operations["restoreTrash"];
         delete?: never;
         options?: never;
         head?: never;
@@ -153,12 +197,48 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The links of one of your images */
+        get: operations["listImageShareLinks"];
         put?: never;
         /** Create a public link to a ready image */
         post: operations["createShareLink"];
         /** Revoke every link of an image */
         delete: operations["revokeShareLinks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/share-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All your share links */
+        get: operations["listShareLinks"];
+        put?: never;
+        post?: never;
+        /** Revoke all your share links */
+        delete: operations["revokeAllShareLinks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/share-links/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one share link */
+        delete: operations["revokeShareLink"];
         options?: never;
         head?: never;
         patch?: never;
@@ -171,13 +251,73 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A shared image (no sign-in) */
+        /**
+         * A share page's data (no sign-in; counts a view)
+         * @description One counted view per GET by a person; HEAD and link-preview bots are not counted.
+         */
         get: operations["getSharedImage"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
+        /**
+         * A share page's data (no sign-in; counts a view): headers only
+         * @description One counted view per GET by a person; HEAD and link-preview bots are not counted.
+         */
+        head: operations["getSharedImageHead"];
+        patch?: never;
+        trace?: never;
+    };
+    "/shared/{token}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a share link's password (no sign-in) */
+        post: operations["unlockShareLink"];
+        delete?: never;
+        options?: never;
         head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shared/{token}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shared image’s preview (no sign-in) */
+        get: operations["getSharedPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** A shared image’s preview (no sign-in): headers only */
+        head: operations["getSharedPreviewHead"];
+        patch?: never;
+        trace?: never;
+    };
+    "/shared/{token}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a shared image (no sign-in) */
+        get: operations["downloadSharedImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        /** Download a shared image (no sign-in): headers only */
+        head: operations["downloadSharedImageHead"];
         patch?: never;
         trace?: never;
     };
@@ -398,6 +538,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "quota.warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The quota.warning event
+         * @description Usage of a limit (`storage` or `images`) crossed 80 % or 100 %; `data` is `{ limit, percent, used, max }`. Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_quota_warning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "export.ready": {
         parameters: {
             query?: never;
@@ -465,10 +625,10 @@ export interface components {
             /** @description The delivery id: the same on every attempt, for de-duplication. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning" | "webhook.test";
             /** Format: date-time */
             createdAt: string;
-            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookExport"] | {
+            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookExport"] | components["schemas"]["WebhookQuotaWarning"] | {
                 webhookId: string;
             };
         };
@@ -526,6 +686,15 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        WebhookQuotaWarning: {
+            /** @enum {string} */
+            limit: "storage" | "images";
+            percent: 80 | 100;
+            /** @description Bytes (storage) or images now counted. */
+            used: number;
+            /** @description The limit, in the same unit. */
+            max: number;
+        };
         Image: {
             id: string;
             title: string;
@@ -573,12 +742,63 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "export_in_progress" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "service_unavailable" | "internal_error";
+                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "export_in_progress" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "password_required" | "wrong_password" | "too_many_attempts" | "access_required" | "download_not_allowed" | "service_unavailable" | "internal_error";
                 /** @description What went wrong and what to do. */
                 message: string;
                 /** @description For `invalid_request`, the failing fields. */
                 details?: unknown;
             };
+        };
+        TrashedImage: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            status: "pending_upload" | "queued" | "processing" | "ready" | "failed";
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            originalName: string;
+            fileSize: number;
+            fileType: string;
+            dimensions: {
+                width: number;
+                height: number;
+            } | null;
+            processingTime: number | null;
+            /** @enum {string|null} */
+            quality: "excellent" | "good" | "fair" | null;
+            tags: string[];
+            isFavorite: boolean;
+            isPublic: boolean;
+            /** @description The earlier image of the same bytes whose outputs this image’s are copies of (no remover call), or null. */
+            duplicateOf: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            urls: {
+                /** Format: uri */
+                original: string | null;
+                /** Format: uri */
+                processed: string | null;
+                /** Format: uri */
+                thumbnail: string | null;
+                /**
+                 * Format: uri
+                 * @description The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.
+                 */
+                preview: string | null;
+            };
+            /** Format: date-time */
+            urlsExpireAt: string;
+            /** Format: date-time */
+            trashedAt: string;
+            /**
+             * Format: date-time
+             * @description When it is deleted for good unless restored: `trashedAt` + TRASH_RETENTION_DAYS.
+             */
+            purgeAt: string;
         };
         Export: {
             id: string;
@@ -647,7 +867,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
             /** @description Signs every delivery (`Detour-Signature`); shown only now. */
@@ -657,7 +877,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -665,7 +885,7 @@ export interface components {
             /** @description The delivery id, also the `id` of the body: the same on every attempt. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning" | "webhook.test";
             /**
              * @description `failed`: a 4xx answer, or retries ran out after 24 hours.
              * @enum {string}
@@ -932,7 +1152,10 @@ export interface operations {
     };
     deleteImage: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: delete the image and its files for good at once (also one in the trash), skipping the trash. */
+                permanent?: "true" | "false";
+            };
             header?: never;
             path: {
                 id: string;
@@ -941,7 +1164,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Deleted; its bytes left `storageUsed`. */
+            /** @description In the trash; or, with `permanent=true`, deleted, its bytes out of `storageUsed`. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1280,7 +1503,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description What was deleted and which ids are not yours or missing. */
+            /** @description What moved to the trash (`deleted`) and which ids are not in your gallery (missing or not yours). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1313,15 +1536,6 @@ export interface operations {
             };
             /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description A dependency is unavailable; try again (`service_unavailable`). */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1398,6 +1612,211 @@ export interface operations {
             };
             /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTrash: {
+        parameters: {
+            query?: {
+                /** @description Images per page. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest-trashed first, keyset-paged; each image with `trashedAt` and `purgeAt`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TrashedImage"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    emptyTrash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    ids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description With `ids`: what was deleted and which ids are not in your trash. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: string[];
+                        /** @description Ids that are not in your gallery (missing or not yours). */
+                        notFound: string[];
+                    };
+                };
+            };
+            /** @description Without ids: the trash is empty at once; the files of up to 100 images are deleted before this reply, the rest within minutes by the clean-up timer, and their bytes leave `storageUsed` as each goes. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many images left the trash for good; their files and bytes are removed now and by the clean-up timer. */
+                        deleting: number;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is unavailable; try again (`service_unavailable`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    restoreTrash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Images to restore: all of them are in your trash, or none is restored. */
+                    ids?: string[];
+                    /**
+                     * @description Restore everything in the trash.
+                     * @enum {boolean}
+                     */
+                    all?: true;
+                };
+            };
+        };
+        responses: {
+            /** @description How many images are back in the gallery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many images went back to the gallery. */
+                        restored: number;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:write` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1647,6 +2066,85 @@ export interface operations {
             };
         };
     };
+    listImageShareLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every link of the image, newest first, with its counts and status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        links: {
+                            id: string;
+                            imageId: string;
+                            imageTitle: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            views: number;
+                            downloads: number;
+                            /** Format: date-time */
+                            lastAccessedAt: string | null;
+                            hasPassword: boolean;
+                            allowDownload: boolean;
+                            maxViews: number | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "used_up";
+                        }[];
+                        /** @description Null on the last page (always null for one image: all its links). */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     createShareLink: {
         parameters: {
             query?: never;
@@ -1660,26 +2158,43 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description How long the link works: 1 hour to 7 days.
+                     * @description How long the link works: 1 hour to 30 days (default 1 day). A link never works forever.
                      * @default 24
                      */
                     expiresInHours?: number;
+                    /** @description Asked for before anything of the image is shown; stored only as a scrypt hash. */
+                    password?: string;
+                    /**
+                     * @description Whether visitors may download the PNG cut-out (else preview only).
+                     * @default true
+                     */
+                    allowDownload?: boolean;
+                    /** @description The link is used up after this many counted views (not HEAD requests or link-preview bots). */
+                    maxViews?: number;
                 };
             };
         };
         responses: {
-            /** @description The link; its token is shown only now. */
+            /** @description The link; its token is shown only now. `url` is its page, `{PUBLIC_BASE_URL}/s/{token}`. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @description The link, for the owner: list, revoke (`/api/share-links/{id}`). */
+                        id: string;
                         token: string;
-                        /** Format: uri */
+                        /**
+                         * Format: uri
+                         * @description The share page, `{PUBLIC_BASE_URL}/s/{token}`.
+                         */
                         url: string;
                         /** Format: date-time */
                         expiresAt: string;
+                        allowDownload: boolean;
+                        hasPassword: boolean;
+                        maxViews: number | null;
                     };
                 };
             };
@@ -1786,9 +2301,182 @@ export interface operations {
             };
         };
     };
-    getSharedImage: {
+    listShareLinks: {
+        parameters: {
+            query?: {
+                /** @description Links per page. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first over all your images, keyset-paged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        links: {
+                            id: string;
+                            imageId: string;
+                            imageTitle: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            views: number;
+                            downloads: number;
+                            /** Format: date-time */
+                            lastAccessedAt: string | null;
+                            hasPassword: boolean;
+                            allowDownload: boolean;
+                            maxViews: number | null;
+                            /** @enum {string} */
+                            status: "active" | "expired" | "revoked" | "used_up";
+                        }[];
+                        /** @description Null on the last page (always null for one image: all its links). */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeAllShareLinks: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every link of every image of yours stopped working. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many links were still live. */
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeShareLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link stopped working (its page, data and files). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `shares` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedImage: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
             header?: never;
             path: {
                 token: string;
@@ -1797,7 +2485,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The cut-out and thumbnail of the shared image. */
+            /** @description The title, and the paths of the preview and the download (with a 15-minute `view` grant). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1805,21 +2493,131 @@ export interface operations {
                 content: {
                     "application/json": {
                         title: string;
-                        dimensions: {
-                            width: number;
-                            height: number;
-                        } | null;
-                        /** @description Read links valid for at most 15 minutes, never past the share link. */
-                        urls: {
-                            /** Format: uri */
-                            processed: string;
-                            /** Format: uri */
-                            thumbnail: string;
-                        };
                         /**
                          * Format: date-time
                          * @description When the share link stops working.
                          */
+                        expiresAt: string;
+                        allowDownload: boolean;
+                        /** @description Paths on the API, carrying a `view` grant; null download when not allowed. */
+                        urls: {
+                            preview: string;
+                            download: string | null;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description When the file paths stop working (15 minutes): fetch the page data again.
+                         */
+                        urlsExpireAt: string;
+                    };
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link has a password: `POST /shared/{token}/access`, then pass its grant as `access` (`password_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedImageHead: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The headers of the GET; no body, no view or download counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link has a password: `POST /shared/{token}/access`, then pass its grant as `access` (`password_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unlockShareLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description An `unlock` grant for the page data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The `unlock` grant, for the `access` query parameter of `GET /api/shared/{token}`. */
+                        access: string;
+                        /** Format: date-time */
                         expiresAt: string;
                     };
                 };
@@ -1833,7 +2631,221 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            /** @description Wrong password, or no live link behind the token: the same reply (`wrong_password`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many password tries for this link (`too_many_attempts`, see `Retry-After`). */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedPreview: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ≤ 1600 px WebP preview (the PNG cut-out for an image made before previews), streamed, never cached. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                    "image/png": string;
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant: fetch the page data again (`access_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSharedPreviewHead: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The headers of the GET; no body, no view or download counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant: fetch the page data again (`access_required`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadSharedImage: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PNG cut-out as an attachment named from the title; counts a download (not for HEAD or bots). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant (`access_required`), or the owner allows no download (`download_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    downloadSharedImageHead: {
+        parameters: {
+            query?: {
+                /** @description An access grant: `unlock` for the page data, `view` for its files. */
+                access?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The headers of the GET; no body, no view or download counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid `view` grant (`access_required`), or the owner allows no download (`download_not_allowed`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The link does not exist, expired, was used up or revoked, or its image is gone (`not_found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,13 +2872,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Bytes counted against the limit (stored files and uploads in flight). */
+                        /** @description Bytes counted against the limit (stored files, the trash’s included, and uploads in flight). */
                         storageUsed: number;
                         storageLimit: number;
-                        /** @description Images counted against the limit. */
+                        /** @description Images counted against the limit, those in the trash included. */
                         imageCount: number;
                         imageLimit: number;
-                        /** @description Images per content type. */
+                        /** @description Gallery images (not those in the trash) per content type. */
                         byType: {
                             [key: string]: number;
                         };
@@ -1886,6 +2898,11 @@ export interface operations {
                             excellent: number;
                             good: number;
                             fair: number;
+                        };
+                        /** @description What “Recently deleted” holds: still counted in `imageCount` and `storageUsed` until restored or purged. */
+                        trash: {
+                            images: number;
+                            bytes: number;
                         };
                     };
                 };
@@ -2308,7 +3325,7 @@ export interface operations {
                      * @description Where events are POSTed: `https` (plain `http` and private addresses only in local development).
                      */
                     url: string;
-                    events: ("image.ready" | "image.failed" | "export.ready" | "export.failed")[];
+                    events: ("image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning")[];
                 };
             };
         };
@@ -2585,6 +3602,47 @@ export interface operations {
         };
     };
     receive_image_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_quota_warning: {
         parameters: {
             query?: never;
             header: {
