@@ -21,6 +21,9 @@ export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS];
 /** The queue the blob trigger fills and the processing starter drains. */
 export const PROCESSING_QUEUE = 'image-processing';
 
+/** The queue whose messages wake the webhook dispatcher (`functions/deliverWebhooks.ts`). */
+export const WEBHOOK_DELIVERY_QUEUE = 'webhook-deliveries';
+
 /** File extensions of the allowed upload types, by content type. */
 export const EXTENSION_BY_CONTENT_TYPE = {
   'image/jpeg': 'jpg',
