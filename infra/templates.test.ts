@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROCESSING_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../shared/storage/blobPaths.js';
+import { IMAGE_DELETION_QUEUE, PROCESSING_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../shared/storage/blobPaths.js';
 import { parseBicep } from './check/bicepReader.js';
 import {
   checkAlertsMatchTheCode,
@@ -189,7 +189,7 @@ describe('the checks fail on a broken template', () => {
       queueGrant.replace('storageQueueDataContributor)', 'storageTableDataContributor)'),
     );
     expect(checkAppRoles(weakened)).toEqual([
-      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the blob trigger connection; the ${PROCESSING_QUEUE} and ${WEBHOOK_DELIVERY_QUEUE} queues and their poison queues)`,
+      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the blob trigger connection; the ${PROCESSING_QUEUE}, ${WEBHOOK_DELIVERY_QUEUE}, ${IMAGE_DELETION_QUEUE} queues and their poison queues)`,
     ]);
   });
 

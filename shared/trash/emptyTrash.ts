@@ -17,10 +17,11 @@ const FINISHED_BEFORE_REPLY = 100;
  * `DELETE /api/trash` without ids: the whole trash is deleted for good. One UPDATE marks every image in
  * it as being deleted (they are gone from the API at once, however many); then the two-phase deletion
  * removes blobs, rows and quota: a first batch before the reply, so that an ordinary trash is gone,
- * bytes included, when the caller hears back, and the rest (or any a storage failure left) by the
- * clean-up timer (`purgeDeletedImages`). Returns how many images were marked.
+ * bytes included, when the caller hears back. `leftToFinish` says how many it did not finish: the caller
+ * queues them on `image-deletions` (`finishUserImageDeletions`, batch after batch, within minutes);
+ * the clean-up timer (`purgeDeletedImages`) is the backstop. Returns how many images were marked.
  */
-export async function emptyTrash(options: EmptyTrashOptions): Promise<{ deleting: number }> {
+export async function emptyTrash(options: EmptyTrashOptions): Promise<{ deleting: number; leftToFinish: number }> {
   const { db, blobs, userId } = options;
   const deleting = await markTrashDeleted(db, { userId, now: options.now ?? new Date() });
   const firstBatch = await db.userImage.findMany({
@@ -28,6 +29,6 @@ export async function emptyTrash(options: EmptyTrashOptions): Promise<{ deleting
     take: FINISHED_BEFORE_REPLY,
     select: { id: true, userId: true, originalPath: true },
   });
-  await finishImageDeletions({ db, blobs, images: firstBatch });
-  return { deleting };
+  const { finished } = await finishImageDeletions({ db, blobs, images: firstBatch });
+  return { deleting, leftToFinish: Math.max(0, deleting - finished.length) };
 }
