@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import gallery from './gallery.bench.js';
 import pipeline from './pipeline.bench.js';
+import exportBench from './export.bench.js';
 import type { Benchmark } from './support/benchmark.js';
 import { cleanUpAll } from './support/cleanup.js';
 import { describeMachine, watchMachineLoad } from './support/machine.js';
@@ -16,7 +17,7 @@ import zip from './zip.bench.js';
  * Benchmarks measure and never assert on time: the exit code is non-zero only when one failed to run.
  */
 
-const BENCHMARKS: readonly Benchmark[] = [thumbnails, uploads, zip, gallery, pipeline];
+const BENCHMARKS: readonly Benchmark[] = [thumbnails, uploads, zip, exportBench, gallery, pipeline];
 
 const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
 

@@ -144,6 +144,10 @@ param pendingUploadGraceHours int = 1
 @minValue(1)
 @maxValue(3650)
 param trashRetentionDays int = 30
+@description('EXPORT_TTL_HOURS: how long a finished gallery export can be downloaded before its ZIP is deleted (the exports/ lifecycle rule deletes any left after 8 days).')
+@minValue(1)
+@maxValue(168)
+param exportTtlHours int = 24
 
 @description('RECONCILE_GRACE_MINUTES: age a blob no image row accounts for must reach before the reconciliation removes it.')
 @minValue(1)
@@ -410,6 +414,7 @@ module apiSettings 'app/api-settings.bicep' = {
       DEFAULT_IMAGE_LIMIT: string(defaultImageLimit)
       PENDING_UPLOAD_GRACE_HOURS: string(pendingUploadGraceHours)
       TRASH_RETENTION_DAYS: string(trashRetentionDays)
+      EXPORT_TTL_HOURS: string(exportTtlHours)
       RECONCILE_GRACE_MINUTES: string(reconcileGraceMinutes)
       RECONCILE_BATCH_SIZE: string(reconcileBatchSize)
     }

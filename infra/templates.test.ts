@@ -168,8 +168,8 @@ describe('the checks fail on a broken template', () => {
     const broken = edited(
       sources,
       'infra/app/data-storage.bicep',
-      "['uploads', 'originals', 'processed', 'thumbnails', 'previews']",
-      "['uploads', 'originals', 'processed', 'previews']",
+      "['uploads', 'originals', 'processed', 'thumbnails', 'previews', 'exports']",
+      "['uploads', 'originals', 'processed', 'previews', 'exports']",
     );
     expect(checkDataStorage(broken)).toEqual(['container thumbnails (shared/storage/blobPaths.ts) is not created']);
   });

@@ -93,6 +93,8 @@ describe('migrations on PostgreSQL', () => {
       expect(tables.rows.map((row) => row.table_name)).toEqual([
         '_prisma_migrations',
         'api_keys',
+        'gallery_export_items',
+        'gallery_exports',
         'reconciliation_cursors',
         'share_links',
         'storage_quotas',

@@ -67,6 +67,8 @@ const environmentSchema = z.object({
   PENDING_UPLOAD_GRACE_HOURS: integer(1, 1, 24 * 30),
   // Deleted images wait this long in "Recently deleted" (still counted in the quota), then are purged.
   TRASH_RETENTION_DAYS: integer(30, 1, 3_650),
+  // At most a week: the storage lifecycle rule deletes exports/ blobs after 8 days whatever this says.
+  EXPORT_TTL_HOURS: integer(24, 1, 7 * 24),
   // A blob no row accounts for may be one a step is writing right now: only older ones are removed.
   RECONCILE_GRACE_MINUTES: integer(60, 1, 7 * 24 * 60),
   RECONCILE_BATCH_SIZE: integer(200, 1, 5_000),
@@ -110,6 +112,7 @@ export interface Config {
     pendingUploadGraceHours: number;
   };
   sas: { uploadTtlMinutes: number; readTtlMinutes: number; downloadTtlMinutes: number; removerTtlMinutes: number };
+  exports: { ttlHours: number };
   reconciliation: { graceMinutes: number; batchSize: number };
   trash: { retentionDays: number };
   sharpConcurrency: number;
@@ -201,6 +204,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       defaultImageLimit: env.DEFAULT_IMAGE_LIMIT,
       pendingUploadGraceHours: env.PENDING_UPLOAD_GRACE_HOURS,
     },
+    exports: { ttlHours: env.EXPORT_TTL_HOURS },
     sas: {
       uploadTtlMinutes: env.UPLOAD_SAS_TTL_MINUTES,
       readTtlMinutes: env.READ_SAS_TTL_MINUTES,

@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'quota_exceeded',
   'not_found',
   'conflict',
+  'export_in_progress',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

@@ -1,5 +1,5 @@
 // The product's data account (the `DataStorage` connection): the upload intake, originals, cut-outs,
-// thumbnails and the processing queue. Browsers reach it directly with short-lived SAS links, so it stays on the public
+// thumbnails, gallery exports and the processing queue. Browsers reach it directly with short-lived SAS links, so it stays on the public
 // network, but nothing on it is anonymous and no account key works: every SAS is a user delegation SAS
 // signed with the Function App's managed identity.
 param name string
@@ -13,7 +13,7 @@ param enableMalwareScanning bool
 param malwareScanningCapGBPerMonth int
 
 // shared/storage/blobPaths.ts: CONTAINERS.
-var productContainers = ['uploads', 'originals', 'processed', 'thumbnails', 'previews']
+var productContainers = ['uploads', 'originals', 'processed', 'thumbnails', 'previews', 'exports']
 
 // shared/storage/blobPaths.ts: PROCESSING_QUEUE, WEBHOOK_DELIVERY_QUEUE, IMAGE_DELETION_QUEUE. The host creates `<queue>-poison`
 // on the first message that fails 5 times; creating it here makes it visible (and empty) from the first day.
@@ -147,6 +147,26 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
             filters: {
               blobTypes: ['blockBlob', 'appendBlob']
               prefixMatch: ['uploads/']
+            }
+          }
+        }
+        // Exports expire after EXPORT_TTL_HOURS (at most 7 days), when the clean-up timer deletes them;
+        // this is the backstop for any the timer missed.
+        {
+          enabled: true
+          name: 'delete-exports-after-8-days'
+          type: 'Lifecycle'
+          definition: {
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 8
+                }
+              }
+            }
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['exports/']
             }
           }
         }

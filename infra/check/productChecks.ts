@@ -278,6 +278,14 @@ export function checkDataStorage(sources: Sources): string[] {
   const intakeRule = rules?.kind === 'array' ? rules.items.find((rule) => get(rule, 'definition.actions.baseBlob.delete')) : undefined;
   if (!literalList(data, get(intakeRule, 'definition.filters.prefixMatch')).includes(`${CONTAINERS.uploads}/`))
     problems.push(`${CONTAINERS.uploads}/ blobs left behind are never deleted`);
+  const deletedPrefixes =
+    rules?.kind === 'array'
+      ? rules.items
+          .filter((rule) => get(rule, 'definition.actions.baseBlob.delete'))
+          .flatMap((rule) => literalList(data, get(rule, 'definition.filters.prefixMatch')))
+      : [];
+  if (!deletedPrefixes.includes(`${CONTAINERS.exports}/`))
+    problems.push(`${CONTAINERS.exports}/ blobs the expiry missed are never deleted`);
 
   const blobService = data.resources.find((resource) => resource.type === 'Microsoft.Storage/storageAccounts/blobServices');
   const corsRules = get(blobService?.value, 'properties.cors.corsRules');

@@ -4,4 +4,4 @@ export { createDatabaseClient, DEFAULT_POOL_SIZE, type Database, type DatabaseTr
 export { ImageQuality, ImageStatus, Prisma } from './generated/client.js';
 export { postgresErrorCode } from './postgresErrorCode.js';
 export { USER_IMAGE_COLUMNS } from './userImageColumns.js';
-export type { ApiKey, UserImage, Webhook, WebhookDelivery } from './generated/client.js';
+export type { ApiKey, GalleryExport, GalleryExportItem, UserImage, Webhook, WebhookDelivery } from './generated/client.js';

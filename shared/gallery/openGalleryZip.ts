@@ -23,7 +23,8 @@ export interface GalleryZip {
   entryCount: number;
 }
 
-const VARIANTS: Record<GalleryDownloadVariant, ImageVariant[]> = {
+/** The files of each image that a ZIP (download or export) holds, by the variant asked for. */
+export const VARIANT_FILES: Record<GalleryDownloadVariant, ImageVariant[]> = {
   processed: ['processed'],
   original: ['original'],
   both: ['original', 'processed'],
@@ -43,7 +44,7 @@ export async function openGalleryZip(options: OpenGalleryZipOptions): Promise<Ga
     throw new AppError('not_found', `${notFound.length} of these images are not in your gallery.`, { details: { notFound } });
   }
 
-  const variants = VARIANTS[options.variant];
+  const variants = VARIANT_FILES[options.variant];
   const entries: ZipBlobEntry[] = [];
   const notReady: string[] = [];
   for (const id of requested) {

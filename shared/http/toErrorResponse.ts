@@ -9,6 +9,7 @@ const STATUS_BY_ERROR_CODE: Record<ErrorCode, number> = {
   quota_exceeded: 403,
   not_found: 404,
   conflict: 409,
+  export_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -2,6 +2,7 @@ import { OpenApiGeneratorV31, OpenAPIRegistry, type ResponseConfig, type RouteCo
 import { z } from 'zod';
 import { apiKeyIdParamsSchema, apiKeyListSchema, apiKeyRequestSchema, createdApiKeySchema } from '../apiKeys/apiKeySchemas.js';
 import type { ApiKeyScope } from '../apiKeys/apiKeyScopes.js';
+import { exportIdParamsSchema, exportListSchema, exportRequestSchema, exportResourceSchema } from '../exports/exportSchemas.js';
 import {
   galleryDeleteRequestSchema,
   galleryDeleteResultSchema,
@@ -60,7 +61,7 @@ const ERROR_STATUSES = {
   401: 'No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once.',
   403: 'The upload would pass a storage or image limit (`quota_exceeded`).',
   404: 'No such resource, or it belongs to someone else (`not_found`).',
-  409: 'The resource is in the wrong state for this (`conflict`).',
+  409: 'The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`).',
   413: 'The declared size is over the upload limit (`payload_too_large`).',
   415: 'The content type is not allowed (`unsupported_media_type`).',
   429: 'Too many upload requests (`rate_limited`, see `Retry-After`).',
@@ -303,6 +304,50 @@ export function buildOpenApiDocument(): OpenApiDocument {
       ),
     },
     errors: [400, 503],
+  });
+  route({
+    method: 'post',
+    path: '/exports',
+    handledBy: 'createExport',
+    tags: ['exports'],
+    summary: 'Export the gallery (or chosen images, or a filter) as a ZIP, in the background',
+    request: { body: jsonBody(exportRequestSchema) },
+    responses: {
+      202: reply(
+        'The export, `queued`; poll `GET /exports/{id}` until `ready` (or use the `export.ready` webhook). One at a time per user: 409 `export_in_progress`.',
+        exportResourceSchema,
+      ),
+    },
+    errors: [400, 409],
+  });
+  route({
+    method: 'get',
+    path: '/exports',
+    handledBy: 'listExports',
+    tags: ['exports'],
+    summary: 'Your 20 newest exports',
+    responses: { 200: reply('Newest first.', exportListSchema) },
+    errors: [],
+  });
+  route({
+    method: 'get',
+    path: '/exports/{id}',
+    handledBy: 'getExport',
+    tags: ['exports'],
+    summary: 'One export: progress, skipped images, and its download link once ready',
+    request: { params: exportIdParamsSchema },
+    responses: { 200: reply('The export.', exportResourceSchema) },
+    errors: [400, 404],
+  });
+  route({
+    method: 'delete',
+    path: '/exports/{id}',
+    handledBy: 'deleteExport',
+    tags: ['exports'],
+    summary: 'Cancel a running export, or delete a finished one with its ZIP',
+    request: { params: exportIdParamsSchema },
+    responses: { 204: reply('Deleted; a running export stops before its next chunk.') },
+    errors: [400, 404],
   });
   route({
     method: 'post',
@@ -557,6 +602,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
     ['image.ready', 'An image finished processing; `data` is the image without its links.'],
     ['image.failed', 'An upload was rejected or its processing stopped; `data` is the image with its `error`.'],
     ['quota.warning', 'Usage of a limit (`storage` or `images`) crossed 80 % or 100 %; `data` is `{ limit, percent, used, max }`.'],
+    ['export.ready', 'A gallery export is ready to download; `data` is the export without its link (fetch `GET /exports/{id}`).'],
+    ['export.failed', 'A gallery export failed; `data` is the export with its `error`.'],
     ['webhook.test', 'Sent by `POST /webhooks/{id}/test`; `data` is `{ webhookId }`.'],
   ] as const) {
     registry.registerWebhook({

@@ -154,6 +154,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your 20 newest exports */
+        get: operations["listExports"];
+        put?: never;
+        /** Export the gallery (or chosen images, or a filter) as a ZIP, in the background */
+        post: operations["createExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One export: progress, skipped images, and its download link once ready */
+        get: operations["getExport"];
+        put?: never;
+        post?: never;
+        /** Cancel a running export, or delete a finished one with its ZIP */
+        delete: operations["deleteExport"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/images/{id}/share": {
         parameters: {
             query?: never;
@@ -522,6 +558,46 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "export.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The export.ready event
+         * @description A gallery export is ready to download; `data` is the export without its link (fetch `GET /exports/{id}`). Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_export_ready"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "export.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The export.failed event
+         * @description A gallery export failed; `data` is the export with its `error`. Signed with `Detour-Signature` (docs/webhooks.md); the body's `id` is the same on every attempt.
+         */
+        post: operations["receive_export_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -549,10 +625,10 @@ export interface components {
             /** @description The delivery id: the same on every attempt, for de-duplication. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning" | "webhook.test";
             /** Format: date-time */
             createdAt: string;
-            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookQuotaWarning"] | {
+            data: components["schemas"]["WebhookImage"] | components["schemas"]["WebhookExport"] | components["schemas"]["WebhookQuotaWarning"] | {
                 webhookId: string;
             };
         };
@@ -584,6 +660,31 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        WebhookExport: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /** @enum {string} */
+            variant: "processed" | "original" | "both";
+            progress: {
+                /** @description Entries written or skipped. */
+                done: number;
+                /** @description Entries planned (one per image and file); 0 until planned. */
+                total: number;
+                /** @description Archive bytes written. */
+                bytes: number;
+            };
+            /**
+             * Format: date-time
+             * @description When the ZIP is deleted (`ready` only).
+             */
+            expiresAt: string | null;
+            skippedCount: number;
+            /** @description Why a `failed` export failed. */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
         };
         WebhookQuotaWarning: {
             /** @enum {string} */
@@ -641,7 +742,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "password_required" | "wrong_password" | "too_many_attempts" | "access_required" | "download_not_allowed" | "service_unavailable" | "internal_error";
+                code: "invalid_request" | "unauthorized" | "insufficient_scope" | "quota_exceeded" | "not_found" | "conflict" | "export_in_progress" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "password_required" | "wrong_password" | "too_many_attempts" | "access_required" | "download_not_allowed" | "service_unavailable" | "internal_error";
                 /** @description What went wrong and what to do. */
                 message: string;
                 /** @description For `invalid_request`, the failing fields. */
@@ -699,6 +800,44 @@ export interface components {
              */
             purgeAt: string;
         };
+        Export: {
+            id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "ready" | "failed" | "expired";
+            /** @enum {string} */
+            variant: "processed" | "original" | "both";
+            progress: {
+                /** @description Entries written or skipped. */
+                done: number;
+                /** @description Entries planned (one per image and file); 0 until planned. */
+                total: number;
+                /** @description Archive bytes written. */
+                bytes: number;
+            };
+            /**
+             * Format: uri
+             * @description A read link to the ZIP (downloads as an attachment), only while `ready`.
+             */
+            url: string | null;
+            /** Format: date-time */
+            urlExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the ZIP is deleted (`ready` only).
+             */
+            expiresAt: string | null;
+            /** @description Images not in the archive and why (also listed in its MANIFEST.txt); the first 1000. */
+            skipped: {
+                id: string;
+                /** @enum {string} */
+                reason: "not_found" | "deleted" | "not_ready" | "missing_file";
+            }[];
+            skippedCount: number;
+            /** @description Why a `failed` export failed. */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
         CreatedApiKey: {
             id: string;
             name: string;
@@ -728,7 +867,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed" | "quota.warning")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
             /** @description Signs every delivery (`Detour-Signature`); shown only now. */
@@ -738,7 +877,7 @@ export interface components {
             id: string;
             /** Format: uri */
             url: string;
-            events: ("image.ready" | "image.failed" | "quota.warning")[];
+            events: ("image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning")[];
             /** Format: date-time */
             createdAt: string;
         };
@@ -746,7 +885,7 @@ export interface components {
             /** @description The delivery id, also the `id` of the body: the same on every attempt. */
             id: string;
             /** @enum {string} */
-            type: "image.ready" | "image.failed" | "quota.warning" | "webhook.test";
+            type: "image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning" | "webhook.test";
             /**
              * @description `failed`: a 4xx answer, or retries ran out after 24 hours.
              * @enum {string}
@@ -1202,7 +1341,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1270,7 +1409,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1471,7 +1610,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,6 +1826,246 @@ export interface operations {
             };
         };
     };
+    listExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        exports: components["schemas"]["Export"][];
+                    };
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description These images only. */
+                    ids?: string[];
+                    /** @description The images matching the gallery’s filters, spelt as its query string spells them. */
+                    filter?: {
+                        /**
+                         * @description Only favourites (`true`) or only the others (`false`).
+                         * @enum {string}
+                         */
+                        favorite?: "true" | "false";
+                        /** @description Comma-separated tags; an image must have all of them. */
+                        tags?: string;
+                        /** @description Created at or after this instant (a date means its midnight UTC). */
+                        from?: string;
+                        /** @description Created before this instant; a date includes that whole day (UTC). */
+                        to?: string;
+                        /** @description Part of the title or original file name, any case. */
+                        q?: string;
+                        /** @enum {string} */
+                        status?: "pending_upload" | "queued" | "processing" | "ready" | "failed";
+                    };
+                    /**
+                     * @default processed
+                     * @enum {string}
+                     */
+                    variant?: "processed" | "original" | "both";
+                };
+            };
+        };
+        responses: {
+            /** @description The export, `queued`; poll `GET /exports/{id}` until `ready` (or use the `export.ready` webhook). One at a time per user: 409 `export_in_progress`. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Export"];
+                };
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; a running export stops before its next chunk. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body, query or path is not valid (`invalid_request`, `details` lists the fields). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid access token or API key (`unauthorized`); a revoked or expired key is refused at once. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Called with an API key that lacks the scope `images:read` (`insufficient_scope`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or it belongs to someone else (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listImageShareLinks: {
         parameters: {
             query?: never;
@@ -1855,7 +2234,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2824,7 +3203,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2946,7 +3325,7 @@ export interface operations {
                      * @description Where events are POSTed: `https` (plain `http` and private addresses only in local development).
                      */
                     url: string;
-                    events: ("image.ready" | "image.failed" | "quota.warning")[];
+                    events: ("image.ready" | "image.failed" | "export.ready" | "export.failed" | "quota.warning")[];
                 };
             };
         };
@@ -2987,7 +3366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3170,7 +3549,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The resource is in the wrong state for this (`conflict`). */
+            /** @description The resource is in the wrong state for this (`conflict`), or an export is already in progress (`export_in_progress`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3264,6 +3643,88 @@ export interface operations {
         };
     };
     receive_quota_warning: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_export_ready: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` */
+                "detour-signature": string;
+                /** @description The delivery id (the body’s `id`). */
+                "detour-delivery": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx: delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any 4xx other than 408 and 429 (or a 3xx): given up, never retried. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A 5xx, 408, 429, a time-out or a refused connection: retried with backoff for 24 hours. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receive_export_failed: {
         parameters: {
             query?: never;
             header: {

@@ -1,6 +1,6 @@
 import type { Database, UserImage } from '../db/index.js';
 import { hasStoredOriginal } from '../images/presentImages.js';
-import { CONTAINERS, parseBlobName, type BlobLocation, type ContainerName } from '../storage/blobPaths.js';
+import { CONTAINERS, IMAGE_CONTAINERS, parseBlobName, type BlobLocation, type ContainerName } from '../storage/blobPaths.js';
 import type { BlobStore, ListedBlob } from '../storage/blobStore.js';
 import type { ReconciliationCursors } from './reconciliationCursors.js';
 
@@ -17,11 +17,12 @@ export interface RemoveOrphanBlobsOptions {
  * Blobs no image row accounts for, older than the grace period, are deleted (snapshots included):
  * what an upload link wrote that no check kept, what a crash left between a write and its row, what
  * a name the product never makes. One page of each container per run, resumed from its cursor.
- * Rows being deleted are left to the deletion, which owns their blobs.
+ * Rows being deleted are left to the deletion, which owns their blobs. Exports are not images' files:
+ * their expiry owns them.
  */
 export async function removeOrphanBlobs(options: RemoveOrphanBlobsOptions): Promise<BlobLocation[]> {
   const removed: BlobLocation[] = [];
-  for (const container of Object.values(CONTAINERS)) {
+  for (const container of IMAGE_CONTAINERS) {
     const task = `orphanBlobs:${container}`;
     const page = await options.blobs.listPage(container, options.batchSize, await options.cursors.read(task));
     const rows = await rowsFor(options.db, page.blobs);

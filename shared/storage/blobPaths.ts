@@ -15,8 +15,20 @@ export const CONTAINERS = {
   processed: 'processed',
   thumbnails: 'thumbnails',
   previews: 'previews',
+  /** Gallery exports (ZIP archives), removed when they expire. */
+  exports: 'exports',
 } as const;
 export type ContainerName = (typeof CONTAINERS)[keyof typeof CONTAINERS];
+
+/** The containers of images' files, where each blob belongs to one image row. */
+export const IMAGE_CONTAINERS = [
+  CONTAINERS.uploads,
+  CONTAINERS.originals,
+  CONTAINERS.processed,
+  CONTAINERS.thumbnails,
+  CONTAINERS.previews,
+] as const;
+type ImageContainerName = (typeof IMAGE_CONTAINERS)[number];
 
 /** The queue the blob trigger fills and the processing starter drains. */
 export const PROCESSING_QUEUE = 'image-processing';
@@ -63,11 +75,16 @@ export function previewBlob(userId: string, imageId: string): BlobLocation {
   return { container: CONTAINERS.previews, name: `${userId}/${imageId}_preview.webp` };
 }
 
+/** A gallery export's archive. */
+export function exportBlob(userId: string, exportId: string): BlobLocation {
+  return { container: CONTAINERS.exports, name: `${userId}/${exportId}.zip` };
+}
+
 const USER_ID = USER_ID_PATH_SEGMENT;
 const IMAGE_ID = '[a-z0-9]{20,40}';
 
-/** The names the product makes in each container; group 1 is the user id, group 2 the image id. */
-const BLOB_NAMES: Record<ContainerName, RegExp> = {
+/** The names the product makes in each image container; group 1 is the user id, group 2 the image id. */
+const BLOB_NAMES: Record<ImageContainerName, RegExp> = {
   uploads: new RegExp(`^(${USER_ID})/(${IMAGE_ID})$`),
   originals: new RegExp(`^(${USER_ID})/(${IMAGE_ID})_original\\.(jpg|png|webp|avif)$`),
   processed: new RegExp(`^(${USER_ID})/(${IMAGE_ID})_processed\\.png$`),
@@ -77,6 +94,7 @@ const BLOB_NAMES: Record<ContainerName, RegExp> = {
 
 /** The ids in a blob's name, or undefined for a name the product did not make. */
 export function parseBlobName(location: BlobLocation): { userId: string; imageId: string } | undefined {
+  if (location.container === CONTAINERS.exports) return undefined;
   const match = BLOB_NAMES[location.container].exec(location.name);
   return match ? { userId: match[1]!, imageId: match[2]! } : undefined;
 }
@@ -90,6 +108,7 @@ const CONTENT_TYPE_BY_EXTENSION: Record<string, string> = Object.fromEntries(
  * or `application/octet-stream` for anything else (an intake blob, a name the product did not make).
  */
 export function servedContentType(location: BlobLocation): { contentType: string; isImage: boolean } {
+  if (location.container === CONTAINERS.exports) return { contentType: 'application/zip', isImage: false };
   const contentType =
     location.container === CONTAINERS.uploads ? undefined : CONTENT_TYPE_BY_EXTENSION[location.name.split('.').pop() ?? ''];
   return contentType ? { contentType, isImage: true } : { contentType: 'application/octet-stream', isImage: false };

@@ -201,6 +201,33 @@ export class BlobStore {
     return response.readableStreamBody as Readable;
   }
 
+  /** The blob's bytes as a stream with its length, or undefined when it does not exist. */
+  async openSizedReadStream(location: BlobLocation): Promise<{ stream: Readable; size: number } | undefined> {
+    try {
+      const response = await this.blob(location).download();
+      if (!response.readableStreamBody) throw new Error(`No body for blob ${location.container}/${location.name}`);
+      return { stream: response.readableStreamBody as Readable, size: response.contentLength ?? 0 };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Stages one block of a block blob (invisible until a commit names it). Staging again under the
+   * same id replaces the block, so a writer that restarts from a recorded block id repeats its work
+   * without leaving anything behind. Ids must all have the same length within a blob.
+   */
+  async stageBlock(location: BlobLocation, blockId: string, data: Buffer): Promise<void> {
+    await this.ensureContainers();
+    await this.blob(location).stageBlock(blockId, data, data.length);
+  }
+
+  /** Makes the blob exactly these staged blocks, in this order; staged blocks not named are dropped. */
+  async commitBlocks(location: BlobLocation, blockIds: readonly string[], contentType: string): Promise<void> {
+    await this.blob(location).commitBlockList([...blockIds], { blobHTTPHeaders: { blobContentType: contentType } });
+  }
+
   /**
    * Uploads a local file, each block streamed from disk (memory stays small whatever its size), 8 MiB
    * blocks 4 at a time; returns the bytes written.

@@ -1,5 +1,7 @@
 /** The events a webhook can subscribe to. Features that add events add them here. */
-export const WEBHOOK_EVENT_TYPES = ['image.ready', 'image.failed', 'quota.warning'] as const;
+export const IMAGE_EVENT_TYPES = ['image.ready', 'image.failed'] as const;
+export const EXPORT_EVENT_TYPES = ['export.ready', 'export.failed'] as const;
+export const WEBHOOK_EVENT_TYPES = [...IMAGE_EVENT_TYPES, ...EXPORT_EVENT_TYPES, 'quota.warning'] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

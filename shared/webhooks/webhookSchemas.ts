@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exportResourceSchema } from '../exports/exportSchemas.js';
 import { imageResourceSchema } from '../images/imageSchemas.js';
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT } from './webhookEvents.js';
 
@@ -67,12 +68,15 @@ const webhookQuotaWarningSchema = z
   })
   .meta({ id: 'WebhookQuotaWarning' });
 
+/** An export event's `data`: the Export resource without its link and skipped list (`GET /api/exports/{id}` has them). */
+const webhookExportSchema = exportResourceSchema.omit({ url: true, urlExpiresAt: true, skipped: true }).meta({ id: 'WebhookExport' });
+
 export const webhookEventBodySchema = z
   .object({
     id: z.string().meta({ description: 'The delivery id: the same on every attempt, for de-duplication.' }),
     type: z.enum([...WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT]),
     createdAt: z.iso.datetime(),
-    data: z.union([webhookImageSchema, webhookQuotaWarningSchema, z.object({ webhookId: z.string() })]),
+    data: z.union([webhookImageSchema, webhookExportSchema, webhookQuotaWarningSchema, z.object({ webhookId: z.string() })]),
   })
   .meta({ id: 'WebhookEvent' });
 

@@ -102,6 +102,8 @@ describe('detour in a database it shares with the product app', () => {
       expect(rows.map((row) => `${row.table_schema}.${row.table_name}`)).toEqual([
         'detour._prisma_migrations',
         'detour.api_keys',
+        'detour.gallery_export_items',
+        'detour.gallery_exports',
         'detour.reconciliation_cursors',
         'detour.share_links',
         'detour.storage_quotas',

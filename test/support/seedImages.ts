@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import sharp from 'sharp';
 import type { Database, ImageStatus, UserImage } from '../../shared/db/index.js';
 import { newImageId } from '../../shared/images/newImageId.js';
-import { CONTAINERS, originalBlob, previewBlob, processedBlob, thumbnailBlob } from '../../shared/storage/blobPaths.js';
+import { IMAGE_CONTAINERS, originalBlob, previewBlob, processedBlob, thumbnailBlob } from '../../shared/storage/blobPaths.js';
 import type { BlobStore } from '../../shared/storage/blobStore.js';
 
 export interface SeedStoredImageOptions {
@@ -92,10 +92,10 @@ export async function seedStoredImage(
   return { image, original, processed, thumbnail, preview };
 }
 
-/** The sum of the real sizes of a user's stored blobs, read from Blob Storage itself. */
+/** The sum of the real sizes of a user's stored image blobs (exports do not count), read from Blob Storage itself. */
 export async function storedBlobBytes(blobs: BlobStore, userId: string): Promise<number> {
   let total = 0;
-  for (const container of Object.values(CONTAINERS)) {
+  for (const container of IMAGE_CONTAINERS) {
     for await (const blob of blobs.client.getContainerClient(container).listBlobsFlat({ prefix: `${userId}/` })) {
       total += blob.properties.contentLength ?? 0;
     }

@@ -1,24 +1,28 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { createApiClient } from './api/apiClient.js';
+import { NO_FILTERS, type GalleryFilters } from './api/galleryQuery.js';
 import { LocalSignIn } from './auth/LocalSignIn.js';
 import { clearSession, readSession, saveSession, type LocalSession } from './auth/localSession.js';
+import { ExportsView } from './exports/ExportsView.js';
 import { Gallery } from './gallery/Gallery.js';
 import { ApiKeysPanel } from './keys/ApiKeysPanel.js';
 import { SharedLinksView } from './share/SharedLinksView.js';
 import { TrashView } from './trash/TrashView.js';
 
-const VIEWS = { gallery: 'Gallery', shares: 'Shared links', trash: 'Recently deleted', usage: 'Usage' } as const;
+const VIEWS = { gallery: 'Gallery', shares: 'Shared links', trash: 'Recently deleted', exports: 'Exports', usage: 'Usage' } as const;
 type View = keyof typeof VIEWS;
 
 // The charts' library is loaded with the Usage view, not with the gallery.
 const UsageView = lazy(async () => ({ default: (await import('./usage/UsageView.js')).UsageView }));
 
-/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery, share links, recently deleted images or usage. */
+/** The page served at `/` and `/gallery`: local sign-in, then the signed-in person's gallery, share links, recently deleted images, exports or usage. */
 export function App() {
   const [session, setSession] = useState<LocalSession | null>(readSession);
   const [view, setView] = useState<View>('gallery');
   const [notice, setNotice] = useState<string | null>(null);
   const [showKeys, setShowKeys] = useState(false);
+  // The gallery's filters as it left them, which the Exports view can export.
+  const [galleryFilters, setGalleryFilters] = useState<GalleryFilters>(NO_FILTERS);
 
   const api = useMemo(
     () =>
@@ -43,6 +47,7 @@ export function App() {
         onSignedIn={(signedIn) => {
           saveSession(signedIn);
           setNotice(null);
+          setGalleryFilters(NO_FILTERS);
           setSession(signedIn);
         }}
       />
@@ -78,13 +83,11 @@ export function App() {
       </header>
       <main>
         {showKeys && <ApiKeysPanel key={session.userId} api={api} />}
-        {view === 'gallery' ? (
-          <Gallery key={session.userId} api={api} />
-        ) : view === 'shares' ? (
-          <SharedLinksView key={session.userId} api={api} />
-        ) : view === 'trash' ? (
-          <TrashView key={session.userId} api={api} />
-        ) : (
+        {view === 'gallery' && <Gallery key={session.userId} api={api} onFiltersChange={setGalleryFilters} />}
+        {view === 'shares' && <SharedLinksView key={session.userId} api={api} />}
+        {view === 'trash' && <TrashView key={session.userId} api={api} />}
+        {view === 'exports' && <ExportsView key={session.userId} api={api} filters={galleryFilters} />}
+        {view === 'usage' && (
           <Suspense fallback={<p aria-busy="true">Loading the usage charts…</p>}>
             <UsageView key={session.userId} api={api} />
           </Suspense>

@@ -3,6 +3,7 @@ import type {
   ApiKeyRequest,
   ApiKeyResource,
   CreatedApiKey,
+  ExportResource,
   GalleryDeleteResult,
   GalleryDownloadVariant,
   GalleryPage,
@@ -111,6 +112,13 @@ export function createApiClient(options: ApiClientOptions) {
     downloadZip: (ids: string[], variant: GalleryDownloadVariant) => download('POST', 'gallery/download', 'detour.zip', { ids, variant }),
     createShareLink: (id: string, request: ShareLinkRequest) => sendForJson<ShareLink>('POST', `${image(id)}/share`, request),
     listImageShareLinks: (id: string) => sendForJson<ShareLinkList>('GET', `${image(id)}/share`),
+    /** Everything (no filter), or the images matching the gallery's filter fields (`galleryFilterFields`). */
+    createExport: (filter: Record<string, string> | undefined, variant: GalleryDownloadVariant) =>
+      sendForJson<ExportResource>('POST', 'exports', filter ? { filter, variant } : { variant }),
+    listExports: async () => (await sendForJson<{ exports: ExportResource[] }>('GET', 'exports')).exports,
+    deleteExport: async (id: string) => {
+      await send('DELETE', `exports/${encodeURIComponent(id)}`);
+    },
     revokeShareLinks: async (id: string) => {
       await send('DELETE', `${image(id)}/share`);
     },

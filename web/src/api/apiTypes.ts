@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiKeyRequest, ApiKeyResource, createdApiKeySchema } from '../../../shared/apiKeys/apiKeySchemas.js';
 import type { ApiKeyScope } from '../../../shared/apiKeys/apiKeyScopes.js';
+import type { ExportResource } from '../../../shared/exports/exportSchemas.js';
 import type { galleryDeleteResultSchema, GalleryDownloadVariant, galleryPageSchema } from '../../../shared/gallery/gallerySchemas.js';
 import type { ImageVariant } from '../../../shared/images/imageDownloadQuerySchema.js';
 import type { ImageResource } from '../../../shared/images/imageSchemas.js';
@@ -28,6 +29,7 @@ export type {
   ApiKeyRequest,
   ApiKeyResource,
   ApiKeyScope,
+  ExportResource,
   GalleryDownloadVariant,
   ImageResource,
   ImageUpdate,

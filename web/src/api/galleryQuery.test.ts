@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { galleryQueryString, narrowsGallery, NO_FILTERS, parseTagList } from './galleryQuery.js';
+import { galleryFilterFields, galleryQueryString, narrowsGallery, NO_FILTERS, parseTagList } from './galleryQuery.js';
 
 describe('galleryQueryString', () => {
   it('sends only the limit and the sort when nothing is filtered', () => {
@@ -46,5 +46,16 @@ describe('narrowsGallery', () => {
     expect(narrowsGallery({ ...NO_FILTERS, sort: 'oldest' })).toBe(false);
     expect(narrowsGallery({ ...NO_FILTERS, tags: ['pets'] })).toBe(true);
     expect(narrowsGallery({ ...NO_FILTERS, q: '   ' })).toBe(false);
+  });
+});
+
+describe('galleryFilterFields', () => {
+  it('gives an export the gallery’s filters under the same names, and nothing when nothing is filtered', () => {
+    expect(galleryFilterFields(NO_FILTERS)).toEqual({});
+    expect(galleryFilterFields({ ...NO_FILTERS, sort: 'oldest', favoritesOnly: true, tags: ['pets', 'summer'], q: ' cat ' })).toEqual({
+      favorite: 'true',
+      tags: 'pets,summer',
+      q: 'cat',
+    });
   });
 });

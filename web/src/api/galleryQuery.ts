@@ -36,15 +36,22 @@ export function parseTagList(text: string): string[] {
   return [...new Set(tags)];
 }
 
+/** The filter parameters as docs/api.md names them (as `GET /api/gallery` and `POST /api/exports` take them); only those set. */
+export function galleryFilterFields(filters: GalleryFilters): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (filters.favoritesOnly) fields.favorite = 'true';
+  if (filters.tags.length > 0) fields.tags = filters.tags.join(',');
+  if (filters.from) fields.from = filters.from;
+  if (filters.to) fields.to = filters.to;
+  if (filters.q.trim()) fields.q = filters.q.trim();
+  if (filters.status) fields.status = filters.status;
+  return fields;
+}
+
 /** The query string of `GET /api/gallery` for these filters (docs/api.md names). */
 export function galleryQueryString(filters: GalleryFilters, page: { cursor?: string; limit: number }): string {
   const query = new URLSearchParams({ limit: String(page.limit), sort: filters.sort });
   if (page.cursor) query.set('cursor', page.cursor);
-  if (filters.favoritesOnly) query.set('favorite', 'true');
-  if (filters.tags.length > 0) query.set('tags', filters.tags.join(','));
-  if (filters.from) query.set('from', filters.from);
-  if (filters.to) query.set('to', filters.to);
-  if (filters.q.trim()) query.set('q', filters.q.trim());
-  if (filters.status) query.set('status', filters.status);
+  for (const [name, value] of Object.entries(galleryFilterFields(filters))) query.set(name, value);
   return query.toString();
 }

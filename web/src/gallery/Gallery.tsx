@@ -19,6 +19,8 @@ import { useStatusPolling } from './useStatusPolling.js';
 export interface GalleryProps {
   /** The API, signed in as the person whose gallery this is. */
   api: ApiClient;
+  /** Told the filters whenever they change (the Exports view can export them). */
+  onFiltersChange?: (filters: GalleryFilters) => void;
 }
 
 const IN_PIPELINE = new Set<ImageResource['status']>(['queued', 'processing']);
@@ -30,8 +32,9 @@ function inChunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** The `/gallery` page: upload, the filtered grid with infinite scroll, bulk actions, usage, one image's detail. */
-export function Gallery({ api }: GalleryProps) {
+export function Gallery({ api, onFiltersChange }: GalleryProps) {
   const [filters, setFilters] = useState<GalleryFilters>(NO_FILTERS);
+  useEffect(() => onFiltersChange?.(filters), [filters, onFiltersChange]);
   const pages = useGalleryPages(api, filters);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [openId, setOpenId] = useState<string | null>(null);
