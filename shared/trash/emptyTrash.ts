@@ -17,9 +17,10 @@ const FINISHED_BEFORE_REPLY = 100;
  * `DELETE /api/trash` without ids: the whole trash is deleted for good. One UPDATE marks every image in
  * it as being deleted (they are gone from the API at once, however many); then the two-phase deletion
  * removes blobs, rows and quota: a first batch before the reply, so that an ordinary trash is gone,
- * bytes included, when the caller hears back. `leftToFinish` says how many it did not finish: the caller
- * queues them on `image-deletions` (`finishUserImageDeletions`, batch after batch, within minutes);
- * the clean-up timer (`purgeDeletedImages`) is the backstop. Returns how many images were marked.
+ * bytes included, when the caller hears back. Returns how many images were marked, and how many of the
+ * user's images are still being deleted (`leftToFinish`): the caller queues those on `image-deletions`
+ * (`finishUserImageDeletions`, batch after batch, within minutes); the clean-up timer
+ * (`purgeDeletedImages`) is the backstop.
  */
 export async function emptyTrash(options: EmptyTrashOptions): Promise<{ deleting: number; leftToFinish: number }> {
   const { db, blobs, userId } = options;
@@ -29,6 +30,8 @@ export async function emptyTrash(options: EmptyTrashOptions): Promise<{ deleting
     take: FINISHED_BEFORE_REPLY,
     select: { id: true, userId: true, originalPath: true },
   });
-  const { finished } = await finishImageDeletions({ db, blobs, images: firstBatch });
-  return { deleting, leftToFinish: Math.max(0, deleting - finished.length) };
+  await finishImageDeletions({ db, blobs, images: firstBatch });
+  // Counted, not subtracted: the first batch may have finished an earlier deletion instead of one of these.
+  const leftToFinish = await db.userImage.count({ where: { userId, deletedAt: { not: null } } });
+  return { deleting, leftToFinish };
 }
