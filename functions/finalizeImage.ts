@@ -4,13 +4,19 @@ import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
 import { finalizeImage } from '../shared/pipeline/finalizeImage.js';
 import { PIPELINE_STEPS, type StepInput } from '../shared/pipeline/pipelineContract.js';
 import { getServices } from '../shared/services.js';
+import { wakeWebhookDispatcher } from '../shared/webhooks/webhookDispatcherQueue.js';
 
 const step = PIPELINE_STEPS.finalizeImage;
 
 df.app.activity(step, {
-  handler: (input: StepInput<typeof step>, context) => {
-    const { db, blobs } = getServices();
+  handler: async (input: StepInput<typeof step>, context) => {
+    const { db, blobs, webhookDispatcher } = getServices();
     const log = eventLogFor(context);
-    return timePipelineStep(log, step, { imageId: input.imageId, userId: input.userId }, () => finalizeImage({ db, blobs, log, ...input }));
+    const result = await timePipelineStep(log, step, { imageId: input.imageId, userId: input.userId }, () =>
+      finalizeImage({ db, blobs, log, ...input }),
+    );
+    // Ready: its `image.ready` (and any `quota.warning`) deliveries were recorded with it.
+    if (result.outcome === 'ok') await wakeWebhookDispatcher(webhookDispatcher, log);
+    return result;
   },
 });

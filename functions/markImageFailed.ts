@@ -4,14 +4,19 @@ import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
 import { markImageFailed } from '../shared/pipeline/markImageFailed.js';
 import { PIPELINE_STEPS, type StepInput } from '../shared/pipeline/pipelineContract.js';
 import { getServices } from '../shared/services.js';
+import { wakeWebhookDispatcher } from '../shared/webhooks/webhookDispatcherQueue.js';
 
 const step = PIPELINE_STEPS.markImageFailed;
 
 df.app.activity(step, {
-  handler: (input: StepInput<typeof step>, context) => {
-    const { db, blobs } = getServices();
-    return timePipelineStep(eventLogFor(context), step, { imageId: input.imageId, userId: input.userId }, () =>
+  handler: async (input: StepInput<typeof step>, context) => {
+    const { db, blobs, webhookDispatcher } = getServices();
+    const log = eventLogFor(context);
+    const result = await timePipelineStep(log, step, { imageId: input.imageId, userId: input.userId }, () =>
       markImageFailed({ db, blobs, ...input }),
     );
+    // Failed: its `image.failed` delivery was recorded with it.
+    if (result.outcome === 'ok') await wakeWebhookDispatcher(webhookDispatcher, log);
+    return result;
   },
 });

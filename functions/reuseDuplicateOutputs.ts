@@ -4,13 +4,17 @@ import { PIPELINE_STEPS, type StepInput } from '../shared/pipeline/pipelineContr
 import { reuseDuplicateOutputs } from '../shared/pipeline/reuseDuplicateOutputs.js';
 import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
 import { getServices } from '../shared/services.js';
+import { wakeWebhookDispatcher } from '../shared/webhooks/webhookDispatcherQueue.js';
 
 const step = PIPELINE_STEPS.reuseDuplicateOutputs;
 
 df.app.activity(step, {
-  handler: (input: StepInput<typeof step>, context) => {
-    const { db, blobs } = getServices();
+  handler: async (input: StepInput<typeof step>, context) => {
+    const { db, blobs, webhookDispatcher } = getServices();
     const log = eventLogFor(context);
-    return timePipelineStep(log, step, input, () => reuseDuplicateOutputs({ db, blobs, log, ...input }));
+    const result = await timePipelineStep(log, step, input, () => reuseDuplicateOutputs({ db, blobs, log, ...input }));
+    // Ready from copies: its `image.ready` (and any `quota.warning`) deliveries were recorded with it.
+    if (result.outcome === 'ok' && result.duplicateOf) await wakeWebhookDispatcher(webhookDispatcher, log);
+    return result;
   },
 });

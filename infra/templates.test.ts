@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
+import { IMAGE_DELETION_QUEUE, PROCESSING_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../shared/storage/blobPaths.js';
 import { parseBicep } from './check/bicepReader.js';
 import {
   checkAlertsMatchTheCode,
@@ -174,6 +174,11 @@ describe('the checks fail on a broken template', () => {
     expect(checkDataStorage(broken)).toEqual(['container thumbnails (shared/storage/blobPaths.ts) is not created']);
   });
 
+  it('when a queue is no longer created', () => {
+    const broken = edited(sources, 'infra/app/data-storage.bicep', "'webhook-deliveries-poison'", "'webhook-deliveries-dead'");
+    expect(checkDataStorage(broken)).toEqual([`queue ${WEBHOOK_DELIVERY_QUEUE}-poison is not created`]);
+  });
+
   it('when a role assignment is dropped or weakened', () => {
     const queueGrant =
       "scope: dataStorage\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)";
@@ -184,7 +189,7 @@ describe('the checks fail on a broken template', () => {
       queueGrant.replace('storageQueueDataContributor)', 'storageTableDataContributor)'),
     );
     expect(checkAppRoles(weakened)).toEqual([
-      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the blob trigger connection; the ${PROCESSING_QUEUE} queue and its poison queue)`,
+      `missing storageQueueDataContributor on ${DATA_ACCOUNT} (the blob trigger connection; the ${PROCESSING_QUEUE}, ${WEBHOOK_DELIVERY_QUEUE}, ${IMAGE_DELETION_QUEUE} queues and their poison queues)`,
     ]);
   });
 

@@ -2,6 +2,7 @@ import { getConfig, type Config } from './config.js';
 import { createDatabaseClient, type Database } from './db/index.js';
 import { setImageThreads } from './media/imageMedia.js';
 import { BlobStore } from './storage/blobStore.js';
+import { WebhookDispatcherQueue } from './webhooks/webhookDispatcherQueue.js';
 
 /**
  * The composition root: the process-wide clients a function needs, made once per instance and passed
@@ -11,6 +12,7 @@ export interface Services {
   config: Config;
   db: Database;
   blobs: BlobStore;
+  webhookDispatcher: WebhookDispatcherQueue;
 }
 
 let services: Services | undefined;
@@ -25,6 +27,7 @@ export function getServices(): Services {
       config,
       db: createDatabaseClient(config.databaseUrl, { poolSize: config.databasePoolSize }),
       blobs: BlobStore.fromSettings(config.storage),
+      webhookDispatcher: WebhookDispatcherQueue.fromSettings(config.storage),
     };
   }
   return services;

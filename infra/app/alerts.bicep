@@ -60,7 +60,8 @@ traces
 
 // Storage metrics have no per-queue dimension, so the poison queues are watched through the host's own
 // warning when it moves a message: "Message has reached MaxDequeueCount of 5. Moving message to queue
-// '<queue>-poison'." (image-processing-poison, webjobs-blobtrigger-poison).
+// '<queue>-poison'." (image-processing-poison, webhook-deliveries-poison, image-deletions-poison,
+// webjobs-blobtrigger-poison).
 var poisonQueueQuery = '''
 traces
 | where message has "MaxDequeueCount" and message contains "-poison'"

@@ -15,9 +15,16 @@ param malwareScanningCapGBPerMonth int
 // shared/storage/blobPaths.ts: CONTAINERS.
 var productContainers = ['uploads', 'originals', 'processed', 'thumbnails', 'previews', 'exports']
 
-// shared/storage/blobPaths.ts: PROCESSING_QUEUE. The host creates `<queue>-poison` on the first message
-// that fails 5 times; creating it here makes it visible (and empty) from the first day.
-var productQueues = ['image-processing', 'image-processing-poison']
+// shared/storage/blobPaths.ts: PROCESSING_QUEUE, WEBHOOK_DELIVERY_QUEUE, IMAGE_DELETION_QUEUE. The host creates `<queue>-poison`
+// on the first message that fails 5 times; creating it here makes it visible (and empty) from the first day.
+var productQueues = [
+  'image-processing'
+  'image-processing-poison'
+  'webhook-deliveries'
+  'webhook-deliveries-poison'
+  'image-deletions'
+  'image-deletions-poison'
+]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

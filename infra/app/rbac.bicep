@@ -86,7 +86,9 @@ resource dataBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 
 // image-processing: the blob trigger and retries enqueue, the queue trigger receives and deletes, and
 // the host moves a message that failed 5 times to image-processing-poison (and a blob that failed 5 times
-// to webjobs-blobtrigger-poison).
+// to webjobs-blobtrigger-poison). webhook-deliveries: the app sends wake-ups through the SDK (with this
+// identity, `DataStorage__queueServiceUri`), the dispatcher's queue trigger receives and deletes them.
+// image-deletions: the emptying of a trash and the queue trigger itself enqueue, the trigger receives.
 resource dataQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(dataStorage.id, appPrincipalId, roles.storageQueueDataContributor)
   scope: dataStorage

@@ -1,6 +1,6 @@
 import { CONFIG_VARIABLES, loadConfig } from '../../shared/config.js';
 import { PIPELINE_STEPS } from '../../shared/pipeline/pipelineContract.js';
-import { CONTAINERS, PROCESSING_QUEUE } from '../../shared/storage/blobPaths.js';
+import { CONTAINERS, IMAGE_DELETION_QUEUE, PROCESSING_QUEUE, WEBHOOK_DELIVERY_QUEUE } from '../../shared/storage/blobPaths.js';
 import { declaredNames, get, literal, literalList, textOf, type Node } from './bicepReader.js';
 import { appSettings, moduleOf, parsed, type Sources } from './templates.js';
 
@@ -49,6 +49,8 @@ const APP_INSIGHTS = 'Microsoft.Insights/components from app/monitoring.bicep';
  * Contributor"; an identity-based AzureWebJobsStorage of an app with a blob trigger needs "All of: Storage
  * Account Contributor, Storage Blob Data Owner, Storage Queue Data Contributor".
  */
+const PRODUCT_QUEUES = [PROCESSING_QUEUE, WEBHOOK_DELIVERY_QUEUE, IMAGE_DELETION_QUEUE];
+
 const REQUIRED_APP_ROLES: { target: string; role: RoleName; why: string }[] = [
   {
     target: DATA_ACCOUNT,
@@ -58,7 +60,7 @@ const REQUIRED_APP_ROLES: { target: string; role: RoleName; why: string }[] = [
   {
     target: DATA_ACCOUNT,
     role: 'storageQueueDataContributor',
-    why: `the blob trigger connection; the ${PROCESSING_QUEUE} queue and its poison queue`,
+    why: `the blob trigger connection; the ${PRODUCT_QUEUES.join(', ')} queues and their poison queues`,
   },
   { target: HOST_ACCOUNT, role: 'storageAccountContributor', why: 'AzureWebJobsStorage of an app with a blob trigger' },
   { target: HOST_ACCOUNT, role: 'storageBlobDataOwner', why: 'identity-based AzureWebJobsStorage, blob-trigger receipts' },
@@ -260,7 +262,7 @@ export function checkDataStorage(sources: Sources): string[] {
     if (!containers.includes(container)) problems.push(`container ${container} (shared/storage/blobPaths.ts) is not created`);
   }
   const queues = declaredNames(data, 'Microsoft.Storage/storageAccounts/queueServices/queues');
-  for (const queue of [PROCESSING_QUEUE, `${PROCESSING_QUEUE}-poison`]) {
+  for (const queue of PRODUCT_QUEUES.flatMap((name) => [name, `${name}-poison`])) {
     if (!queues.includes(queue)) problems.push(`queue ${queue} is not created`);
   }
 

@@ -380,7 +380,8 @@ export async function markDeleted(
 
 /**
  * trash → deleted for the owner's whole trash in one UPDATE, however large (no row is loaded); the
- * two-phase deletion then finishes them in batches (`trash/emptyTrash.ts`, then the clean-up timer).
+ * two-phase deletion then finishes them in batches (`trash/emptyTrash.ts`, then the `image-deletions`
+ * queue, `finishUserImageDeletions.ts`; the clean-up timer for what a failure left).
  * Returns how many it marked.
  */
 export async function markTrashDeleted(db: Database, request: { userId: string; now: Date }): Promise<number> {

@@ -33,6 +33,12 @@ type ImageContainerName = (typeof IMAGE_CONTAINERS)[number];
 /** The queue the blob trigger fills and the processing starter drains. */
 export const PROCESSING_QUEUE = 'image-processing';
 
+/** The queue whose messages wake the webhook dispatcher (`functions/deliverWebhooks.ts`). */
+export const WEBHOOK_DELIVERY_QUEUE = 'webhook-deliveries';
+
+/** The queue of emptied trashes whose deletions are finished in batches (`functions/finishImageDeletions.ts`). */
+export const IMAGE_DELETION_QUEUE = 'image-deletions';
+
 /** File extensions of the allowed upload types, by content type. */
 export const EXTENSION_BY_CONTENT_TYPE = {
   'image/jpeg': 'jpg',

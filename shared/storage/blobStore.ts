@@ -1,4 +1,3 @@
-import { DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import {
   BlobSASPermissions,
   BlobServiceClient,
@@ -12,6 +11,7 @@ import type { Readable } from 'node:stream';
 import type { StorageSettings } from '../config.js';
 import { CONTAINERS, servedContentType, type BlobLocation, type ContainerName } from './blobPaths.js';
 import { MAX_READ_LINK_WINDOW_MS, readLinkWindow, sharedKeySigner, userDelegationSigner, type SasSigner } from './sasSigner.js';
+import { storageCredential } from './storageCredential.js';
 
 /**
  * The product's blob storage: the only code that talks to the Blob SDK. Everything takes a
@@ -74,10 +74,7 @@ export class BlobStore {
       return new BlobStore(client, sharedKeySigner(client.credential, client.url));
     }
     if (!settings.blobServiceUrl) throw new Error('DataStorage__blobServiceUri is not set.');
-    const credential = settings.managedIdentityClientId
-      ? new ManagedIdentityCredential({ clientId: settings.managedIdentityClientId })
-      : new DefaultAzureCredential();
-    const client = new BlobServiceClient(settings.blobServiceUrl, credential);
+    const client = new BlobServiceClient(settings.blobServiceUrl, storageCredential(settings));
     return new BlobStore(client, userDelegationSigner(client));
   }
 

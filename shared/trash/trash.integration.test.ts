@@ -252,7 +252,7 @@ describe('the trash against PostgreSQL and Azurite', () => {
       deleted: [],
       notFound: [theirs.image.id],
     });
-    expect(await emptyTrash({ db, blobs, userId: 'trash-cat' })).toEqual({ deleting: 2 });
+    expect(await emptyTrash({ db, blobs, userId: 'trash-cat' })).toEqual({ deleting: 2, leftToFinish: 0 });
     expect(await trashIds('trash-dan')).toEqual([theirs.image.id]);
     expect(await storedBlobs(theirs)).toBe(4);
     await expectQuotaMatches('trash-dan');
@@ -308,13 +308,13 @@ describe('the trash against PostgreSQL and Azurite', () => {
     await expectQuotaMatches('trash-eve');
 
     // Emptying: everything left in the trash goes, blobs, rows and bytes.
-    expect(await emptyTrash({ db, blobs, userId: 'trash-eve' })).toEqual({ deleting: 3 });
+    expect(await emptyTrash({ db, blobs, userId: 'trash-eve' })).toEqual({ deleting: 3, leftToFinish: 0 });
     for (const gone of [a, c, e]) {
       expect(await storedBlobs(gone)).toBe(0);
       expect(await db.userImage.findUnique({ where: { id: gone.image.id } })).toBeNull();
     }
     expect(await trashIds('trash-eve')).toEqual([]);
-    expect(await emptyTrash({ db, blobs, userId: 'trash-eve' })).toEqual({ deleting: 0 });
+    expect(await emptyTrash({ db, blobs, userId: 'trash-eve' })).toEqual({ deleting: 0, leftToFinish: 0 });
     await expectQuotaMatches('trash-eve');
 
     // A permanent delete skips the trash.
@@ -358,7 +358,10 @@ describe('the trash against PostgreSQL and Azurite', () => {
     const before = await trashIds('trash-ann');
 
     // The crash: every image is marked, no blob could be deleted; the trash is empty, the bytes still counted.
-    expect(await emptyTrash({ db, blobs: unreachableBlobs, userId: 'trash-ann' })).toEqual({ deleting: before.length });
+    expect(await emptyTrash({ db, blobs: unreachableBlobs, userId: 'trash-ann' })).toEqual({
+      deleting: before.length,
+      leftToFinish: before.length,
+    });
     expect(await trashIds('trash-ann')).toEqual([]);
     for (const seeded of images) expect(await storedBlobs(seeded)).toBe(4);
     await expectQuotaMatches('trash-ann');

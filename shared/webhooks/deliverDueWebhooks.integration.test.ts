@@ -44,9 +44,9 @@ describe('the webhook dispatcher, against PostgreSQL and a real receiver', () =>
     const { id, row } = await delivery(receiver.url, start);
     // A sender claimed it and died before recording anything: attempts counted, due again after the claim.
     await parts.db.webhookDelivery.update({ where: { id }, data: { attempts: 1, nextAttemptAt: new Date(start.getTime() + 60_000) } });
-    expect(await deliverDueWebhooks(parts.db, settings, new Date(start.getTime() + 59_000))).toEqual({ sent: 0 });
+    expect(await deliverDueWebhooks(parts.db, settings, new Date(start.getTime() + 59_000))).toEqual({ sent: 0, retriesAt: [] });
     const before = receiver.received.length;
-    expect(await deliverDueWebhooks(parts.db, settings, new Date(start.getTime() + 60_000))).toEqual({ sent: 1 });
+    expect(await deliverDueWebhooks(parts.db, settings, new Date(start.getTime() + 60_000))).toEqual({ sent: 1, retriesAt: [] });
     expect(receiver.received.length).toBe(before + 1);
     expect(JSON.parse(receiver.received.at(-1)!.body).id).toBe(id);
     expect(await row()).toMatchObject({ attempts: 2, nextAttemptAt: null, lastStatusCode: 200 });
@@ -83,8 +83,9 @@ describe('the webhook dispatcher, against PostgreSQL and a real receiver', () =>
     for (const attempts of [1, 2, 3]) {
       // Each retry is scheduled from the end of its attempt, which is after this moment.
       const before = Date.now();
-      await deliverDueWebhooks(parts.db, settings, due);
+      const { retriesAt } = await deliverDueWebhooks(parts.db, settings, due);
       const after = await row();
+      expect(retriesAt).toEqual([after.nextAttemptAt]);
       expect(after.attempts).toBe(attempts);
       expect(after.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(before + retryDelayMs(attempts, settings.retryFirstIntervalMs));
       due = after.nextAttemptAt!;

@@ -39,24 +39,30 @@ export function retryDelayMs(attempts: number, firstIntervalMs: number): number 
 }
 
 /**
- * One run of the dispatcher (the `deliverWebhooks` timer): claims the deliveries that are due, POSTs
- * each, and records the outcome. The claim pushes `next_attempt_at` past the attempt's end in the same
+ * One run of the dispatcher (`runWebhookDispatcher`): claims the deliveries that are due, POSTs each,
+ * and records the outcome; returns how many it sent and when the retries it scheduled are due. The claim pushes `next_attempt_at` past the attempt's end in the same
  * UPDATE that counts the attempt (SKIP LOCKED, so parallel runs never share one); a sender that dies
  * mid-attempt leaves it due again when the claim runs out. So every event is delivered at least once,
  * across restarts, and receivers de-duplicate by the body's `id`.
  */
-export async function deliverDueWebhooks(db: Database, settings: DeliverySettings, now?: Date): Promise<{ sent: number }> {
+export async function deliverDueWebhooks(
+  db: Database,
+  settings: DeliverySettings,
+  now?: Date,
+): Promise<{ sent: number; retriesAt: Date[] }> {
   let sent = 0;
+  const retriesAt: Date[] = [];
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const claimed = await deliverBatch(db, settings, now ?? new Date());
-    sent += claimed;
-    if (claimed < BATCH) break;
+    sent += claimed.length;
+    retriesAt.push(...claimed.filter((retryAt) => retryAt !== undefined));
+    if (claimed.length < BATCH) break;
   }
-  return { sent };
+  return { sent, retriesAt };
 }
 
-/** Claims up to `BATCH` due deliveries and attempts each; returns how many it claimed. */
-async function deliverBatch(db: Database, settings: DeliverySettings, now: Date): Promise<number> {
+/** Claims up to `BATCH` due deliveries and attempts each; returns, per claimed one, when it is retried. */
+async function deliverBatch(db: Database, settings: DeliverySettings, now: Date): Promise<(Date | undefined)[]> {
   const claimed = await db.$queryRaw<ClaimedDelivery[]>`
     WITH due AS (
       SELECT id FROM webhook_deliveries
@@ -71,11 +77,11 @@ async function deliverBatch(db: Database, settings: DeliverySettings, now: Date)
     WHERE delivery.id = due.id AND webhook.id = delivery.webhook_id
     RETURNING delivery.id, delivery.body, delivery.attempts, delivery.created_at AS "createdAt", webhook.url,
       webhook.sealed_secret AS "sealedSecret"`;
-  await Promise.all(claimed.map((delivery) => attempt(db, settings, delivery)));
-  return claimed.length;
+  return Promise.all(claimed.map((delivery) => attempt(db, settings, delivery)));
 }
 
-async function attempt(db: Database, settings: DeliverySettings, delivery: ClaimedDelivery): Promise<void> {
+/** POSTs one claimed delivery and records the outcome; returns when it is retried, if it is. */
+async function attempt(db: Database, settings: DeliverySettings, delivery: ClaimedDelivery): Promise<Date | undefined> {
   const secret = openWebhookSecret(delivery.sealedSecret, settings.secretKey);
   const signature = webhookSignature(secret, delivery.body, Math.floor(Date.now() / 1000));
   const answer = await postToReceiver(
@@ -98,4 +104,5 @@ async function attempt(db: Database, settings: DeliverySettings, delivery: Claim
       nextAttemptAt: retry ? retryAt : null,
     },
   });
+  return retry ? retryAt : undefined;
 }

@@ -5,7 +5,7 @@ import { imageResourceSchema } from '../../shared/images/imageSchemas.js';
 import { sharedImageSchema } from '../../shared/sharing/shareSchemas.js';
 import { usageSchema } from '../../shared/usage/usageSchema.js';
 import { discOnPlainBackground } from '../support/sampleImages.js';
-import { seedStoredImage, type SeededImage } from '../support/seedImages.js';
+import { distinctPng, seedStoredImage, type SeededImage } from '../support/seedImages.js';
 import { seedUser } from '../support/seedUser.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { unzip } from '../support/unzip.js';
@@ -213,6 +213,30 @@ describe('gallery API through the devhost', () => {
     expect(usage.storageUsed).toBe(await storedBytesOf(app, 'api-ben'));
     expect(usage.storageUsed).toBeGreaterThan(0);
     expect(usage).toMatchObject({ imageCount: 1, byStatus: { ready: 1 }, trash: { images: 0, bytes: 0 } });
+  });
+
+  it('empties a trash larger than the reply finishes: the image-deletions queue finishes the rest, bytes included', async () => {
+    const owner = await app.tokenFor('api-dan');
+    await seedUser(app.db, 'api-dan', { storageLimitBytes: 1024 ** 3, imageLimit: 200 });
+    const original = await distinctPng();
+    const seeded: SeededImage[] = [];
+    for (let start = 0; start < 130; start += 26) {
+      seeded.push(
+        ...(await Promise.all(
+          Array.from({ length: 26 }, () => seedStoredImage(app.db, app.blobs, 'api-dan', { status: 'queued', original })),
+        )),
+      );
+    }
+    const ids = seeded.map(({ image }) => image.id);
+    for (let start = 0; start < ids.length; start += 100) {
+      const trashed = await app.api('DELETE', '/api/gallery', { token: owner, body: { ids: ids.slice(start, start + 100) } });
+      expect(trashed.status).toBe(200);
+    }
+    expect(await app.api('DELETE', '/api/trash', { token: owner })).toMatchObject({ status: 202, body: { deleting: 130 } });
+    // 100 finished before the reply; the other 30 by the queue, long before the clean-up timer would.
+    await expect.poll(() => app.db.userImage.count({ where: { userId: 'api-dan' } }), { timeout: 60_000 }).toBe(0);
+    expect(await storedBytesOf(app, 'api-dan')).toBe(0);
+    expect(await app.api('GET', '/api/me/usage', { token: owner })).toMatchObject({ status: 200, body: { storageUsed: 0, imageCount: 0 } });
   });
 
   it('refuses malformed trash requests with invalid_request and changes nothing', async () => {
