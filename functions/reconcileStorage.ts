@@ -10,7 +10,7 @@ const processingQueue = output.storageQueue({ queueName: PROCESSING_QUEUE, conne
 
 /**
  * Every 30 minutes: storage and the database made to agree (orphan blobs, lost outputs or originals,
- * stalled runs, the quota counters), one bounded batch per run; images to make again are enqueued.
+ * stalled runs, previews of images made before previews existed, the quota counters), one bounded batch per run; images to make again are enqueued.
  */
 app.timer('reconcileStorage', {
   schedule: '0 */30 * * * *',
@@ -19,7 +19,7 @@ app.timer('reconcileStorage', {
     const { db, blobs, config } = getServices();
     const log = eventLogFor(context);
     const { toProcess } = await timeEvent(log, 'clean_up_task', { task: 'reconcileStorage' }, () =>
-      reconcileStorage({ db, blobs, log, ...config.reconciliation }),
+      reconcileStorage({ db, blobs, log, ...config.reconciliation, maxPixels: config.limits.maxInputPixels }),
     );
     if (toProcess.length > 0) context.extraOutputs.set(processingQueue, toProcess.map(processingMessage));
   },

@@ -6,7 +6,7 @@ import { revokeImageShares } from '../sharing/revokeImageShares.js';
 import { enqueueImageEvent } from '../webhooks/enqueueWebhookEvent.js';
 import { findOwnedImage } from './findOwnedImage.js';
 import { ORIGINAL_MISSING, PROCESSING_FAILED, UPLOAD_REJECTION_CODES, type UploadRejectionCode } from './imageErrors.js';
-import { outputFields, type ImageOutputName } from './imageOutputs.js';
+import { IMAGE_OUTPUTS, outputFields, type ImageOutputName } from './imageOutputs.js';
 import { IN_GALLERY, IN_TRASH } from './imagePlaces.js';
 
 /**
@@ -22,6 +22,7 @@ import { IN_GALLERY, IN_TRASH } from './imagePlaces.js';
  *   failed → queued                  retry of a `processing_failed` image         requeueFailedImage
  *   ready → queued                   reconciliation: an output is gone            requeueForRepair
  *   ready | failed → failed          reconciliation: the original is gone         markOriginalMissing
+ *   ready → ready (+ preview)        reconciliation: made before previews existed recordAddedPreview
  *   any → deleted                    hidden at once, removed with its blobs       markDeleted, removeDeletedImages
  *
  * Beside its status, an image is in one place (`imagePlaces.ts`): the gallery, the trash ("Recently
@@ -281,6 +282,28 @@ export async function settleStoredBytes(db: Database, image: UserImage, measured
     const { count } = await tx.userImage.updateMany({
       where: { id: image.id, status: image.status, storageBytes: image.storageBytes, deletedAt: null },
       data: { storageBytes: toBytes },
+    });
+    if (count === 0) return false;
+    await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes });
+    return true;
+  });
+}
+
+/**
+ * A `ready` image made before previews existed gets the preview reconciliation made from its cut-out:
+ * the row records it and holds its bytes, settled into the quota in the same transaction. False when the
+ * image changed meanwhile (deleted, reprocessed, given a preview by someone else).
+ */
+export async function recordAddedPreview(db: Database, image: UserImage, previewBytes: number): Promise<boolean> {
+  const toBytes = image.storageBytes + BigInt(previewBytes);
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.userImage.updateMany({
+      where: { id: image.id, status: 'ready', previewPath: null, storageBytes: image.storageBytes, deletedAt: null },
+      data: {
+        previewPath: IMAGE_OUTPUTS.preview.location(image.userId, image.id).name,
+        previewSize: BigInt(previewBytes),
+        storageBytes: toBytes,
+      },
     });
     if (count === 0) return false;
     await settleQuota(tx, { userId: image.userId, fromBytes: image.storageBytes, toBytes });

@@ -40,7 +40,8 @@ export const imageResourceSchema = z
       processed: z.url().nullable(),
       thumbnail: z.url().nullable(),
       preview: z.url().nullable().meta({
-        description: 'The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.',
+        description:
+          'The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for an image made before previews existed until the reconciliation timer makes its preview.',
       }),
     }),
     urlsExpireAt: z.iso.datetime(),

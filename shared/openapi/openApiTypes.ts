@@ -732,7 +732,7 @@ export interface components {
                 thumbnail: string | null;
                 /**
                  * Format: uri
-                 * @description The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.
+                 * @description The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for an image made before previews existed until the reconciliation timer makes its preview.
                  */
                 preview: string | null;
             };
@@ -786,7 +786,7 @@ export interface components {
                 thumbnail: string | null;
                 /**
                  * Format: uri
-                 * @description The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for images made before previews existed.
+                 * @description The cut-out as a WebP fitting inside 1600×1600 px; null before `ready`, and for an image made before previews existed until the reconciliation timer makes its preview.
                  */
                 preview: string | null;
             };

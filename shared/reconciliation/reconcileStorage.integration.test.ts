@@ -1,10 +1,19 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAzurite, type RunningAzurite } from '../../devhost/azurite.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { seedStoredImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import { ORIGINAL_MISSING } from '../images/imageErrors.js';
-import { CONTAINERS, intakeBlob, originalBlob, processedBlob, thumbnailBlob, type BlobLocation } from '../storage/blobPaths.js';
+import {
+  CONTAINERS,
+  intakeBlob,
+  originalBlob,
+  previewBlob,
+  processedBlob,
+  thumbnailBlob,
+  type BlobLocation,
+} from '../storage/blobPaths.js';
 import { BlobStore } from '../storage/blobStore.js';
 import { reconcileStorage, type ReconcileStorageOptions } from './reconcileStorage.js';
 
@@ -28,6 +37,7 @@ describe('reconcileStorage', () => {
       log: (event, fields) => events.push({ event, fields }),
       graceMinutes: GRACE_MINUTES,
       batchSize: 500,
+      maxPixels: 50_000_000,
       now: later(),
       ...options,
     });
@@ -126,17 +136,54 @@ describe('reconcileStorage', () => {
     });
   });
 
-  it('leaves alone a ready image made before previews existed: it records none, so none is missing', async () => {
+  it('gives a ready image made before previews existed its preview, from its cut-out, counted in the quota', async () => {
     await emptyStorage();
     await seedUser(database.db, 'rec-old');
-    const { image } = await seedStoredImage(database.db, blobs, 'rec-old', { withoutPreview: true });
+    const { image, processed } = await seedStoredImage(database.db, blobs, 'rec-old', { withoutPreview: true });
+    const usedBefore = (await database.db.user.findUniqueOrThrow({ where: { id: 'rec-old' } })).storageUsed;
 
     const { toProcess } = await run();
 
+    // No remover call: nothing to make again from the original.
     expect(toProcess).toEqual([]);
     const row = await database.db.userImage.findUniqueOrThrow({ where: { id: image.id } });
-    expect(row).toMatchObject({ status: 'ready', previewPath: null, storageBytes: image.storageBytes });
-    expect(events.filter((event) => event.event === 'reconciliation_repair')).toEqual([]);
+    const stored = await blobs.sizeOf(previewBlob('rec-old', image.id));
+    expect(stored).toBeGreaterThan(0);
+    expect(row).toMatchObject({ status: 'ready', previewPath: previewBlob('rec-old', image.id).name, previewSize: BigInt(stored!) });
+    expect(row.storageBytes).toBe(image.storageBytes + BigInt(stored!));
+    expect((await database.db.user.findUniqueOrThrow({ where: { id: 'rec-old' } })).storageUsed).toBe(usedBefore + BigInt(stored!));
+    // A WebP of the cut-out's width (the seeded cut-out is opaque and small: WebP keeps no alpha it does not need).
+    const preview = await sharp(await blobs.readAll(previewBlob('rec-old', image.id))).metadata();
+    const cutout = await sharp(processed).metadata();
+    expect(preview).toMatchObject({ format: 'webp', width: Math.min(cutout.width, 1600), height: Math.min(cutout.height, 1600) });
+    expect(events.filter((event) => event.event === 'reconciliation_repair')).toEqual([
+      { event: 'reconciliation_repair', fields: { repair: 'add_preview', imageId: image.id, userId: 'rec-old', bytes: stored } },
+    ]);
+
+    // Done once: the next run finds nothing to add, and the quota recount agrees with the row.
+    events = [];
+    await run();
+    expect(events).toEqual([]);
+  });
+
+  it('reports a stored cut-out that does not decode and goes on with the other images', async () => {
+    await emptyStorage();
+    await seedUser(database.db, 'rec-broken');
+    const broken = await seedStoredImage(database.db, blobs, 'rec-broken', { withoutPreview: true });
+    const fine = await seedStoredImage(database.db, blobs, 'rec-broken', { withoutPreview: true });
+    const corrupt = Buffer.from('not a png at all');
+    await blobs.upload(processedBlob('rec-broken', broken.image.id), corrupt, 'image/png');
+    await database.db.userImage.update({
+      where: { id: broken.image.id },
+      data: { processedSize: corrupt.length, storageBytes: broken.image.storageBytes - BigInt(broken.processed!.length - corrupt.length) },
+    });
+
+    await run();
+
+    const repairs = events.filter((event) => event.event === 'reconciliation_repair').map((event) => event.fields);
+    expect(repairs).toContainEqual(expect.objectContaining({ repair: 'add_preview_failed', imageId: broken.image.id }));
+    expect(repairs).toContainEqual(expect.objectContaining({ repair: 'add_preview', imageId: fine.image.id }));
+    expect(await database.db.userImage.findUniqueOrThrow({ where: { id: broken.image.id } })).toMatchObject({ previewPath: null });
   });
 
   it('marks a ready image failed with original_missing when its original is gone too, and frees its bytes', async () => {

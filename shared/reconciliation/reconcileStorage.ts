@@ -1,6 +1,7 @@
 import type { Database } from '../db/index.js';
 import type { EventLog } from '../observability/eventLog.js';
 import type { BlobStore } from '../storage/blobStore.js';
+import { addMissingPreviews } from './addMissingPreviews.js';
 import { reconciliationCursors } from './reconciliationCursors.js';
 import { recountQuotas } from './recountQuotas.js';
 import { removeOrphanBlobs } from './removeOrphanBlobs.js';
@@ -14,8 +15,13 @@ export interface ReconcileStorageOptions {
   graceMinutes: number;
   /** `RECONCILE_BATCH_SIZE`: blobs per container, images and users per run. */
   batchSize: number;
+  /** `MAX_INPUT_PIXELS`, for the previews it makes. */
+  maxPixels: number;
   now?: Date;
 }
+
+/** Previews made per run (each decodes a whole cut-out): 20 every 30 minutes is about 1,000 a day. */
+const PREVIEWS_PER_RUN = 20;
 
 export interface Reconciliation {
   removedBlobs: number;
@@ -30,7 +36,8 @@ export interface Reconciliation {
  *   1. blobs no row accounts for, past the grace period, are deleted;
  *   2. settled images are measured: lost outputs made again from the original, a lost original marked
  *      `failed` (`original_missing`), a row's bytes set to what its blobs measure; stalled runs restarted;
- *   3. each user's counters are recounted from the rows, through the quota ledger.
+ *   3. ready images made before previews existed get theirs, from their stored cut-out;
+ *   4. each user's counters are recounted from the rows, through the quota ledger.
  * Every repair is logged as a `reconciliation_repair` event, every counter that changed as `quota_drift`.
  */
 export async function reconcileStorage(options: ReconcileStorageOptions): Promise<Reconciliation> {
@@ -45,6 +52,9 @@ export async function reconcileStorage(options: ReconcileStorageOptions): Promis
 
   const repairs = await repairImages({ db, blobs, cursors, stalledBefore: graceStart, batchSize: options.batchSize });
   for (const repair of repairs) log('reconciliation_repair', repair);
+
+  const previews = await addMissingPreviews({ db, blobs, cursors, maxPixels: options.maxPixels, limit: PREVIEWS_PER_RUN });
+  for (const added of previews) log('reconciliation_repair', added);
 
   for (const drift of await recountQuotas({ db, cursors, batchSize: options.batchSize })) {
     log('quota_drift', {

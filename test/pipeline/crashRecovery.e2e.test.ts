@@ -102,6 +102,7 @@ describe('a SIGKILL of the local stack mid-pipeline', () => {
           log: (event, fields) => events.push({ event, ...fields }),
           graceMinutes: 1,
           batchSize: 500,
+          maxPixels: 50_000_000,
           now: new Date(Date.now() + 10 * 60_000),
         });
         for (const imageId of toProcess) {
