@@ -7,6 +7,7 @@ import { saveFile } from '../saveFile.js';
 import { useAction } from '../useAction.js';
 import { CompareSlider } from './CompareSlider.js';
 import { ShareLinkControls } from './ShareLinkControls.js';
+import { ActionStatus } from '../ActionStatus.js';
 
 export interface ImageDetailProps {
   api: ApiClient;
@@ -146,12 +147,7 @@ export function ImageDetail({ api, image, onChanged, onDeleted, onClose }: Image
 
       {image.status === 'ready' && <ShareLinkControls api={api} imageId={image.id} title={image.title} />}
 
-      {message && <p role="status">{message}</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </dialog>
   );
 }

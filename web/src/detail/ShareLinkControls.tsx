@@ -4,6 +4,7 @@ import type { ShareLink, ShareLinkSummary } from '../api/apiTypes.js';
 import { formatDate } from '../format.js';
 import { ShareLinkTable } from '../share/ShareLinkTable.js';
 import { useAction } from '../useAction.js';
+import { ActionStatus } from '../ActionStatus.js';
 
 const LIFETIMES = [
   { hours: 1, label: '1 hour' },
@@ -141,12 +142,7 @@ export function ShareLinkControls({ api, imageId, title }: ShareLinkControlsProp
           </button>
         </>
       )}
-      {message && <p role="status">{message}</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </section>
   );
 }

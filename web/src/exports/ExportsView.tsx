@@ -4,6 +4,7 @@ import type { ExportResource, GalleryDownloadVariant } from '../api/apiTypes.js'
 import { galleryFilterFields, narrowsGallery, type GalleryFilters } from '../api/galleryQuery.js';
 import { formatBytes, formatDate } from '../format.js';
 import { useAction } from '../useAction.js';
+import { ActionStatus } from '../ActionStatus.js';
 
 /** How often the list is read again while an export is queued or running. */
 const POLL_MS = 1500;
@@ -142,12 +143,7 @@ export function ExportsView({ api, filters }: ExportsViewProps) {
           </tbody>
         </table>
       )}
-      {message && <p role="status">{message}</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/apiClient.js';
 import type { ApiKeyResource, ApiKeyScope, CreatedApiKey } from '../api/apiTypes.js';
 import { formatDate } from '../format.js';
 import { useAction } from '../useAction.js';
+import { ActionStatus } from '../ActionStatus.js';
 
 /** Every scope a key can have (typed by the API's list, so a new scope cannot be forgotten here). */
 const SCOPE_LABELS: Record<ApiKeyScope, string> = {
@@ -144,12 +145,7 @@ export function ApiKeysPanel({ api }: ApiKeysPanelProps) {
           </tbody>
         </table>
       )}
-      {message && <p role="status">{message}</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </section>
   );
 }

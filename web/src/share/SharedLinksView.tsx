@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/apiClient.js';
 import type { ShareLinkSummary } from '../api/apiTypes.js';
 import { useAction } from '../useAction.js';
 import { ShareLinkTable } from './ShareLinkTable.js';
+import { ActionStatus } from '../ActionStatus.js';
 
 export interface SharedLinksViewProps {
   api: Pick<ApiClient, 'listShareLinks' | 'revokeShareLink' | 'revokeAllShareLinks'>;
@@ -77,12 +78,7 @@ export function SharedLinksView({ api }: SharedLinksViewProps) {
           </button>
         </>
       )}
-      {message && <p role="status">{message}</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </section>
   );
 }
