@@ -18,10 +18,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Vitest's default is one worker fewer than the cores: one file at a time on a 2-core machine. An
-    // e2e file spends most of its time waiting on its own product (host start, queues, the remover), so
-    // three files run at once: 101 files took 437 s there, where 89 had taken 575 s one at a time.
-    maxWorkers: 3,
     projects: [
       {
         extends: true,

@@ -1,6 +1,6 @@
 import type { Database, ImageQuality, ImageStatus, UserImage } from '../db/index.js';
 import { AppError } from '../errors.js';
-import { recountQuota, releaseQuota, settleQuota, type QuotaRecount } from '../quota/quotaLedger.js';
+import { recountQuota, releaseQuota, releaseQuotaOfImages, settleQuota, type QuotaRecount } from '../quota/quotaLedger.js';
 import type { QuotaCrossing } from '../quota/reportQuotaCrossings.js';
 import { revokeImageShares } from '../sharing/revokeImageShares.js';
 import { enqueueImageEvent } from '../webhooks/enqueueWebhookEvent.js';
@@ -454,8 +454,12 @@ export async function removeDeletedImages(db: Database, userId: string, imageIds
       DELETE FROM user_images
       WHERE id = ANY(${imageIds}::text[]) AND user_id = ${userId} AND deleted_at IS NOT NULL
       RETURNING id, user_id AS "userId", storage_bytes AS "storageBytes", status, error_code AS "errorCode"`;
-    for (const image of removed) {
-      await releaseQuota(tx, { userId: image.userId, storageBytes: image.storageBytes, holdsImageSlot: holdsImageSlot(image) });
+    if (removed.length > 0) {
+      await releaseQuotaOfImages(tx, {
+        userId,
+        storageBytes: removed.reduce((sum, image) => sum + image.storageBytes, 0n),
+        imageSlots: removed.filter(holdsImageSlot).length,
+      });
     }
     return removed.map((image) => image.id);
   });
