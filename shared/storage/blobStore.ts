@@ -196,21 +196,23 @@ export class BlobStore {
   }
 
   async openReadStream(location: BlobLocation): Promise<Readable> {
-    const response = await this.blob(location).download();
-    if (!response.readableStreamBody) throw new Error(`No body for blob ${location.container}/${location.name}`);
-    return response.readableStreamBody as Readable;
+    return (await this.download(location)).stream;
   }
 
   /** The blob's bytes as a stream with its length, or undefined when it does not exist. */
   async openSizedReadStream(location: BlobLocation): Promise<{ stream: Readable; size: number } | undefined> {
     try {
-      const response = await this.blob(location).download();
-      if (!response.readableStreamBody) throw new Error(`No body for blob ${location.container}/${location.name}`);
-      return { stream: response.readableStreamBody as Readable, size: response.contentLength ?? 0 };
+      return await this.download(location);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  private async download(location: BlobLocation): Promise<{ stream: Readable; size: number }> {
+    const response = await this.blob(location).download();
+    if (!response.readableStreamBody) throw new Error(`No body for blob ${location.container}/${location.name}`);
+    return { stream: response.readableStreamBody as Readable, size: response.contentLength ?? 0 };
   }
 
   /**
