@@ -5,6 +5,7 @@ import { expectQuotaMatches as expectQuotaMatchesStorage } from '../../test/supp
 import { seedStoredImage, type SeededImage } from '../../test/support/seedImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
 import { unreachableBlobStore } from '../../test/support/unreachableBlobStore.js';
+import { TEST_UPLOAD_SETTINGS } from '../../test/support/uploadSettings.js';
 import type { Database, UserImage } from '../db/index.js';
 import { listGallery } from '../gallery/listGallery.js';
 import { openGalleryZip } from '../gallery/openGalleryZip.js';
@@ -31,18 +32,6 @@ import { trashDeleteRequestSchema, trashRestoreRequestSchema } from './trashSche
 const CURSOR_SECRET = 'trash-test-cursor-secret-0123456789abcdef';
 const DAY = 86_400_000;
 const RETENTION_DAYS = 30;
-const uploadConfig = {
-  limits: {
-    maxUploadBytes: 25 * 1024 * 1024,
-    maxInputPixels: 50_000_000,
-    uploadsPerMinute: 1000,
-    uploadsPerMinutePerApiKey: 1000,
-    defaultStorageLimitBytes: 1024 ** 3,
-    defaultImageLimit: 100,
-    pendingUploadGraceHours: 1,
-  },
-  sas: { uploadTtlMinutes: 10 },
-};
 
 describe('the trash against PostgreSQL and Azurite', () => {
   let close: (() => Promise<void>) | undefined;
@@ -149,7 +138,7 @@ describe('the trash against PostgreSQL and Azurite', () => {
     const upload = await requestUpload({
       db,
       blobs,
-      config: uploadConfig,
+      config: TEST_UPLOAD_SETTINGS,
       log: () => {},
       userId: 'trash-ann',
       request: { fileName: 'again.png', contentType: 'image/png', size: shared.original.length, sha256 },

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIntegrationParts } from '../../test/support/integrationParts.js';
 import { discOnPlainBackground, htmlPage } from '../../test/support/sampleImages.js';
 import { seedUser } from '../../test/support/seedUser.js';
+import { TEST_UPLOAD_SETTINGS } from '../../test/support/uploadSettings.js';
 import type { Database } from '../db/index.js';
 import { CONTAINERS, intakeBlob, originalBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
@@ -11,18 +12,6 @@ import { checkUploadedOriginal } from './checkUploadedOriginal.js';
 import { removeStalePendingUploads } from './removeStalePendingUploads.js';
 import { requestUpload } from './requestUpload.js';
 
-const config = {
-  limits: {
-    maxUploadBytes: 25 * 1024 * 1024,
-    maxInputPixels: 50_000_000,
-    uploadsPerMinute: 1000,
-    uploadsPerMinutePerApiKey: 1000,
-    defaultStorageLimitBytes: 1024 ** 3,
-    defaultImageLimit: 100,
-    pendingUploadGraceHours: 1,
-  },
-  sas: { uploadTtlMinutes: 10 },
-};
 const events: { event: string; fields: Record<string, unknown> }[] = [];
 const log = (event: string, fields: Record<string, unknown>) => events.push({ event, fields });
 
@@ -42,7 +31,7 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     const requested = await requestUpload({
       db,
       blobs,
-      config,
+      config: TEST_UPLOAD_SETTINGS,
       log,
       userId: 'pending-ann',
       request: { fileName: 'a.png', contentType: 'image/png', size },
@@ -146,7 +135,14 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     });
     events.length = 0;
     const upload = (size: number) =>
-      requestUpload({ db, blobs, config, log, userId: 'pending-few', request: { fileName: 'a.png', contentType: 'image/png', size } });
+      requestUpload({
+        db,
+        blobs,
+        config: TEST_UPLOAD_SETTINGS,
+        log,
+        userId: 'pending-few',
+        request: { fileName: 'a.png', contentType: 'image/png', size },
+      });
     const quotaEvents = () =>
       events.filter((e) => e.event.startsWith('quota_')).map((e) => [e.event, e.fields.limit, e.fields.percent, e.fields.used]);
     for (let i = 0; i < 10; i++) await upload(10);
@@ -182,7 +178,14 @@ describe('pending uploads against PostgreSQL and Azurite', () => {
     await seedUser(db, 'pending-big', { storageLimitBytes: 1000, imageLimit: 100 });
     events.length = 0;
     const uploadBig = (size: number) =>
-      requestUpload({ db, blobs, config, log, userId: 'pending-big', request: { fileName: 'a.png', contentType: 'image/png', size } });
+      requestUpload({
+        db,
+        blobs,
+        config: TEST_UPLOAD_SETTINGS,
+        log,
+        userId: 'pending-big',
+        request: { fileName: 'a.png', contentType: 'image/png', size },
+      });
     for (const size of [100, 600, 150, 10]) await uploadBig(size);
     expect(quotaEvents()).toEqual([['quota_warning', 'storage', 80, 850]]);
     await uploadBig(140);
