@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
+import type { ShrunkImage } from './pngShrinker.js';
 
 /**
  * The media repository: the only code that touches sharp and file-type. It reports facts about bytes
@@ -75,7 +76,7 @@ export async function inspectImage(content: Buffer, maxPixels: number): Promise<
 }
 
 export const THUMBNAIL_SIZE = 400;
-const PREVIEW_SIZE = 1600;
+export const PREVIEW_SIZE = 1600;
 
 const WEBP_VIEW = { quality: 80, alphaQuality: 90, effort: 4 } as const;
 /**
@@ -114,7 +115,7 @@ export interface ImageViews {
 }
 
 /**
- * The thumbnail and the preview of an image file (the pipeline's cut-out), both WebP without metadata,
+ * The thumbnail and the preview of an image file (a stored cut-out), both WebP without metadata,
  * never enlarged, from ONE decode: the file is read top to bottom once (`sequentialRead`, so libvips
  * keeps a strip of rows, not the 200 MB a 50 MP RGBA image decodes to) into the ≤ 1600 px preview's
  * pixels, and the thumbnail is scaled from those. A file that does not decode, or has more than
@@ -127,15 +128,42 @@ export async function renderImageViews(file: string, maxPixels: number): Promise
       .resize(PREVIEW_SIZE, PREVIEW_SIZE, { fit: 'inside', withoutEnlargement: true, kernel: PREVIEW_KERNEL })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const pixels = { raw: { width: info.width, height: info.height, channels: info.channels } };
-    const [preview, thumbnail] = await Promise.all([
-      sharp(data, pixels).webp(WEBP_PREVIEW).toBuffer(),
-      sharp(data, pixels).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp(WEBP_VIEW).toBuffer(),
-    ]);
-    return { thumbnail, preview };
+    return await encodeViews(data, { width: info.width, height: info.height, channels: info.channels });
   } catch (cause) {
     throw new UndecodableImageError('The image cannot be decoded.', { cause });
   }
+}
+
+/**
+ * The same views from a cut-out shrunk as it arrived (`PngShrinker`, by a whole factor, so less than
+ * twice the preview's size is left): the rest of the reduction to the preview's size, as sharp's
+ * `fit: 'inside'` computes it from the full size, then the same encodings.
+ */
+export async function renderImageViewsFromShrunk(image: ShrunkImage): Promise<ImageViews> {
+  const preview = previewSize(image.width, image.height);
+  const shrunk = { width: image.shrunkWidth, height: image.shrunkHeight, channels: 4 } as const;
+  const pixels =
+    preview.width === shrunk.width && preview.height === shrunk.height
+      ? image.pixels
+      : await sharp(image.pixels, { raw: shrunk }).resize(preview.width, preview.height, { fit: 'fill' }).raw().toBuffer();
+  return encodeViews(pixels, { ...preview, channels: 4 });
+}
+
+/** The preview's size for an image of this size: inside 1600×1600, never enlarged, rounded as sharp rounds it. */
+export function previewSize(width: number, height: number): { width: number; height: number } {
+  if (width <= PREVIEW_SIZE && height <= PREVIEW_SIZE) return { width, height };
+  return width >= height
+    ? { width: PREVIEW_SIZE, height: Math.max(1, Math.round((height * PREVIEW_SIZE) / width)) }
+    : { width: Math.max(1, Math.round((width * PREVIEW_SIZE) / height)), height: PREVIEW_SIZE };
+}
+
+async function encodeViews(pixels: Buffer, size: { width: number; height: number; channels: 1 | 2 | 3 | 4 }): Promise<ImageViews> {
+  const raw = { raw: size };
+  const [preview, thumbnail] = await Promise.all([
+    sharp(pixels, raw).webp(WEBP_PREVIEW).toBuffer(),
+    sharp(pixels, raw).resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp(WEBP_VIEW).toBuffer(),
+  ]);
+  return { thumbnail, preview };
 }
 
 export interface AlphaCoverage {

@@ -1,8 +1,9 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINE_STEPS } from '../../shared/pipeline/pipelineContract.js';
 import { discOnPlainBackground } from '../support/sampleImages.js';
 import { pipelineStepEvents, startTestApp, type TestApp } from '../support/testApp.js';
-import { storedBytesOf, uploadThroughApi, waitForSettledImage } from '../support/uploadThroughApi.js';
+import { storedBlobsOf, storedBytesOf, uploadThroughApi, waitForSettledImage } from '../support/uploadThroughApi.js';
 
 /** The background-removal service misbehaves; the pipeline retries what is transient and nothing else. */
 describe('remover failures', () => {
@@ -72,6 +73,46 @@ describe('remover failures', () => {
 
     const user = await app.db.user.findUniqueOrThrow({ where: { id: userId } });
     expect(Number(user.storageUsed)).toBe(await storedBytesOf(app, userId));
+  });
+
+  it('fetches a cut-out cut off mid-transfer again, and makes the image ready from the second answer', async () => {
+    const callsBefore = app.remover.calls;
+    app.remover.failNext({ cutAfterBytes: 20_000 });
+    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 632 }));
+    const image = await waitForSettledImage(app, token, imageId);
+    expect(image.status).toBe('ready');
+    expect(app.remover.calls - callsBefore).toBe(2);
+    const attempts = pipelineStepEvents(app, imageId).filter((event) => event.step === PIPELINE_STEPS.cutOutBackground);
+    expect(attempts.map((attempt) => attempt.outcome)).toEqual(['error', 'ok']);
+    const processed = Buffer.from(await (await fetch(image.urls.processed)).arrayBuffer());
+    expect(await sharp(processed).metadata()).toMatchObject({ format: 'png', width: 632, height: 480, hasAlpha: true });
+  });
+
+  it('fails a cut-out that is not a readable PNG at once, and leaves no processed/ blob behind', async () => {
+    const callsBefore = app.remover.calls;
+    app.remover.failNext({ flipByteAt: 1_000 }); // inside the image data: its chunk's checksum no longer matches
+    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 640 }));
+    const image = await waitForSettledImage(app, token, imageId);
+    expect(image.status).toBe('failed');
+    expect(image.error.message).toBe('The background-removal service could not process this image.');
+    expect(app.remover.calls - callsBefore).toBe(1);
+    const logged = pipelineStepEvents(app, imageId).find((event) => event.step === PIPELINE_STEPS.cutOutBackground);
+    expect(logged).toMatchObject({ outcome: 'failed', code: 'remover_refused', detail: expect.stringContaining('The cut-out cannot be read') });
+    const blobs = await storedBlobsOf(app, userId);
+    expect(blobs.filter((blob) => blob.path.includes(imageId)).map((blob) => blob.path.split('/')[0])).toEqual(['originals']);
+  });
+
+  it('renders a kind of PNG it does not shrink as it arrives (interlaced) from the stored cut-out', async () => {
+    app.remover.failNext('interlaced');
+    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 3300, height: 1700 }));
+    const image = await waitForSettledImage(app, token, imageId);
+    expect(image.status).toBe('ready');
+    const [processed, preview, thumbnail] = await Promise.all(
+      [image.urls.processed, image.urls.preview, image.urls.thumbnail].map(async (url) => sharp(Buffer.from(await (await fetch(url)).arrayBuffer())).metadata()),
+    );
+    expect(processed).toMatchObject({ format: 'png', isProgressive: true, width: 3300, height: 1700 });
+    expect(preview).toMatchObject({ format: 'webp', width: 1600, height: 824 });
+    expect(thumbnail).toMatchObject({ format: 'webp', width: 400, height: 206 });
   });
 
   it('refuses to retry an image that is not failed, or another user’s image', async () => {

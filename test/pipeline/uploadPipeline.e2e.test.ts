@@ -84,6 +84,24 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     expect(cutoutStep?.stagesMs).toEqual({ received: expect.any(Number), rendered: expect.any(Number), stored: expect.any(Number) });
   });
 
+  it('shrinks a large cut-out while it arrives into a preview and thumbnail like those sharp makes from the stored file', async () => {
+    const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 3300, height: 1700 }));
+    const image = await waitForSettledImage(app, token, imageId);
+    expect(image.status).toBe('ready');
+    const fetched = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
+    const [processed, preview, thumbnail] = await Promise.all([image.urls.processed, image.urls.preview, image.urls.thumbnail].map(fetched));
+    expect(await sharp(preview).metadata()).toMatchObject({ format: 'webp', hasAlpha: true, width: 1600, height: 824 });
+    expect(await sharp(thumbnail).metadata()).toMatchObject({ format: 'webp', width: 400, height: 206 });
+    // Against sharp's own reduction of the whole stored cut-out: the same picture, the same transparency.
+    const ours = await sharp(preview).ensureAlpha().raw().toBuffer();
+    const reference = await sharp(processed).resize(1600, 824).raw().toBuffer();
+    let difference = 0;
+    for (let i = 0; i < ours.length; i++) difference += Math.abs(ours[i]! - reference[i]!);
+    expect(difference / ours.length).toBeLessThan(3);
+    const alphaAt = (x: number, y: number) => ours[(y * 1600 + x) * 4 + 3];
+    expect([alphaAt(5, 5), alphaAt(800, 412)]).toEqual([0, 255]);
+  });
+
   it.each([
     ['an HTML page renamed .jpg', async () => htmlPage, 'image/jpeg', 'not_an_image'],
     ['an SVG drawing', async () => svgDrawing, 'image/png', 'unsupported_type'],

@@ -1,12 +1,19 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
 
 /**
  * A stand-in network path to the real local remover that misbehaves on cue, the way a production
- * dependency does: answer a status of its choosing, or drop the connection. Every other call is
- * forwarded untouched to the real service.
+ * dependency does: answer a status of its choosing, drop the connection, or spoil the real answer —
+ * cut it off after some bytes, change one byte, or send the same picture as another kind of PNG
+ * (interlaced, as some encoders write it). Every other call is forwarded untouched to the real service.
  */
-type RemoverFault = { status: number } | 'drop';
+type RemoverFault =
+  | { status: number }
+  | 'drop'
+  | { cutAfterBytes: number }
+  | { flipByteAt: number }
+  | 'interlaced';
 
 export interface FlakyRemover {
   url: string;
@@ -32,7 +39,7 @@ export async function startFlakyRemover(targetUrl: string): Promise<FlakyRemover
       incoming.socket.destroy();
       return;
     }
-    if (fault) {
+    if (fault && typeof fault === 'object' && 'status' in fault) {
       outgoing.writeHead(fault.status, { 'content-type': 'application/json' });
       outgoing.end(JSON.stringify({ detail: `injected ${fault.status}` }));
       return;
@@ -40,8 +47,19 @@ export async function startFlakyRemover(targetUrl: string): Promise<FlakyRemover
     const forwarded = httpRequest(
       { host: target.hostname, port: target.port, path: target.pathname, method: incoming.method, headers: incoming.headers },
       (response) => {
-        outgoing.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(outgoing);
+        if (!fault || response.statusCode !== 200) {
+          outgoing.writeHead(response.statusCode ?? 502, response.headers);
+          response.pipe(outgoing);
+          return;
+        }
+        void spoil(response, fault).then(
+          (body) => {
+            outgoing.writeHead(200, { ...response.headers, 'content-length': String(body.declaredLength) });
+            if (body.bytes.length < body.declaredLength) outgoing.write(body.bytes, () => outgoing.destroy());
+            else outgoing.end(body.bytes);
+          },
+          () => outgoing.destroy(),
+        );
       },
     );
     forwarded.on('error', () => outgoing.destroy());
@@ -61,4 +79,22 @@ export async function startFlakyRemover(targetUrl: string): Promise<FlakyRemover
         server.close(() => resolve());
       }),
   };
+}
+
+/** The real answer, spoilt as asked; `declaredLength` is what the headers promise. */
+async function spoil(
+  response: AsyncIterable<Buffer>,
+  fault: Exclude<RemoverFault, { status: number } | 'drop'>,
+): Promise<{ bytes: Buffer; declaredLength: number }> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk);
+  const png = Buffer.concat(chunks);
+  if (fault === 'interlaced') {
+    const interlaced = await sharp(png).png({ progressive: true }).toBuffer();
+    return { bytes: interlaced, declaredLength: interlaced.length };
+  }
+  if ('cutAfterBytes' in fault) return { bytes: png.subarray(0, fault.cutAfterBytes), declaredLength: png.length };
+  const flipped = Buffer.from(png);
+  flipped[fault.flipByteAt] = flipped[fault.flipByteAt]! ^ 0xff;
+  return { bytes: flipped, declaredLength: flipped.length };
 }

@@ -1,0 +1,370 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { UndecodableImageError } from './imageMedia.js';
+
+/**
+ * Reads a PNG as it arrives and keeps only a copy shrunk by a whole factor, so that the pipeline has the
+ * cut-out's reduced pixels when its last byte comes in instead of decoding the whole file after it
+ * (sharp gathers a stream input whole before libvips starts; a 12 MP cut-out is 40 MB of PNG and 48 MB
+ * of pixels). Each row is inflated (zlib, off the main thread), unfiltered, and averaged into blocks of
+ * `factor` × `factor` pixels weighted by their alpha, as libvips' shrink does with premultiplied alpha;
+ * memory is two rows and the shrunk image, whatever the size.
+ *
+ * Only what a background remover sends is read here: 8-bit RGBA or RGB, not interlaced, with no
+ * colour profile, EXIF orientation or colour key. Anything else is `unsupported` (sharp then decodes
+ * the stored file); a file that breaks the format (bad signature or checksum, corrupt or truncated
+ * data, too many pixels) is an `UndecodableImageError`.
+ */
+
+export interface ShrunkImage {
+  /** The PNG's own size. */
+  width: number;
+  height: number;
+  /** The shrunk pixels: RGBA, `ceil(width / factor)` × `ceil(height / factor)`. */
+  pixels: Buffer;
+  shrunkWidth: number;
+  shrunkHeight: number;
+}
+
+export type PngShrinkResult = { kind: 'shrunk'; image: ShrunkImage } | { kind: 'unsupported'; reason: string };
+
+export interface PngShrinkerOptions {
+  /** The largest side the caller will reduce to: the factor is the whole part of the reduction to it. */
+  fitWithin: number;
+  maxPixels: number;
+}
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Compressed bytes handed to zlib at once: one write per socket chunk would cost a thread-pool trip per 64 KB. */
+const INFLATE_BATCH_BYTES = 512 * 1024;
+const INFLATE_CHUNK_BYTES = 1024 * 1024;
+/** Chunks that change how pixels must be read: a colour profile, EXIF (orientation), a colour key. */
+const UNSUPPORTED_CHUNKS: Record<string, string> = { iCCP: 'a colour profile', eXIf: 'EXIF data', tRNS: 'a transparent colour' };
+/** The longest chunk the format allows (2^31 − 1). */
+const MAX_CHUNK_LENGTH = 0x7fffffff;
+
+function undecodable(message: string): UndecodableImageError {
+  return new UndecodableImageError(`The PNG cannot be read: ${message}`);
+}
+
+export class PngShrinker {
+  readonly #options: PngShrinkerOptions;
+  /** Bytes of the signature or of a chunk's 8-byte header or 4-byte CRC not yet complete. */
+  #partial = Buffer.alloc(0);
+  #signatureRead = false;
+  /** The chunk being read: its type, the data bytes still to come, the CRC so far. */
+  #chunk: { type: string; remaining: number; crc: number; data: Buffer[] } | undefined;
+  #awaitingCrc: { type: string; crc: number; data: Buffer | undefined } | undefined;
+  #ended = false;
+  #unsupported: string | undefined;
+  #failure: Error | undefined;
+  #rows: RowReducer | undefined;
+  #inflate: zlib.Inflate | undefined;
+  #inflated: Promise<void> | undefined;
+  #batch: Buffer[] = [];
+  #batchBytes = 0;
+
+  constructor(options: PngShrinkerOptions) {
+    this.#options = options;
+  }
+
+  /** Takes the next bytes of the file; resolves when zlib can take more. */
+  async write(bytes: Buffer): Promise<void> {
+    this.#throwIfFailed();
+    if (this.#unsupported !== undefined || this.#ended) return;
+    let offset = 0;
+    while (offset < bytes.length && this.#unsupported === undefined && !this.#ended) offset = this.#consume(bytes, offset);
+    if (this.#batchBytes >= INFLATE_BATCH_BYTES) await this.#flushBatch();
+    this.#throwIfFailed();
+  }
+
+  /** After the last byte: the shrunk image, or why this file is left to sharp. */
+  async end(): Promise<PngShrinkResult> {
+    this.#throwIfFailed();
+    if (this.#unsupported !== undefined) return { kind: 'unsupported', reason: this.#unsupported };
+    if (!this.#ended) throw undecodable('the file ends before its IEND chunk.');
+    await this.#flushBatch();
+    this.#inflate?.end();
+    await this.#inflated;
+    this.#throwIfFailed();
+    const rows = this.#rows;
+    if (!rows) throw undecodable('it has no image data.');
+    return { kind: 'shrunk', image: rows.finish() };
+  }
+
+  /** Stops reading (the caller gave up on the file): zlib's stream is released. */
+  abandon(): void {
+    this.#unsupported ??= 'abandoned';
+    this.#inflate?.destroy();
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Parses from `offset`; returns the offset after what it used. */
+  #consume(bytes: Buffer, offset: number): number {
+    if (this.#chunk) return this.#consumeChunkData(bytes, offset);
+    const needed = !this.#signatureRead ? 8 : this.#awaitingCrc ? 4 : 8;
+    const take = Math.min(needed - this.#partial.length, bytes.length - offset);
+    this.#partial = Buffer.concat([this.#partial, bytes.subarray(offset, offset + take)]);
+    if (this.#partial.length < needed) return offset + take;
+    const complete = this.#partial;
+    this.#partial = Buffer.alloc(0);
+    if (!this.#signatureRead) {
+      if (!complete.equals(SIGNATURE)) throw undecodable('it does not start with the PNG signature.');
+      this.#signatureRead = true;
+    } else if (this.#awaitingCrc) {
+      this.#checkCrc(complete.readUInt32BE(0));
+    } else {
+      this.#startChunk(complete.readUInt32BE(0), complete.toString('latin1', 4, 8));
+    }
+    return offset + take;
+  }
+
+  #startChunk(length: number, type: string): void {
+    if (length > MAX_CHUNK_LENGTH || !/^[A-Za-z]{4}$/.test(type)) throw undecodable('a chunk header is corrupt.');
+    const crc = zlib.crc32(type);
+    if (this.#rows === undefined && type !== 'IHDR') throw undecodable('the first chunk is not IHDR.');
+    if (UNSUPPORTED_CHUNKS[type]) {
+      this.#unsupported = `it carries ${UNSUPPORTED_CHUNKS[type]} (${type})`;
+      return;
+    }
+    this.#chunk = { type, remaining: length, crc, data: [] };
+    if (length === 0) this.#endChunkData();
+  }
+
+  #consumeChunkData(bytes: Buffer, offset: number): number {
+    const chunk = this.#chunk!;
+    const take = Math.min(chunk.remaining, bytes.length - offset);
+    const slice = bytes.subarray(offset, offset + take);
+    chunk.crc = zlib.crc32(slice, chunk.crc);
+    chunk.remaining -= take;
+    if (chunk.type === 'IDAT') {
+      this.#batch.push(slice);
+      this.#batchBytes += take;
+    } else if (chunk.type === 'IHDR') {
+      chunk.data.push(slice);
+    }
+    if (chunk.remaining === 0) this.#endChunkData();
+    return offset + take;
+  }
+
+  #endChunkData(): void {
+    const chunk = this.#chunk!;
+    this.#chunk = undefined;
+    this.#awaitingCrc = { type: chunk.type, crc: chunk.crc, data: chunk.type === 'IHDR' ? Buffer.concat(chunk.data) : undefined };
+  }
+
+  #checkCrc(stored: number): void {
+    const chunk = this.#awaitingCrc!;
+    this.#awaitingCrc = undefined;
+    if (stored !== chunk.crc) throw undecodable(`the checksum of a ${chunk.type} chunk does not match.`);
+    if (chunk.type === 'IHDR') this.#readHeader(chunk.data!);
+    else if (chunk.type === 'IEND') this.#ended = true;
+  }
+
+  #readHeader(header: Buffer): void {
+    if (this.#rows) throw undecodable('it has two IHDR chunks.');
+    if (header.length !== 13) throw undecodable('its IHDR chunk is not 13 bytes long.');
+    const width = header.readUInt32BE(0);
+    const height = header.readUInt32BE(4);
+    const [bitDepth, colourType, compression, filter, interlace] = header.subarray(8);
+    if (!width || !height) throw undecodable('it has no pixels.');
+    if (width * height > this.#options.maxPixels)
+      throw undecodable(`it has ${width}×${height} pixels, more than the ${this.#options.maxPixels} allowed.`);
+    if (compression !== 0 || filter !== 0) throw undecodable('it names an unknown compression or filter method.');
+    if (bitDepth !== 8 || (colourType !== 6 && colourType !== 2) || interlace !== 0) {
+      this.#unsupported = `it is not 8-bit RGBA or RGB without interlacing (depth ${bitDepth}, colour type ${colourType}, interlace ${interlace})`;
+      return;
+    }
+    const factor = Math.max(1, Math.floor(Math.max(width, height) / this.#options.fitWithin));
+    this.#rows = new RowReducer(width, height, colourType === 6 ? 4 : 3, factor);
+    const inflate = zlib.createInflate({ chunkSize: INFLATE_CHUNK_BYTES });
+    this.#inflate = inflate;
+    const rows = this.#rows;
+    // Listeners run as the stream emits, so the failure is recorded before any awaiting code resumes.
+    inflate.on('error', (cause) => {
+      this.#failure ??= new UndecodableImageError('The PNG cannot be read: its image data is corrupt.', { cause });
+    });
+    // Rows are unfiltered in a task of their own, so that zlib inflates the next megabyte meanwhile
+    // (a 'data' listener would run before the stream schedules more work).
+    const queued: Buffer[] = [];
+    let draining: Promise<void> | undefined;
+    const drainQueue = () =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          try {
+            while (queued.length > 0 && !this.#failure) rows.take(queued.shift()!);
+          } catch (error) {
+            this.#failure ??= error as Error;
+            inflate.destroy();
+          }
+          draining = undefined;
+          resolve();
+        }),
+      );
+    inflate.on('data', (data: Buffer) => {
+      queued.push(data);
+      draining ??= drainQueue();
+    });
+    // Settles however the stream ends (its end, an error, or destroy()), and after the last rows are
+    // unfiltered; a failure is in #failure.
+    this.#inflated = finished(inflate)
+      .catch(() => undefined)
+      .then(() => draining);
+  }
+
+  async #flushBatch(): Promise<void> {
+    const inflate = this.#inflate;
+    if (!inflate || this.#batchBytes === 0) return;
+    const batch = this.#batch.length === 1 ? this.#batch[0]! : Buffer.concat(this.#batch, this.#batchBytes);
+    this.#batch = [];
+    this.#batchBytes = 0;
+    if (!inflate.write(batch)) await Promise.race([once(inflate, 'drain').catch(() => undefined), this.#inflated]);
+  }
+}
+
+/**
+ * Unfilters the inflated rows (PNG filter types 0–4) and sums each `factor` × `factor` block: colour
+ * weighted by alpha, alpha itself, and the count (the last blocks of a row or column can be smaller).
+ */
+class RowReducer {
+  readonly #stride: number;
+  #previous: Uint8Array;
+  #current: Uint8Array;
+  /** Bytes of the current row received so far, its filter-type byte included. */
+  #filled = 0;
+  #row = 0;
+  readonly #sums: Float64Array;
+  readonly #pixels: Buffer;
+  readonly #shrunkWidth: number;
+  readonly #shrunkHeight: number;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly channels: 3 | 4,
+    readonly factor: number,
+  ) {
+    this.#stride = width * channels;
+    this.#previous = new Uint8Array(this.#stride + 1);
+    this.#current = new Uint8Array(this.#stride + 1);
+    this.#shrunkWidth = Math.ceil(width / factor);
+    this.#shrunkHeight = Math.ceil(height / factor);
+    this.#sums = new Float64Array(this.#shrunkWidth * 4);
+    this.#pixels = Buffer.alloc(this.#shrunkWidth * this.#shrunkHeight * 4);
+  }
+
+  take(data: Buffer): void {
+    let offset = 0;
+    const rowBytes = this.#stride + 1;
+    while (offset < data.length) {
+      if (this.#row === this.height) throw undecodable('its image data is longer than its rows.');
+      const take = Math.min(rowBytes - this.#filled, data.length - offset);
+      this.#current.set(data.subarray(offset, offset + take), this.#filled);
+      this.#filled += take;
+      offset += take;
+      if (this.#filled === rowBytes) {
+        this.#unfilter();
+        this.#accumulate();
+        [this.#previous, this.#current] = [this.#current, this.#previous];
+        this.#filled = 0;
+        this.#row += 1;
+        if (this.#row % this.factor === 0 || this.#row === this.height) this.#emitShrunkRow();
+      }
+    }
+  }
+
+  finish(): ShrunkImage {
+    if (this.#row !== this.height) throw undecodable(`its image data ends after ${this.#row} of ${this.height} rows.`);
+    return {
+      width: this.width,
+      height: this.height,
+      pixels: this.#pixels,
+      shrunkWidth: this.#shrunkWidth,
+      shrunkHeight: this.#shrunkHeight,
+    };
+  }
+
+  /** Reverses the row's filter in place (byte 0 is the filter type, the pixels follow). */
+  #unfilter(): void {
+    const row = this.#current;
+    const above = this.#previous;
+    const bpp = this.channels;
+    const end = this.#stride + 1;
+    switch (row[0]) {
+      case 0:
+        return;
+      case 1:
+        for (let i = 1 + bpp; i < end; i++) row[i] = (row[i]! + row[i - bpp]!) & 255;
+        return;
+      case 2:
+        for (let i = 1; i < end; i++) row[i] = (row[i]! + above[i]!) & 255;
+        return;
+      case 3:
+        for (let i = 1; i <= bpp; i++) row[i] = (row[i]! + (above[i]! >> 1)) & 255;
+        for (let i = 1 + bpp; i < end; i++) row[i] = (row[i]! + ((row[i - bpp]! + above[i]!) >> 1)) & 255;
+        return;
+      case 4:
+        for (let i = 1; i <= bpp; i++) row[i] = (row[i]! + above[i]!) & 255;
+        for (let i = 1 + bpp; i < end; i++) {
+          const left = row[i - bpp]!;
+          const up = above[i]!;
+          const upLeft = above[i - bpp]!;
+          const toLeft = Math.abs(up - upLeft);
+          const toUp = Math.abs(left - upLeft);
+          const toUpLeft = Math.abs(left + up - 2 * upLeft);
+          const predicted = toLeft <= toUp && toLeft <= toUpLeft ? left : toUp <= toUpLeft ? up : upLeft;
+          row[i] = (row[i]! + predicted) & 255;
+        }
+        return;
+      default:
+        throw undecodable(`a row has the unknown filter type ${row[0]}.`);
+    }
+  }
+
+  #accumulate(): void {
+    const row = this.#current;
+    const sums = this.#sums;
+    const { channels, factor, width } = this;
+    for (let block = 0, x = 0; x < width; block += 4) {
+      const blockEnd = Math.min(x + factor, width);
+      let red = 0;
+      let green = 0;
+      let blue = 0;
+      let alpha = 0;
+      for (let i = 1 + x * channels; x < blockEnd; x++, i += channels) {
+        const weight = channels === 4 ? row[i + 3]! : 255;
+        red += row[i]! * weight;
+        green += row[i + 1]! * weight;
+        blue += row[i + 2]! * weight;
+        alpha += weight;
+      }
+      sums[block] = sums[block]! + red;
+      sums[block + 1] = sums[block + 1]! + green;
+      sums[block + 2] = sums[block + 2]! + blue;
+      sums[block + 3] = sums[block + 3]! + alpha;
+    }
+  }
+
+  #emitShrunkRow(): void {
+    const sums = this.#sums;
+    const shrunkRow = Math.ceil(this.#row / this.factor) - 1;
+    const rowsInBlock = this.#row - shrunkRow * this.factor;
+    const { factor, width } = this;
+    let offset = shrunkRow * this.#shrunkWidth * 4;
+    for (let block = 0; block < sums.length; block += 4, offset += 4) {
+      const columns = Math.min(factor, width - (block / 4) * factor);
+      const alpha = sums[block + 3]!;
+      if (alpha > 0) {
+        this.#pixels[offset] = Math.round(sums[block]! / alpha);
+        this.#pixels[offset + 1] = Math.round(sums[block + 1]! / alpha);
+        this.#pixels[offset + 2] = Math.round(sums[block + 2]! / alpha);
+      }
+      this.#pixels[offset + 3] = Math.round(alpha / (columns * rowsInBlock));
+    }
+    sums.fill(0);
+  }
+}
