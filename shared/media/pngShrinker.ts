@@ -229,12 +229,16 @@ export class PngShrinker {
 /**
  * Unfilters the inflated rows (PNG filter types 0–4) and sums each `factor` × `factor` block: colour
  * weighted by alpha, alpha itself, and the count (the last blocks of a row or column can be smaller).
+ * A row that lies whole in one inflated chunk is worked on in place (zlib hands out fresh buffers); only
+ * a row split between two chunks is copied together.
  */
 class RowReducer {
-  readonly #stride: number;
+  readonly #rowBytes: number;
+  /** The row above the current one, filter byte first (zeros above the first row). */
   #previous: Uint8Array;
-  #current: Uint8Array;
-  /** Bytes of the current row received so far, its filter-type byte included. */
+  /** Where a row split between chunks is put together; two, as the previous row may be one of them. */
+  #spliced: [Uint8Array, Uint8Array];
+  /** Bytes of a split row received so far, its filter-type byte included. */
   #filled = 0;
   #row = 0;
   readonly #sums: Float64Array;
@@ -248,9 +252,9 @@ class RowReducer {
     readonly channels: 3 | 4,
     readonly factor: number,
   ) {
-    this.#stride = width * channels;
-    this.#previous = new Uint8Array(this.#stride + 1);
-    this.#current = new Uint8Array(this.#stride + 1);
+    this.#rowBytes = width * channels + 1;
+    this.#previous = new Uint8Array(this.#rowBytes);
+    this.#spliced = [new Uint8Array(this.#rowBytes), new Uint8Array(this.#rowBytes)];
     this.#shrunkWidth = Math.ceil(width / factor);
     this.#shrunkHeight = Math.ceil(height / factor);
     this.#sums = new Float64Array(this.#shrunkWidth * 4);
@@ -258,27 +262,31 @@ class RowReducer {
   }
 
   take(data: Buffer): void {
+    const rowBytes = this.#rowBytes;
     let offset = 0;
-    const rowBytes = this.#stride + 1;
-    while (offset < data.length) {
-      if (this.#row === this.height) throw undecodable('its image data is longer than its rows.');
-      const take = Math.min(rowBytes - this.#filled, data.length - offset);
-      this.#current.set(data.subarray(offset, offset + take), this.#filled);
+    if (this.#filled > 0) {
+      const spliced = this.#splicedBuffer();
+      const take = Math.min(rowBytes - this.#filled, data.length);
+      spliced.set(data.subarray(0, take), this.#filled);
       this.#filled += take;
-      offset += take;
-      if (this.#filled === rowBytes) {
-        this.#unfilter();
-        this.#accumulate();
-        [this.#previous, this.#current] = [this.#current, this.#previous];
-        this.#filled = 0;
-        this.#row += 1;
-        if (this.#row % this.factor === 0 || this.#row === this.height) this.#emitShrunkRow();
-      }
+      offset = take;
+      if (this.#filled < rowBytes) return;
+      this.#filled = 0;
+      this.#takeRow(spliced);
+    }
+    while (data.length - offset >= rowBytes) {
+      this.#takeRow(data.subarray(offset, offset + rowBytes));
+      offset += rowBytes;
+    }
+    if (offset < data.length) {
+      if (this.#row === this.height) throw undecodable('its image data is longer than its rows.');
+      this.#splicedBuffer().set(data.subarray(offset));
+      this.#filled = data.length - offset;
     }
   }
 
   finish(): ShrunkImage {
-    if (this.#row !== this.height) throw undecodable(`its image data ends after ${this.#row} of ${this.height} rows.`);
+    if (this.#row !== this.height || this.#filled > 0) throw undecodable(`its image data ends after ${this.#row} of ${this.height} rows.`);
     return {
       width: this.width,
       height: this.height,
@@ -288,12 +296,26 @@ class RowReducer {
     };
   }
 
+  /** The splice buffer that is not the previous row. */
+  #splicedBuffer(): Uint8Array {
+    return this.#spliced[0] === this.#previous ? this.#spliced[1] : this.#spliced[0];
+  }
+
+  #takeRow(row: Uint8Array): void {
+    if (this.#row === this.height) throw undecodable('its image data is longer than its rows.');
+    this.#unfilter(row);
+    if (this.channels === 4) this.#accumulateRgba(row);
+    else this.#accumulateRgb(row);
+    this.#previous = row;
+    this.#row += 1;
+    if (this.#row % this.factor === 0 || this.#row === this.height) this.#emitShrunkRow();
+  }
+
   /** Reverses the row's filter in place (byte 0 is the filter type, the pixels follow). */
-  #unfilter(): void {
-    const row = this.#current;
+  #unfilter(row: Uint8Array): void {
     const above = this.#previous;
     const bpp = this.channels;
-    const end = this.#stride + 1;
+    const end = this.#rowBytes;
     switch (row[0]) {
       case 0:
         return;
@@ -325,18 +347,17 @@ class RowReducer {
     }
   }
 
-  #accumulate(): void {
-    const row = this.#current;
+  #accumulateRgba(row: Uint8Array): void {
     const sums = this.#sums;
-    const { channels, factor, width } = this;
-    for (let block = 0, x = 0; x < width; block += 4) {
+    const { factor, width } = this;
+    for (let x = 0, i = 1, block = 0; x < width; block += 4) {
       const blockEnd = Math.min(x + factor, width);
       let red = 0;
       let green = 0;
       let blue = 0;
       let alpha = 0;
-      for (let i = 1 + x * channels; x < blockEnd; x++, i += channels) {
-        const weight = channels === 4 ? row[i + 3]! : 255;
+      for (; x < blockEnd; x++, i += 4) {
+        const weight = row[i + 3]!;
         red += row[i]! * weight;
         green += row[i + 1]! * weight;
         blue += row[i + 2]! * weight;
@@ -349,22 +370,49 @@ class RowReducer {
     }
   }
 
+  /** Opaque pixels: each weighs 255, as in RGBA. */
+  #accumulateRgb(row: Uint8Array): void {
+    const sums = this.#sums;
+    const { factor, width } = this;
+    for (let x = 0, i = 1, block = 0; x < width; block += 4) {
+      const blockEnd = Math.min(x + factor, width);
+      const count = blockEnd - x;
+      let red = 0;
+      let green = 0;
+      let blue = 0;
+      for (; x < blockEnd; x++, i += 3) {
+        red += row[i]!;
+        green += row[i + 1]!;
+        blue += row[i + 2]!;
+      }
+      sums[block] = sums[block]! + red * 255;
+      sums[block + 1] = sums[block + 1]! + green * 255;
+      sums[block + 2] = sums[block + 2]! + blue * 255;
+      sums[block + 3] = sums[block + 3]! + 255 * count;
+    }
+  }
+
+  /** Writes the finished shrunk row: colour = weighted sum ÷ alpha sum, alpha = its mean, rounded half up. */
   #emitShrunkRow(): void {
     const sums = this.#sums;
-    const shrunkRow = Math.ceil(this.#row / this.factor) - 1;
-    const rowsInBlock = this.#row - shrunkRow * this.factor;
+    const pixels = this.#pixels;
     const { factor, width } = this;
+    const shrunkRow = Math.ceil(this.#row / factor) - 1;
+    const rowsInBlock = this.#row - shrunkRow * factor;
+    const fullBlock = factor * rowsInBlock;
+    const lastBlock = sums.length - 4;
     let offset = shrunkRow * this.#shrunkWidth * 4;
     for (let block = 0; block < sums.length; block += 4, offset += 4) {
-      const columns = Math.min(factor, width - (block / 4) * factor);
       const alpha = sums[block + 3]!;
       if (alpha > 0) {
-        this.#pixels[offset] = Math.round(sums[block]! / alpha);
-        this.#pixels[offset + 1] = Math.round(sums[block + 1]! / alpha);
-        this.#pixels[offset + 2] = Math.round(sums[block + 2]! / alpha);
+        pixels[offset] = sums[block]! / alpha + 0.5;
+        pixels[offset + 1] = sums[block + 1]! / alpha + 0.5;
+        pixels[offset + 2] = sums[block + 2]! / alpha + 0.5;
       }
-      this.#pixels[offset + 3] = Math.round(alpha / (columns * rowsInBlock));
+      const count = block === lastBlock ? (width - (lastBlock / 4) * factor) * rowsInBlock : fullBlock;
+      pixels[offset + 3] = alpha / count + 0.5;
     }
     sums.fill(0);
   }
+
 }
