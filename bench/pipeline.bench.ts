@@ -23,11 +23,11 @@ import { median, percentile, round } from './support/stats.js';
  *                        dispatched
  *   database steps       markProcessing, reuseDuplicateOutputs when it runs, cutOutBackground's look-up
  *   remover              the remover's own time for the request (fetch original, cut out, answer)
- *   cut-out transfer     cutOutBackground until the PNG's last byte was read (shrunk and staged into
- *                        processed/ as it arrived), less the remover's own time: the request and the
+ *   cut-out transfer     cutOutBackground until the PNG's last byte was in a local file (and read into a
+ *                        shrunk copy on the way), less the remover's own time: the request and the
  *                        transfer
- *   thumbnail + preview  rendering both from the shrunk copy, while processed/'s blocks are committed
- *   storing outputs      the rest of cutOutBackground: the commit's end, the thumbnail and preview
+ *   thumbnail + preview  rendering both from the shrunk copy, while the file uploads to processed/
+ *   storing outputs      the rest of cutOutBackground: the upload's end, the thumbnail and preview
  *   finalize             the finalizeImage activity (the outputs' sizes, the row → ready)
  * Each activity's start is its `pipeline_step` line's time less its `durationMs`.
  * They add up to the end of finalizeImage; the client sees `ready` at its next poll (every 50 ms).
@@ -63,8 +63,8 @@ const COMPONENT_LABEL: Record<Component, string> = {
   betweenSteps: 'Durable between steps (result → episode → next activity)',
   databaseSteps: 'database steps (markProcessing, reuseDuplicateOutputs when it runs, the row look-up)',
   remover: 'remover (its own time)',
-  cutoutTransfer: 'cut-out transfer (shrunk and staged as it arrives)',
-  views: 'thumbnail + preview from the shrunk copy',
+  cutoutTransfer: 'cut-out transfer to a local file (shrunk on the way)',
+  views: 'thumbnail + preview from the shrunk copy (processed/ uploading meanwhile)',
   storingOutputs: 'storing the outputs (after the render)',
   finalize: 'finalizeImage',
 };

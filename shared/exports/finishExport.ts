@@ -4,7 +4,7 @@ import { exportBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import { enqueueExportEvent } from '../webhooks/enqueueExportEvent.js';
 import type { ExportWriteSettings, FinishExportResult } from './exportContract.js';
-import { StagedBlockWriter } from '../storage/stagedBlockWriter.js';
+import { exportBlockId, StagedBlockWriter } from './stagedBlockWriter.js';
 import { centralDirectoryHeader, dataDescriptor, endOfCentralDirectory, localFileHeader, type ZipEntryRecord } from './zipFormat.js';
 
 export interface FinishExportOptions {
@@ -69,7 +69,8 @@ export async function finishExport(options: FinishExportOptions): Promise<Finish
   offset += end.length;
   await writer.flush();
 
-  await options.blobs.commitBlocks(location, writer.blockIds(), 'application/zip');
+  const blockIds = Array.from({ length: writer.blockCount }, (_, index) => exportBlockId(index));
+  await options.blobs.commitBlocks(location, blockIds, 'application/zip');
 
   const expiresAt = new Date(now.getTime() + options.ttlHours * 3_600_000);
   const ready = await db.$transaction(async (tx) => {

@@ -6,7 +6,7 @@ import { exportBlob } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { ExportWriteSettings, WriteExportChunkResult } from './exportContract.js';
 import type { SkipReason } from './exportSchemas.js';
-import { StagedBlockWriter } from '../storage/stagedBlockWriter.js';
+import { StagedBlockWriter } from './stagedBlockWriter.js';
 import { dataDescriptor, localFileHeader } from './zipFormat.js';
 
 export interface WriteExportChunkOptions {

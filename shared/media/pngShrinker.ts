@@ -39,6 +39,7 @@ const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Compressed bytes handed to zlib at once: one write per socket chunk would cost a thread-pool trip per 64 KB. */
 const INFLATE_BATCH_BYTES = 512 * 1024;
 const INFLATE_CHUNK_BYTES = 1024 * 1024;
+const INFLATE_BACKLOG_BYTES = 4 * 1024 * 1024;
 /** Chunks that change how pixels must be read: a colour profile, EXIF (orientation), a colour key. */
 const UNSUPPORTED_CHUNKS: Record<string, string> = { iCCP: 'a colour profile', eXIf: 'EXIF data', tRNS: 'a transparent colour' };
 /** The longest chunk the format allows (2^31 − 1). */
@@ -222,7 +223,9 @@ export class PngShrinker {
     const batch = this.#batch.length === 1 ? this.#batch[0]! : Buffer.concat(this.#batch, this.#batchBytes);
     this.#batch = [];
     this.#batchBytes = 0;
-    if (!inflate.write(batch)) await Promise.race([once(inflate, 'drain').catch(() => undefined), this.#inflated]);
+    inflate.write(batch);
+    // Waiting for every write would stop the reading while zlib works; a bounded backlog lets both run.
+    if (inflate.writableLength > INFLATE_BACKLOG_BYTES) await Promise.race([once(inflate, 'drain').catch(() => undefined), this.#inflated]);
   }
 }
 

@@ -1,7 +1,12 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Database } from '../db/index.js';
 import { recordAddedPreview } from '../images/imageLifecycle.js';
 import { IMAGE_OUTPUTS, OUTPUT_CACHE_CONTROL } from '../images/imageOutputs.js';
-import { renderStoredCutoutViews } from '../images/renderStoredCutoutViews.js';
+import { renderImageViews } from '../media/imageMedia.js';
 import { CONTAINERS } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { ReconciliationCursors } from './reconciliationCursors.js';
@@ -41,7 +46,7 @@ export async function addMissingPreviews(options: AddMissingPreviewsOptions): Pr
   for (const image of images) {
     const ref = { imageId: image.id, userId: image.userId };
     try {
-      const { preview } = await renderStoredCutoutViews(blobs, { container: CONTAINERS.processed, name: image.processedPath! }, options.maxPixels);
+      const preview = await renderPreview(blobs, image.processedPath!, options.maxPixels);
       const output = IMAGE_OUTPUTS.preview;
       const bytes = await blobs.upload(output.location(image.userId, image.id), preview, output.contentType, OUTPUT_CACHE_CONTROL);
       // Not recorded (the image changed meanwhile): the blob is left for the orphan sweep, which keeps
@@ -53,4 +58,16 @@ export async function addMissingPreviews(options: AddMissingPreviewsOptions): Pr
   }
   await options.cursors.write(TASK, images.length === options.limit ? images.at(-1)!.id : undefined);
   return added;
+}
+
+/** The preview of a stored cut-out, rendered from a temporary file as the pipeline does (one sequential decode). */
+async function renderPreview(blobs: BlobStore, processedPath: string, maxPixels: number): Promise<Buffer> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'detour-preview-'));
+  try {
+    const file = path.join(folder, 'cutout.png');
+    await pipeline(await blobs.openReadStream({ container: CONTAINERS.processed, name: processedPath }), createWriteStream(file));
+    return (await renderImageViews(file, maxPixels)).preview;
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }

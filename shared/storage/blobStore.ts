@@ -6,6 +6,7 @@ import {
   type ContainerListBlobFlatSegmentResponse,
 } from '@azure/storage-blob';
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { StorageSettings } from '../config.js';
 import { CONTAINERS, servedContentType, type BlobLocation, type ContainerName } from './blobPaths.js';
@@ -48,6 +49,8 @@ const SAS_START_SKEW_MS = 5 * 60_000;
  * browser only, never a shared cache.
  */
 export const IMMUTABLE_BLOB_CACHE_CONTROL = `private, max-age=${(60 * 60_000 + MAX_READ_LINK_WINDOW_MS) / 1000}, immutable`;
+
+const UPLOAD_BLOCK_BYTES = 8 * 1024 * 1024;
 
 /** Signed read links kept for reuse within their window; beyond this many, the oldest half goes. */
 const SIGNED_LINK_CACHE_SIZE = 20_000;
@@ -223,8 +226,24 @@ export class BlobStore {
   }
 
   /** Makes the blob exactly these staged blocks, in this order; staged blocks not named are dropped. */
-  async commitBlocks(location: BlobLocation, blockIds: readonly string[], contentType: string, cacheControl?: string): Promise<void> {
-    await this.blob(location).commitBlockList([...blockIds], { blobHTTPHeaders: { blobContentType: contentType, blobCacheControl: cacheControl } });
+  async commitBlocks(location: BlobLocation, blockIds: readonly string[], contentType: string): Promise<void> {
+    await this.blob(location).commitBlockList([...blockIds], { blobHTTPHeaders: { blobContentType: contentType } });
+  }
+
+  /**
+   * Uploads a local file, each block streamed from disk (memory stays small whatever its size), 8 MiB
+   * blocks 4 at a time; returns the bytes written.
+   */
+  async uploadFile(location: BlobLocation, filePath: string, contentType: string, cacheControl?: string): Promise<number> {
+    await this.ensureContainers();
+    const { size } = await stat(filePath);
+    await this.blob(location).uploadFile(filePath, {
+      blockSize: UPLOAD_BLOCK_BYTES,
+      maxSingleShotSize: UPLOAD_BLOCK_BYTES,
+      concurrency: 4,
+      blobHTTPHeaders: { blobContentType: contentType, blobCacheControl: cacheControl },
+    });
+    return size;
   }
 
   async upload(location: BlobLocation, data: Buffer, contentType: string, cacheControl?: string): Promise<number> {

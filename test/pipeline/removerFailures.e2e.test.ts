@@ -102,7 +102,7 @@ describe('remover failures', () => {
     expect(blobs.filter((blob) => blob.path.includes(imageId)).map((blob) => blob.path.split('/')[0])).toEqual(['originals']);
   });
 
-  it('renders a kind of PNG it does not shrink as it arrives (interlaced) from the stored cut-out', async () => {
+  it('renders a kind of PNG it does not shrink as it arrives (interlaced) with sharp from the whole file', async () => {
     app.remover.failNext('interlaced');
     const { imageId } = await uploadThroughApi(app, token, await discOnPlainBackground({ width: 3300, height: 1700 }));
     const image = await waitForSettledImage(app, token, imageId);
