@@ -14,7 +14,8 @@ const template = read('infra/app/blob-events.bicep');
 /** The text of `pattern`'s first group in `text`; fails the test when the template no longer has it. */
 function declared(text: string, pattern: RegExp): string {
   const found = pattern.exec(text)?.[1];
-  if (found === undefined) throw new Error(`The template no longer matches ${pattern}: update this test and dev/uploadEventsSubscription.ts`);
+  if (found === undefined)
+    throw new Error(`The template no longer matches ${pattern}: update this test and dev/uploadEventsSubscription.ts`);
   return found;
 }
 
@@ -37,7 +38,9 @@ describe('the local upload events subscription', () => {
         .split(',')
         .map((type) => type.trim().replace(/^'|'$/g, '')),
     );
-    expect(subscription.subjectBeginsWith).toBe(declared(template, /subjectBeginsWith: '([^']+)'/).replace('${containerName}', containerName));
+    expect(subscription.subjectBeginsWith).toBe(
+      declared(template, /subjectBeginsWith: '([^']+)'/).replace('${containerName}', containerName),
+    );
   });
 
   it('leaves out blobs over the size limit, as the template does with MAX_UPLOAD_BYTES', () => {

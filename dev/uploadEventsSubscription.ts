@@ -8,7 +8,7 @@ import { CONTAINERS } from '../shared/storage/blobPaths.js';
  * dev/uploadEventsSubscription.test.ts keeps the two the same.
  */
 
-export const UPLOAD_TRIGGER_FUNCTION = 'onOriginalUploaded';
+const UPLOAD_TRIGGER_FUNCTION = 'onOriginalUploaded';
 
 export function uploadEventsSubscription(options: {
   /** The Functions host, e.g. http://localhost:7071. */

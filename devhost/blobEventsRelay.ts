@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { describeError, timestamped, type LogSink } from './log.js';
 
 /**
@@ -22,7 +22,7 @@ import { describeError, timestamped, type LogSink } from './log.js';
  * or deleted before its properties could be read (the later write has its own event).
  */
 
-export interface AdvancedFilter {
+interface AdvancedFilter {
   operatorType: 'NumberLessThan' | 'NumberLessThanOrEquals' | 'NumberGreaterThan' | 'NumberGreaterThanOrEquals';
   /** A dotted path into the event, e.g. `data.contentLength`. */
   key: string;
@@ -128,7 +128,8 @@ function header(value: string | string[] | undefined): string | undefined {
 
 function valueAt(event: BlobCreatedEvent, key: string): unknown {
   let value: unknown = event;
-  for (const part of key.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  for (const part of key.split('.'))
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
   return value;
 }
 
@@ -204,7 +205,11 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
         outcome = describeError(error);
       }
       if (attempt === attempts - 1)
-        log(timestamped(`Blob events relay: ${event.subject} not delivered to ${subscription.endpointUrl} after ${attempts} tries (${outcome}); dropped.`));
+        log(
+          timestamped(
+            `Blob events relay: ${event.subject} not delivered to ${subscription.endpointUrl} after ${attempts} tries (${outcome}); dropped.`,
+          ),
+        );
     }
   }
 
@@ -271,7 +276,11 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
     };
     track(
       publish(write).catch((error: unknown) =>
-        log(timestamped(`Blob events relay: the event of ${write.containerName}/${write.blobName} was not published: ${describeError(error)}`)),
+        log(
+          timestamped(
+            `Blob events relay: the event of ${write.containerName}/${write.blobName} was not published: ${describeError(error)}`,
+          ),
+        ),
       ),
     );
   }
@@ -331,7 +340,9 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
         answer = undefined;
       }
       if (response.status !== 200 || (answer as { validationResponse?: unknown } | undefined)?.validationResponse !== validationCode)
-        throw new Error(`Webhook validation handshake failed: ${subscription.endpointUrl} answered HTTP ${response.status} ${text.slice(0, 200)}`);
+        throw new Error(
+          `Webhook validation handshake failed: ${subscription.endpointUrl} answered HTTP ${response.status} ${text.slice(0, 200)}`,
+        );
       subscriptions.push(subscription);
     },
     async stop() {

@@ -28,7 +28,10 @@ async function startEndpoint(options: { failures?: number; validation?: 'answer'
       received.push(entry);
       if (entry.eventType === 'SubscriptionValidation') {
         if (options.validation === 'refuse') res.writeHead(403).end();
-        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ validationResponse: entry.events[0]!.data.validationCode }));
+        else
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ validationResponse: entry.events[0]!.data.validationCode }));
       } else if (failures > 0) {
         failures--;
         res.writeHead(503).end();
@@ -83,7 +86,10 @@ describe('blob events relay (a local Event Grid system topic in front of Azurite
   async function settle(subscriber: Endpoint): Promise<void> {
     const marker = `marker-${Date.now()}`;
     await throughRelay.getContainerClient(container).getBlockBlobClient(marker).upload('m', 1);
-    await waitFor(() => (subscriber.notifications().some((entry) => entry.events[0]!.subject.endsWith(`/${marker}`)) ? true : undefined), 'the marker event');
+    await waitFor(
+      () => (subscriber.notifications().some((entry) => entry.events[0]!.subject.endsWith(`/${marker}`)) ? true : undefined),
+      'the marker event',
+    );
     await sleep(100);
   }
 
@@ -216,7 +222,10 @@ describe('blob events relay (a local Event Grid system topic in front of Azurite
     const failing = await startEndpoint({ failures: Infinity });
     await relay.subscribe({ endpointUrl: failing.url });
     await throughRelay.getContainerClient(container).getBlockBlobClient('dropped.txt').upload('x', 1);
-    await waitFor(() => (lines.some((line) => line.includes(`blobs/dropped.txt not delivered to ${failing.url} after 4 tries`)) ? true : undefined), 'the drop');
+    await waitFor(
+      () => (lines.some((line) => line.includes(`blobs/dropped.txt not delivered to ${failing.url} after 4 tries`)) ? true : undefined),
+      'the drop',
+    );
     expect(failing.notifications()).toHaveLength(4);
     await failing.close();
   });
@@ -225,7 +234,10 @@ describe('blob events relay (a local Event Grid system topic in front of Azurite
     const slowRelay = await startBlobEventsRelay({ connectionString: azuriteConnectionString, firstRetryDelayMs: 60_000, log });
     const subscriber = await startEndpoint({ failures: Infinity });
     await slowRelay.subscribe({ endpointUrl: subscriber.url });
-    await BlobServiceClient.fromConnectionString(slowRelay.connectionString).getContainerClient(container).getBlockBlobClient('x').upload('x', 1);
+    await BlobServiceClient.fromConnectionString(slowRelay.connectionString)
+      .getContainerClient(container)
+      .getBlockBlobClient('x')
+      .upload('x', 1);
     await waitFor(() => (subscriber.notifications().length === 1 ? true : undefined), 'the first try');
     const started = Date.now();
     await slowRelay.stop();
