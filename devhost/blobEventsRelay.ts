@@ -15,11 +15,14 @@ import { describeError, timestamped, type LogSink } from './log.js';
  * response, to every subscription whose filters it passes, as Event Grid posts it to a webhook: one
  * event per request (`maxEventsPerBatch` 1, Event Grid's default), `aeg-event-type: Notification`,
  * retried with a doubling delay when the endpoint fails, logged and dropped after the last try.
- * Subscribing performs Event Grid's validation handshake.
+ * Subscribing performs Event Grid's validation handshake (the webhook answers with the code; there is no
+ * `validationUrl` for manual validation).
  *
  * Not emitted: BlobDeleted, BlobTierChanged and the other event types, events of Data Lake (hierarchical
- * namespace) APIs, events of blobs created through a Blob Batch, and events of a blob that was replaced
- * or deleted before its properties could be read (the later write has its own event).
+ * namespace) APIs. Length, content type and blob type come from the blob's properties; when that
+ * version was replaced or deleted before they could be read, from the request (Put Blob's
+ * `Content-Length`, `x-ms-blob-content-type`), and an event without `contentLength` fails a filter on it,
+ * as on Event Grid when a key is missing.
  */
 
 interface AdvancedFilter {
@@ -113,7 +116,7 @@ function withBlobEndpoint(connectionString: string, blobUrl: string): string {
 
 /** What a successful request did to a blob, if it created or replaced one; its Event Grid `api` name. */
 function blobCreatingApi(req: IncomingMessage, url: URL): string | undefined {
-  if (req.method !== 'PUT') return undefined;
+  if (req.method !== 'PUT' || url.searchParams.has('restype')) return undefined; // restype: a container or the service
   const comp = url.searchParams.get('comp');
   if (comp === 'blocklist') return 'PutBlockList';
   if (comp !== null) return undefined;
@@ -142,6 +145,17 @@ function passes(subscription: EventSubscription, event: BlobCreatedEvent): boole
     const actual = valueAt(event, filter.key);
     return typeof actual === 'number' && NUMBER_OPERATORS[filter.operatorType](actual, filter.value);
   });
+}
+
+/** What the request itself says of the blob it wrote (only Put Blob sends the content). */
+function propertiesOfRequest(write: { api: string; requestHeaders: IncomingHttpHeaders }) {
+  const headers = write.requestHeaders;
+  const length = write.api === 'PutBlob' ? Number(headers['content-length']) : NaN;
+  return {
+    contentType: header(headers['x-ms-blob-content-type']),
+    contentLength: Number.isInteger(length) ? length : undefined,
+    blobType: header(headers['x-ms-blob-type']) ?? 'BlockBlob',
+  };
 }
 
 function isGone(error: unknown): boolean {
@@ -225,15 +239,16 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
 
   async function publish(write: BlobWrite): Promise<void> {
     const eTag = header(write.responseHeaders.etag)!;
-    let properties;
+    let properties: { contentType?: string; contentLength?: number; blobType?: string };
     try {
       properties = await azurite
         .getContainerClient(write.containerName)
         .getBlobClient(write.blobName)
         .getProperties({ conditions: { ifMatch: eTag }, abortSignal: stopping.signal });
     } catch (error) {
-      if (isGone(error) || stopping.signal.aborted) return;
-      throw error;
+      if (stopping.signal.aborted) return;
+      if (!isGone(error)) throw error;
+      properties = propertiesOfRequest(write);
     }
     const event: BlobCreatedEvent = {
       id: randomUUID(),
@@ -265,7 +280,7 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
     if (!api || !answer.headers.etag || (answer.statusCode !== 201 && answer.statusCode !== 202)) return;
     if (!url.pathname.startsWith(accountPath)) return;
     const [container, ...blobPath] = url.pathname.slice(accountPath.length).split('/');
-    if (!container || blobPath.length === 0) return;
+    if (!container || blobPath.join('/') === '') return;
     const write: BlobWrite = {
       api,
       containerName: decodeURIComponent(container),
@@ -293,10 +308,10 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
       port: target.port,
       method: req.method,
       path: req.url,
-      headers: req.headers,
+      headers: req.rawHeaders,
     });
     upstream.on('response', (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
       answer.pipe(res);
       res.on('finish', () => afterResponse(req, url, answer));
     });
@@ -325,7 +340,7 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
         id: randomUUID(),
         topic,
         subject: '',
-        data: { validationCode, validationUrl: `${relayOrigin}/validate?id=${validationCode}` },
+        data: { validationCode },
         eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
         eventTime: new Date().toISOString(),
         metadataVersion: '1',

@@ -156,6 +156,20 @@ describe('blob events relay (a local Event Grid system topic in front of Azurite
     expect(events[0]!.data).toMatchObject({ api: 'PutBlockList', contentLength: 3000, eTag: committed.etag!.replaceAll('"', '') });
   });
 
+  it('publishes one event for a copy into a blob, and one for each time a blob is replaced', async () => {
+    const subscriber = await subscribeAll();
+    const containerClient = throughRelay.getContainerClient(container);
+    const source = containerClient.getBlockBlobClient('source.txt');
+    await source.upload('copied', 6);
+    await source.upload('copied again', 12);
+    const copy = await containerClient.getBlockBlobClient('copy.txt').syncCopyFromURL(source.url);
+    await settle(subscriber);
+    expect(eventsFor(subscriber, 'source.txt').map((event) => event.data.contentLength)).toEqual([6, 12]);
+    const copies = eventsFor(subscriber, 'copy.txt');
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.data).toMatchObject({ api: 'CopyBlob', contentLength: 12, eTag: copy.etag!.replaceAll('"', '') });
+  });
+
   it('publishes nothing for a refused upload, a read or a delete', async () => {
     const subscriber = await subscribeAll();
     const link = new URL(await uploadLink('forged.txt'));
