@@ -13,7 +13,7 @@ import { median, percentile, round } from './support/stats.js';
  * link) into the devhost with the local remover, one image at a time, each followed until the API
  * reports it `ready`. Where the time goes comes from the product's own logs (see pipelineLog.ts), per
  * image, from the end of the PUT:
- *   blob event delay     until the blob trigger starts (the devhost's container poll; Event Grid on Azure)
+ *   blob event delay     until the blob trigger starts (the blob events relay's push locally, Event Grid's on Azure)
  *   blob check           the onOriginalUploaded invocation (sniff, decode check, row → queued)
  *   queue delay          from its end (the message is written then) until startImageProcessing starts
  *   orchestration start  from there until the first activity starts: the instance created through the

@@ -8,20 +8,23 @@ import { startRemoverServer } from '../remover/server.js';
 import { loadConfig } from '../shared/config.js';
 import { BlobStore } from '../shared/storage/blobStore.js';
 import { startAzurite, type RunningAzurite } from '../devhost/azurite.js';
+import { startBlobEventsRelay } from '../devhost/blobEventsRelay.js';
 import { applyMigrations, projectRoot, startEmbeddedPostgres } from './database.js';
 import { startHost, type RunningHost } from '../devhost/host.js';
 import { readLocalSettings } from '../devhost/hostSettings.js';
 import { createLocalWebApp } from './localWebApp.js';
 import { describeError } from '../devhost/log.js';
+import { uploadEventsSubscription } from './uploadEventsSubscription.js';
 
 /**
  * `npm start` (after `npm run build`): Azurite with its data under .data/azurite, the database
  * (DATABASE_URL, else an embedded PostgreSQL under .data/pglite, migrated), the local
  * background-removal service, and the devhost running the compiled functions, with the gallery page
- * (web/dist) at its root. Ctrl-C stops all.
+ * (web/dist) at its root. The product's blobs (DataStorage) go through the blob events relay, a local
+ * Event Grid that pushes uploads to the blob trigger as on Azure. Ctrl-C stops all.
  *
  * `npm start -- [--data <folder>] [--free-ports] [--embedded-database]`: another data folder than .data,
- * free ports for Azurite and the remover instead of the well-known ones (a second copy beside the
+ * free ports for Azurite, the relay and the remover instead of the well-known ones (a second copy beside the
  * first, the end-to-end tests), the embedded database even when DATABASE_URL is set.
  */
 
@@ -34,6 +37,7 @@ const { values: options } = parseArgs({
 });
 
 const AZURITE_PORTS = { blobPort: 10000, queuePort: 10001, tablePort: 10002 };
+const RELAY_PORT = 10003;
 const REMOVER_PORT = 7072;
 /** Pages that upload straight to Blob Storage with a SAS: the API's own origin and the Vite dev server. */
 const BROWSER_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
@@ -144,28 +148,37 @@ async function main(): Promise<void> {
 
     const port = Number(process.env.PORT ?? 7071);
     await provisionStorage(azurite, [`http://localhost:${port}`, `http://127.0.0.1:${port}`, ...BROWSER_ORIGINS]);
+    const relay = await startBlobEventsRelay({
+      connectionString: azurite.connectionString,
+      port: await portOrFree(RELAY_PORT, 'the blob events relay', notes),
+    });
+    stops.push(() => relay.stop());
     const env: Record<string, string> = {
       AzureWebJobsStorage: azurite.connectionString,
-      DataStorage: azurite.connectionString,
+      DataStorage: relay.connectionString,
       DATABASE_URL: databaseUrl,
       REMOVER_URL: removerUrl,
     };
     // Share links point at this host unless a public address was configured.
     if (!process.env.PUBLIC_BASE_URL && !readLocalSettings(root).values.PUBLIC_BASE_URL) env.PUBLIC_BASE_URL = `http://localhost:${port}`;
     // The page signs its local tokens with the secret the functions will check them with.
-    const { auth } = loadConfig({ ...readLocalSettings(root).values, ...process.env, ...env });
+    const { auth, limits } = loadConfig({ ...readLocalSettings(root).values, ...process.env, ...env });
     const webApp = auth.jwtSecret
       ? createLocalWebApp({ webRoot: path.join(root, 'web/dist'), jwtSecret: auth.jwtSecret, issuer: auth.issuer, audience: auth.audience })
       : undefined;
     if (!webApp) notes.push('AUTH_JWKS_URL is set, so the local gallery page (which signs its own tokens) is not served');
     const host: RunningHost = await startHost({ appRoot: root, port, env, corsOrigins: BROWSER_ORIGINS, fallback: webApp });
     stops.push(() => host.stop());
+    // The subscription infra/app/blob-events.bicep makes on Azure once the code is deployed.
+    const blobsExtensionKey = host.keys.systemKey('blobs_extension')!;
+    await relay.subscribe(uploadEventsSubscription({ hostUrl: host.url, blobsExtensionKey, maxUploadBytes: limits.maxUploadBytes }));
 
     const rows: Array<[string, string]> = [
       ...(webApp ? [['Gallery page', `http://localhost:${host.port}/`] as [string, string]] : []),
       ['API (Functions host)', `http://localhost:${host.port}/api`],
       ['Durable webhooks', `http://localhost:${host.port}/runtime/webhooks/durabletask`],
       ['Azurite blob', azurite.blobUrl],
+      ['Blob events relay (DataStorage blobs)', relay.blobUrl],
       ['Azurite queue', azurite.queueUrl],
       ['Azurite table', azurite.tableUrl],
       [database.label, databaseUrl.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@')],

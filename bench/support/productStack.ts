@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { uploadEventsSubscription } from '../../dev/uploadEventsSubscription.js';
 import { startAzurite } from '../../devhost/azurite.js';
 import { signLocalToken } from '../../shared/auth/signLocalToken.js';
 import { loadConfig, type Config } from '../../shared/config.js';
@@ -6,13 +7,17 @@ import { createDatabaseClient, type Database } from '../../shared/db/index.js';
 import { BlobStore } from '../../shared/storage/blobStore.js';
 import { createBenchDatabase } from './benchDatabase.js';
 import { onCleanup } from './cleanup.js';
+import type { BlobEventsRelayWorkerInput, BlobEventsRelayWorkerMessage } from './blobEventsRelayWorker.js';
 import { startService, type ServiceProcess } from './serviceProcess.js';
+import { Worker } from './worker.js';
 
 /**
  * The whole product for a benchmark, as `test/support/testApp.ts` assembles it for a test but with
  * each part in its own process: Azurite (`devhost/azurite.ts`), a migrated database of the benchmark's
- * own, optionally the local remover (`dist/remover/main.js`), and the compiled functions in the devhost
- * (`dist/devhost/main.js`, so `npm run build` first: the runner does it). The benchmark talks to it
+ * own, optionally the local remover (`dist/remover/main.js`), the blob events relay in front of Azurite
+ * for the app's DataStorage (`blobEventsRelayWorker.ts`, the upload trigger subscribed to it as on
+ * Azure), and the compiled functions in the devhost (`dist/devhost/main.js`, so `npm run build` first:
+ * the runner does it). The benchmark talks to it
  * over HTTP like any client, with tokens signed by the secret the app is given.
  */
 
@@ -23,7 +28,7 @@ export interface ProductStackOptions {
   env?: Record<string, string>;
   /** Starts the local remover and points REMOVER_URL at it. */
   remover?: boolean;
-  /** How often the devhost polls blob containers and queues (its default is 500 ms). */
+  /** How often the devhost polls blob containers (the backstop of the relay's events) and queues (its default is 500 ms). */
   pollIntervalMs?: number;
   /** Keeps Azurite's data in this folder instead of in memory (large blobs). */
   azuriteLocation?: string;
@@ -78,28 +83,47 @@ export async function startProductStack(options: ProductStackOptions): Promise<P
       stops.push(remover.stop);
     }
 
+    const relay = new Worker<BlobEventsRelayWorkerMessage>(new URL('./blobEventsRelayWorker.ts', import.meta.url), {
+      connectionString: azurite.connectionString,
+    } satisfies BlobEventsRelayWorkerInput);
+    stops.push(async () => {
+      relay.send('stop');
+      await relay.done();
+    });
+    const relayed = await relay.next();
+    if (relayed.type !== 'listening') throw new Error(`The blob events relay sent ${relayed.type} before it listened.`);
+
     const pollIntervalMs = options.pollIntervalMs ?? 500;
     const env: Record<string, string> = {
       DETOUR_ENV: 'test',
       AzureWebJobsStorage: azurite.connectionString,
-      DataStorage: azurite.connectionString,
+      DataStorage: relayed.connectionString,
       DATABASE_URL: database.url,
       AUTH_JWT_SECRET: BENCH_JWT_SECRET,
       CURSOR_SECRET: BENCH_CURSOR_SECRET,
       ...(remover ? { REMOVER_URL: `${remover.url}/remove-background` } : {}),
       ...options.env,
     };
+    let blobsExtensionKey: string | undefined;
     const devhost = await startService({
       name: 'the devhost',
       script: `${repositoryRoot}dist/devhost/main.js`,
       args: ['--app', repositoryRoot, '--port', '0', '--poll-interval', String(pollIntervalMs)],
       env: { ...process.env, ...env },
       ready: /Host listening on (http:\/\/\S+)/,
-      onLine: options.onHostLine,
+      onLine: (line) => {
+        // The start-up lists the upload trigger with its Event Grid URL, which carries the blobs_extension key.
+        const eventGridUrl = /onOriginalUploaded: blobTrigger \(Event Grid: POST (\S+)\)/.exec(line)?.[1];
+        if (eventGridUrl) blobsExtensionKey = new URL(eventGridUrl).searchParams.get('code') ?? undefined;
+        options.onHostLine?.(line);
+      },
     });
     stops.push(devhost.stop);
 
     const config = loadConfig(env);
+    if (!blobsExtensionKey) throw new Error("The devhost did not print the upload trigger's Event Grid URL at start-up.");
+    relay.send(uploadEventsSubscription({ hostUrl: devhost.url, blobsExtensionKey, maxUploadBytes: config.limits.maxUploadBytes }));
+    if ((await relay.next()).type !== 'subscribed') throw new Error('The blob events relay did not confirm the subscription.');
     return {
       baseUrl: devhost.url,
       devhostPid: devhost.pid,

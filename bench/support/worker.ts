@@ -54,8 +54,9 @@ export class Worker<Message = unknown> {
     ]);
   }
 
+  /** Dropped when the child has gone (`next()` and `done()` report why). */
   send(message: unknown): void {
-    this.child.send(message as never);
+    if (this.child.connected) this.child.send(message as never);
   }
 
   /** Resolves once the child exited cleanly. */

@@ -158,6 +158,26 @@ describe('devhost blob triggers', () => {
     expect(all.map((one) => one.text)).toEqual(['from Event Grid', 'marker']);
   });
 
+  it('runs a blob version once when the poll and an Event Grid event find it at the same time', async () => {
+    const { env, names } = fixtureSettings(connectionString, ['onUpload']);
+    host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: () => {} });
+    const url = `${host.url}/runtime/webhooks/blobs?functionName=Host.Functions.onUpload&code=${encodeURIComponent(host.keys.systemKey('blobs_extension')!)}`;
+    // A slow- blob holds its invocation for 300 ms, before its receipt is written: only the listener's own bookkeeping can tell the two arrivals apart.
+    await upload(names.uploads, 'slow-both.txt', 'both ways');
+    const blob = blobs.getContainerClient(names.uploads).getBlobClient('slow-both.txt');
+    const event = blobCreatedEvent({
+      url: blob.url,
+      eTag: (await blob.getProperties()).etag!,
+      contentType: 'text/plain',
+      contentLength: 9,
+    });
+    expect((await postEventGrid(url, 'Notification', [event])).status).toBe(202);
+    const delivered = await deliveriesUntil(names.deliveries, (all) => all.length > 0);
+    await upload(names.uploads, 'marker.txt', 'marker');
+    await deliveriesUntil(names.deliveries, (all) => all.some((one) => one.name === 'marker.txt'), delivered);
+    expect(delivered.map((one) => one.text)).toEqual(['both ways', 'marker']);
+  });
+
   it('gives an SDK-type binding (sdkBinding: true) the client its registered factory makes', async () => {
     const { env, names } = fixtureSettings(connectionString, ['onClientUpload']);
     host = await startHost({ appRoot: FIXTURE_APP, port: 0, env, pollIntervalMs: 50, log: () => {} });

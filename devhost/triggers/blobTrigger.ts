@@ -56,6 +56,11 @@ function quotedETag(blob: BlobItem): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
 }
 
+/** One version of a blob, the same whether a listing (ETag bare) or an Event Grid event (read back quoted) found it. */
+function versionKey(blob: BlobItem): string {
+  return `${blob.name}\n${quotedETag(blob)}`;
+}
+
 function toBlobProperties(blob: BlobItem): Record<string, unknown> {
   const properties = blob.properties;
   return {
@@ -126,7 +131,7 @@ export class BlobTriggerListener {
         includeMetadata: true,
         abortSignal: signal,
       })) {
-        const key = `${blob.name}\n${blob.properties.etag}`;
+        const key = versionKey(blob);
         if (this.#known.has(key) || !pattern.match(blob.name)) continue;
         this.#known.add(key);
         this.#waiting.push(blob);
@@ -171,7 +176,7 @@ export class BlobTriggerListener {
       metadata: properties.metadata,
     } as BlobItem;
     if (quotedETag(blob) !== (eventETag.startsWith('"') ? eventETag : `"${eventETag}"`)) return false;
-    const key = `${blob.name}\n${blob.properties.etag}`;
+    const key = versionKey(blob);
     if (!this.#known.has(key)) {
       this.#known.add(key);
       this.#waiting.push(blob);
@@ -187,7 +192,7 @@ export class BlobTriggerListener {
         .run(() => this.process(blob))
         .catch((error: unknown) => {
           // Storage trouble before or after the handler: forget the blob so that the next poll retries it.
-          this.#known.delete(`${blob.name}\n${blob.properties.etag}`);
+          this.#known.delete(versionKey(blob));
           this.#options.log(timestamped(`Blob trigger ${this.#options.registration.name}: ${blob.name}: ${describeError(error)}`));
         })
         .finally(() => this.#running.delete(run));

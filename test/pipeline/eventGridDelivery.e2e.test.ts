@@ -9,7 +9,8 @@ import { waitForSettledImage } from '../support/uploadThroughApi.js';
 /**
  * On Azure (Flex Consumption) the blob trigger fires only on Event Grid's BlobCreated events, posted to
  * the URL infra/app/blob-events.bicep subscribes. This drives the pipeline through that URL, read from
- * the template, with the body Event Grid sends; the container is not polled meanwhile.
+ * the template, with the body Event Grid sends; the container is not polled meanwhile, and the local
+ * blob events relay has no subscription (test/pipeline/uploadEvents.e2e.test.ts covers its push).
  */
 
 const template = readFileSync(new URL('../../infra/app/blob-events.bicep', import.meta.url), 'utf8');
@@ -30,8 +31,8 @@ describe('Event Grid delivers the upload to the blob trigger at the subscription
   let app: TestApp;
 
   beforeAll(async () => {
-    // Listed once at start-up, then not for ten minutes: only Event Grid's delivery can start the pipeline.
-    app = await startTestApp({ pollIntervalMs: 600_000 });
+    // Listed once at start-up, then not for ten minutes: only the hand-made delivery can start the pipeline.
+    app = await startTestApp({ pollIntervalMs: 600_000, uploadEvents: false });
   });
   afterAll(() => app?.stop());
 

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAzurite } from '../../devhost/azurite.js';
+import { startBlobEventsRelay } from '../../devhost/blobEventsRelay.js';
+import { uploadEventsSubscription } from '../../dev/uploadEventsSubscription.js';
 import { startHost } from '../../devhost/host.js';
 import { startRemoverServer } from '../../remover/server.js';
 import { signLocalToken } from '../../shared/auth/signLocalToken.js';
@@ -14,7 +16,9 @@ import { startFlakyRemover, type FlakyRemover } from './flakyRemover.js';
  * The whole product for an end-to-end test file: its compiled functions (`npm run build` first, as
  * `npm test` does) in the devhost, against an Azurite and a database of its own (blob receipts and
  * durable instances are per storage account, so test files never see each other's events), the real
- * local remover behind a path that can be told to fail.
+ * local remover behind a path that can be told to fail. The app's DataStorage blob endpoint is the
+ * blob events relay, subscribed as on Azure: uploads reach the blob trigger by Event Grid's push, the
+ * container poll is the backstop.
  */
 export interface TestApp {
   baseUrl: string;
@@ -68,8 +72,10 @@ export interface StartTestAppOptions {
   env?: Record<string, string>;
   /** The app's database, when not a fresh clone of the run's template; `stop()` calls its `drop()`. */
   database?: TestDatabase;
-  /** How often the host lists blob containers (and first polls queues); default 100 ms. */
+  /** How often the host lists blob containers (and first polls queues); default 100 ms. Uploads also arrive by the relay's events. */
   pollIntervalMs?: number;
+  /** Subscribes the upload trigger to the relay's events, as on Azure (default true); off, only the poll or a hand-made Event Grid delivery starts the pipeline. */
+  uploadEvents?: boolean;
 }
 
 export async function startTestApp(options: StartTestAppOptions = {}): Promise<TestApp> {
@@ -77,10 +83,16 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
   const database = options.database ?? (await createTestDatabase());
   const realRemover = await startRemoverServer({ port: 0 });
   const remover = await startFlakyRemover(`${realRemover.url}/remove-background`);
+  const logs: string[] = [];
+  const log = (line: string) => {
+    logs.push(line);
+    if (process.env.DETOUR_TEST_LOGS === '1') console.log(line);
+  };
+  const relay = await startBlobEventsRelay({ connectionString: azurite.connectionString, log });
   const env: Record<string, string> = {
     DETOUR_ENV: 'test',
     AzureWebJobsStorage: azurite.connectionString,
-    DataStorage: azurite.connectionString,
+    DataStorage: relay.connectionString,
     DATABASE_URL: database.url,
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     REMOVER_URL: remover.url,
@@ -89,13 +101,12 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     SHARP_CONCURRENCY: '1',
     ...options.env,
   };
-  const logs: string[] = [];
-  const log = (line: string) => {
-    logs.push(line);
-    if (process.env.DETOUR_TEST_LOGS === '1') console.log(line);
-  };
   const host = await startHost({ appRoot: repositoryRoot, port: 0, env, pollIntervalMs: options.pollIntervalMs ?? 100, log });
   const config = loadConfig(env);
+  if (options.uploadEvents ?? true) {
+    const blobsExtensionKey = host.keys.systemKey('blobs_extension')!;
+    await relay.subscribe(uploadEventsSubscription({ hostUrl: host.url, blobsExtensionKey, maxUploadBytes: config.limits.maxUploadBytes }));
+  }
   const blobs = BlobStore.fromSettings(config.storage);
 
   return {
@@ -110,6 +121,7 @@ export async function startTestApp(options: StartTestAppOptions = {}): Promise<T
     api: apiClient(host.url),
     async stop() {
       await host.stop();
+      await relay.stop();
       await remover.close();
       await realRemover.close();
       await database.drop();
