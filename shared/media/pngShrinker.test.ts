@@ -113,14 +113,22 @@ describe('PngShrinker', () => {
     { width: 203, height: 37, channels: 4, factor: 2 },
     { width: 37, height: 250, channels: 4, factor: 2 },
     { width: 90, height: 60, channels: 4, factor: 1 },
-  ] as const)('shrinks $width×$height with $channels channels by $factor, every filter type read', async ({ width, height, channels, factor }) => {
-    const pixels = testPixels(width, height, channels);
-    const result = await shrink(encodePng(pixels, width, height, channels));
-    expect(result.kind).toBe('shrunk');
-    if (result.kind !== 'shrunk') return;
-    expect(result.image).toMatchObject({ width, height, shrunkWidth: Math.ceil(width / factor), shrunkHeight: Math.ceil(height / factor) });
-    expect(result.image.pixels.equals(referenceShrink(pixels, width, height, channels, factor))).toBe(true);
-  });
+  ] as const)(
+    'shrinks $width×$height with $channels channels by $factor, every filter type read',
+    async ({ width, height, channels, factor }) => {
+      const pixels = testPixels(width, height, channels);
+      const result = await shrink(encodePng(pixels, width, height, channels));
+      expect(result.kind).toBe('shrunk');
+      if (result.kind !== 'shrunk') return;
+      expect(result.image).toMatchObject({
+        width,
+        height,
+        shrunkWidth: Math.ceil(width / factor),
+        shrunkHeight: Math.ceil(height / factor),
+      });
+      expect(result.image.pixels.equals(referenceShrink(pixels, width, height, channels, factor))).toBe(true);
+    },
+  );
 
   it('reads what sharp writes (the local remover encodes with sharp), pixel for pixel as libvips decodes it', async () => {
     const [width, height] = [640, 480];
@@ -159,7 +167,9 @@ describe('PngShrinker', () => {
       'cut short': png.subarray(0, png.length - 300),
       'no signature': png.subarray(8),
       'data that does not inflate': corruptData,
-      'not a PNG': await sharp(testPixels(20, 20, 3), { raw: { width: 20, height: 20, channels: 3 } }).jpeg().toBuffer(),
+      'not a PNG': await sharp(testPixels(20, 20, 3), { raw: { width: 20, height: 20, channels: 3 } })
+        .jpeg()
+        .toBuffer(),
     };
     for (const [name, file] of Object.entries(cases)) await expect(shrink(file), name).rejects.toBeInstanceOf(UndecodableImageError);
     await expect(shrink(png, { fitWithin: 100, maxPixels: 120 * 80 - 1 })).rejects.toThrow(/more than the 9599 allowed/);
@@ -174,8 +184,12 @@ describe('PngShrinker', () => {
       [1200, 800],
     ] as const) {
       const pixels = Buffer.alloc(width * height * 4, 200);
-      const png = await sharp(pixels, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 1 }).toBuffer();
-      const fromSharp = await sharp(png).resize(1600, 1600, { fit: 'inside', withoutEnlargement: true }).toBuffer({ resolveWithObject: true });
+      const png = await sharp(pixels, { raw: { width, height, channels: 4 } })
+        .png({ compressionLevel: 1 })
+        .toBuffer();
+      const fromSharp = await sharp(png)
+        .resize(1600, 1600, { fit: 'inside', withoutEnlargement: true })
+        .toBuffer({ resolveWithObject: true });
       expect(previewSize(width, height)).toEqual({ width: fromSharp.info.width, height: fromSharp.info.height });
       const result = await shrink(png, { fitWithin: 1600, maxPixels: 50_000_000 });
       if (result.kind !== 'shrunk') throw new Error('not shrunk');

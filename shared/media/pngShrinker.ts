@@ -417,5 +417,4 @@ class RowReducer {
     }
     sums.fill(0);
   }
-
 }

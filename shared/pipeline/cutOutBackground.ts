@@ -8,7 +8,13 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/index.js';
 import { findImageInProcessing } from '../images/imageLifecycle.js';
 import { IMAGE_OUTPUTS, OUTPUT_CACHE_CONTROL } from '../images/imageOutputs.js';
-import { measureAlphaCoverage, PREVIEW_SIZE, renderImageViews, renderImageViewsFromShrunk, UndecodableImageError } from '../media/imageMedia.js';
+import {
+  measureAlphaCoverage,
+  PREVIEW_SIZE,
+  renderImageViews,
+  renderImageViewsFromShrunk,
+  UndecodableImageError,
+} from '../media/imageMedia.js';
 import { PngShrinker, type PngShrinkResult } from '../media/pngShrinker.js';
 import { CONTAINERS } from '../storage/blobPaths.js';
 import type { BlobStore } from '../storage/blobStore.js';
@@ -70,7 +76,9 @@ export async function cutOutBackground(options: CutOutBackgroundOptions): Promis
 
     // From here at once: the upload to `processed/` (streamed from disk block by block) and the render.
     let rendered = 0;
-    const rendering = (shrunk.kind === 'shrunk' ? renderImageViewsFromShrunk(shrunk.image) : renderImageViews(file, options.maxInputPixels)).then(
+    const rendering = (
+      shrunk.kind === 'shrunk' ? renderImageViewsFromShrunk(shrunk.image) : renderImageViews(file, options.maxInputPixels)
+    ).then(
       (views) => {
         rendered = since();
         return views;

@@ -97,7 +97,11 @@ describe('remover failures', () => {
     expect(image.error.message).toBe('The background-removal service could not process this image.');
     expect(app.remover.calls - callsBefore).toBe(1);
     const logged = pipelineStepEvents(app, imageId).find((event) => event.step === PIPELINE_STEPS.cutOutBackground);
-    expect(logged).toMatchObject({ outcome: 'failed', code: 'remover_refused', detail: expect.stringContaining('The cut-out cannot be read') });
+    expect(logged).toMatchObject({
+      outcome: 'failed',
+      code: 'remover_refused',
+      detail: expect.stringContaining('The cut-out cannot be read'),
+    });
     const blobs = await storedBlobsOf(app, userId);
     expect(blobs.filter((blob) => blob.path.includes(imageId)).map((blob) => blob.path.split('/')[0])).toEqual(['originals']);
   });
@@ -108,7 +112,9 @@ describe('remover failures', () => {
     const image = await waitForSettledImage(app, token, imageId);
     expect(image.status).toBe('ready');
     const [processed, preview, thumbnail] = await Promise.all(
-      [image.urls.processed, image.urls.preview, image.urls.thumbnail].map(async (url) => sharp(Buffer.from(await (await fetch(url)).arrayBuffer())).metadata()),
+      [image.urls.processed, image.urls.preview, image.urls.thumbnail].map(async (url) =>
+        sharp(Buffer.from(await (await fetch(url)).arrayBuffer())).metadata(),
+      ),
     );
     expect(processed).toMatchObject({ format: 'png', isProgressive: true, width: 3300, height: 1700 });
     expect(preview).toMatchObject({ format: 'webp', width: 1600, height: 824 });

@@ -89,7 +89,9 @@ describe('upload → blob trigger → queue → orchestration → remover → th
     const image = await waitForSettledImage(app, token, imageId);
     expect(image.status).toBe('ready');
     const fetched = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
-    const [processed, preview, thumbnail] = await Promise.all([image.urls.processed, image.urls.preview, image.urls.thumbnail].map(fetched));
+    const [processed, preview, thumbnail] = await Promise.all(
+      [image.urls.processed, image.urls.preview, image.urls.thumbnail].map(fetched),
+    );
     expect(await sharp(preview).metadata()).toMatchObject({ format: 'webp', hasAlpha: true, width: 1600, height: 824 });
     expect(await sharp(thumbnail).metadata()).toMatchObject({ format: 'webp', width: 400, height: 206 });
     // Against sharp's own reduction of the whole stored cut-out: the same picture, the same transparency.

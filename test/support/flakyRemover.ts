@@ -8,12 +8,7 @@ import sharp from 'sharp';
  * cut it off after some bytes, change one byte, or send the same picture as another kind of PNG
  * (interlaced, as some encoders write it). Every other call is forwarded untouched to the real service.
  */
-type RemoverFault =
-  | { status: number }
-  | 'drop'
-  | { cutAfterBytes: number }
-  | { flipByteAt: number }
-  | 'interlaced';
+type RemoverFault = { status: number } | 'drop' | { cutAfterBytes: number } | { flipByteAt: number } | 'interlaced';
 
 export interface FlakyRemover {
   url: string;
