@@ -1,6 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata } from 'sharp';
-import type { ShrunkImage } from './pngShrinker.js';
 
 /**
  * The media repository: the only code that touches sharp and file-type. It reports facts about bytes
@@ -132,6 +131,17 @@ export async function renderImageViews(file: string, maxPixels: number): Promise
   } catch (cause) {
     throw new UndecodableImageError('The image cannot be decoded.', { cause });
   }
+}
+
+/** An image shrunk by a whole factor as it was read (`PngShrinker`). */
+export interface ShrunkImage {
+  /** The full size. */
+  width: number;
+  height: number;
+  /** The shrunk pixels: RGBA, `ceil(width / factor)` × `ceil(height / factor)`. */
+  pixels: Buffer;
+  shrunkWidth: number;
+  shrunkHeight: number;
 }
 
 /**

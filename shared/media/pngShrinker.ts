@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { UndecodableImageError } from './imageMedia.js';
+import { UndecodableImageError, type ShrunkImage } from './imageMedia.js';
 
 /**
  * Reads a PNG as it arrives and keeps only a copy shrunk by a whole factor, so that the pipeline has the
@@ -16,16 +16,6 @@ import { UndecodableImageError } from './imageMedia.js';
  * the stored file); a file that breaks the format (bad signature or checksum, corrupt or truncated
  * data, too many pixels) is an `UndecodableImageError`.
  */
-
-export interface ShrunkImage {
-  /** The PNG's own size. */
-  width: number;
-  height: number;
-  /** The shrunk pixels: RGBA, `ceil(width / factor)` × `ceil(height / factor)`. */
-  pixels: Buffer;
-  shrunkWidth: number;
-  shrunkHeight: number;
-}
 
 export type PngShrinkResult = { kind: 'shrunk'; image: ShrunkImage } | { kind: 'unsupported'; reason: string };
 
