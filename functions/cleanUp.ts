@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { forgetEndedExports } from '../shared/exports/forgetEndedExports.js';
 import { removeExpiredExports } from '../shared/exports/removeExpiredExports.js';
 import { purgeDeletedImages } from '../shared/images/purgeDeletedImages.js';
 import { eventLogFor } from '../shared/observability/eventLog.js';
@@ -12,8 +13,8 @@ import { removeOldDeliveries } from '../shared/webhooks/removeOldDeliveries.js';
 /**
  * Every 15 minutes: abandoned uploads give their reservation back, images in the trash past
  * TRASH_RETENTION_DAYS are deleted for good (a batch per run), deletions that a failure left half done
- * (or an emptied trash left for later) are finished, expired exports lose their archive, and share links
- * and settled webhook deliveries long past are dropped. Each task logs a `clean_up_task` event.
+ * (or an emptied trash left for later) are finished, expired exports lose their archive, exports that
+ * ended 30 days ago are forgotten, and share links and settled webhook deliveries long past are dropped. Each task logs a `clean_up_task` event.
  */
 app.timer('cleanUp', {
   schedule: '0 */15 * * * *',
@@ -40,6 +41,13 @@ app.timer('cleanUp', {
       { task: 'removeExpiredExports' },
       () => removeExpiredExports({ db, blobs }),
       (removed) => ({ removed: removed.length }),
+    );
+    await timeEvent(
+      log,
+      'clean_up_task',
+      { task: 'forgetEndedExports' },
+      () => forgetEndedExports({ db }),
+      (removed) => ({ removed }),
     );
     await timeEvent(log, 'clean_up_task', { task: 'removeDeadShareLinks' }, () => removeDeadShareLinks({ db }));
     await timeEvent(log, 'clean_up_task', { task: 'removeOldDeliveries' }, () => removeOldDeliveries({ db }));

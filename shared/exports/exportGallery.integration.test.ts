@@ -16,6 +16,7 @@ import { finishExport, MANIFEST_NAME } from './finishExport.js';
 import { deleteExport, findOwnedExport, startExport } from './manageExports.js';
 import { planExport } from './planExport.js';
 import { presentExports } from './presentExports.js';
+import { ENDED_EXPORT_RETENTION_DAYS, forgetEndedExports } from './forgetEndedExports.js';
 import { removeExpiredExports } from './removeExpiredExports.js';
 import { writeExportChunk } from './writeExportChunk.js';
 
@@ -323,5 +324,36 @@ describe('gallery exports against PostgreSQL and Azurite', () => {
       expect(await db.galleryExport.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'expired' });
       expect(await blobs.sizeOf(exportBlob('exp-ann', id))).toBeUndefined();
     }
+  });
+
+  it('forgets exports that ended more than 30 days ago, with their entries, and keeps every other export', async () => {
+    const readyAt = new Date('2026-03-01T12:00:00Z');
+    const expired = await start('exp-ann', { ids: [gallery[60]!.image.id], variant: 'processed' });
+    await runToEnd(expired.id, SMALL, readyAt);
+    expect(await removeExpiredExports({ db, blobs, now: new Date(readyAt.getTime() + TTL_HOURS * 3_600_000) })).toEqual([expired.id]);
+    const failed = await start('exp-ann', { ids: [gallery[61]!.image.id], variant: 'processed' });
+    expect(await planExport({ db, exportId: failed.id })).toEqual({ state: 'planned' });
+    await failExport({ db, exportId: failed.id, message: 'Writing the archive kept failing.' });
+    const ready = await start('exp-ann', { ids: [gallery[62]!.image.id], variant: 'processed' });
+    await runToEnd(ready.id, SMALL, readyAt);
+    const queued = await start('exp-ann', { ids: [gallery[63]!.image.id], variant: 'processed' });
+    const endedIds = [expired.id, failed.id];
+    expect(await db.galleryExportItem.count({ where: { exportId: { in: endedIds } } })).toBe(2);
+
+    // Both ended now, by the real clock (their rows' updatedAt): not yet 30 days ago.
+    const day = 86_400_000;
+    expect(await forgetEndedExports({ db, now: new Date(Date.now() + (ENDED_EXPORT_RETENTION_DAYS - 1) * day) })).toBe(0);
+    const later = new Date(Date.now() + ENDED_EXPORT_RETENTION_DAYS * day + 60_000);
+    expect(await forgetEndedExports({ db, now: later, batchSize: 1 })).toBe(1);
+    expect(await forgetEndedExports({ db, now: later, batchSize: 1 })).toBe(1);
+    expect(await forgetEndedExports({ db, now: later, batchSize: 1 })).toBe(0);
+    expect(await db.galleryExport.count({ where: { id: { in: endedIds } } })).toBe(0);
+    expect(await db.galleryExportItem.count({ where: { exportId: { in: endedIds } } })).toBe(0);
+    const kept = await db.galleryExport.findMany({ where: { userId: 'exp-ann' }, orderBy: { createdAt: 'asc' } });
+    expect(kept.map((row) => [row.id, row.status])).toEqual([
+      [ready.id, 'ready'],
+      [queued.id, 'queued'],
+    ]);
+    expect(await db.galleryExportItem.count({ where: { exportId: ready.id } })).toBe(1);
   });
 });

@@ -12,8 +12,9 @@ export interface RemoveExpiredExportsOptions {
 
 /**
  * The clean-up timer's task: ready exports past their expiry lose their archive and become `expired`
- * (the row stays, so the list still shows them). The blob goes first: a failure leaves the export
- * ready-but-past-expiry, which the API already shows as expired, for the next run.
+ * (the row stays, so the list still shows them until `forgetEndedExports` drops it). The blob goes
+ * first: a failure leaves the export ready-but-past-expiry, which the API already shows as expired, for
+ * the next run.
  */
 export async function removeExpiredExports(options: RemoveExpiredExportsOptions): Promise<string[]> {
   const now = options.now ?? new Date();
