@@ -160,6 +160,8 @@ describe('PngShrinker', () => {
     flipped[200] = flipped[200]! ^ 0xff; // inside the first IDAT: its checksum no longer matches
     const wrongChecksum = Buffer.from(png);
     wrongChecksum[32] = wrongChecksum[32]! ^ 0x01; // the last byte of IHDR's CRC, the pixels untouched
+    const hugeHeader = Buffer.from(png.subarray(0, 16));
+    hugeHeader.writeUInt32BE(0x7ffffff0, 8); // IHDR claiming 2 GiB: refused at its header, before any of it is read
     const corruptData = Buffer.concat([png.subarray(0, 33), chunk('IDAT', Buffer.from('not deflate data at all')), png.subarray(-12)]);
     const cases = {
       'a changed byte': flipped,
@@ -173,6 +175,7 @@ describe('PngShrinker', () => {
     };
     for (const [name, file] of Object.entries(cases)) await expect(shrink(file), name).rejects.toBeInstanceOf(UndecodableImageError);
     await expect(shrink(png, { fitWithin: 100, maxPixels: 120 * 80 - 1 })).rejects.toThrow(/more than the 9599 allowed/);
+    await expect(shrink(Buffer.concat([hugeHeader, Buffer.alloc(64 * 1024)]))).rejects.toThrow(/IHDR chunk is not 13 bytes long/);
   });
 
   it('gives the views the sizes sharp gives them from the whole file', async () => {

@@ -118,6 +118,8 @@ export class PngShrinker {
     if (length > MAX_CHUNK_LENGTH || !/^[A-Za-z]{4}$/.test(type)) throw undecodable('a chunk header is corrupt.');
     const crc = zlib.crc32(type);
     if (this.#rows === undefined && type !== 'IHDR') throw undecodable('the first chunk is not IHDR.');
+    // Checked before its data is gathered: a header claiming gigabytes must not be read into memory.
+    if (type === 'IHDR' && length !== 13) throw undecodable('its IHDR chunk is not 13 bytes long.');
     if (UNSUPPORTED_CHUNKS[type]) {
       this.#unsupported = `it carries ${UNSUPPORTED_CHUNKS[type]} (${type})`;
       return;
@@ -158,7 +160,6 @@ export class PngShrinker {
 
   #readHeader(header: Buffer): void {
     if (this.#rows) throw undecodable('it has two IHDR chunks.');
-    if (header.length !== 13) throw undecodable('its IHDR chunk is not 13 bytes long.');
     const width = header.readUInt32BE(0);
     const height = header.readUInt32BE(4);
     const [bitDepth, colourType, compression, filter, interlace] = header.subarray(8);
