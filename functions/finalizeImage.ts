@@ -4,7 +4,7 @@ import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
 import { finalizeImage } from '../shared/pipeline/finalizeImage.js';
 import { PIPELINE_STEPS, type StepInput } from '../shared/pipeline/pipelineContract.js';
 import { getServices } from '../shared/services.js';
-import { wakeWebhookDispatcher } from '../shared/webhooks/webhookDispatcherQueue.js';
+import { wakeWebhookDispatcherFor } from '../shared/webhooks/webhookDispatcherQueue.js';
 
 const step = PIPELINE_STEPS.finalizeImage;
 
@@ -16,7 +16,7 @@ df.app.activity(step, {
       finalizeImage({ db, blobs, log, ...input }),
     );
     // Ready: its `image.ready` (and any `quota.warning`) deliveries were recorded with it.
-    if (result.outcome === 'ok') await wakeWebhookDispatcher(webhookDispatcher, log);
+    if (result.outcome === 'ok') await wakeWebhookDispatcherFor({ db, queue: webhookDispatcher, log }, input.userId);
     return result;
   },
 });

@@ -4,7 +4,7 @@ import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
 import { markImageFailed } from '../shared/pipeline/markImageFailed.js';
 import { PIPELINE_STEPS, type StepInput } from '../shared/pipeline/pipelineContract.js';
 import { getServices } from '../shared/services.js';
-import { wakeWebhookDispatcher } from '../shared/webhooks/webhookDispatcherQueue.js';
+import { wakeWebhookDispatcherFor } from '../shared/webhooks/webhookDispatcherQueue.js';
 
 const step = PIPELINE_STEPS.markImageFailed;
 
@@ -16,7 +16,7 @@ df.app.activity(step, {
       markImageFailed({ db, blobs, ...input }),
     );
     // Failed: its `image.failed` delivery was recorded with it.
-    if (result.outcome === 'ok') await wakeWebhookDispatcher(webhookDispatcher, log);
+    if (result.outcome === 'ok') await wakeWebhookDispatcherFor({ db, queue: webhookDispatcher, log }, input.userId);
     return result;
   },
 });

@@ -5,7 +5,7 @@ import { PIPELINE_STEPS, processingMessage } from '../shared/pipeline/pipelineCo
 import { getServices } from '../shared/services.js';
 import { CONTAINERS, parseBlobName, PROCESSING_QUEUE } from '../shared/storage/blobPaths.js';
 import { checkUploadedOriginal } from '../shared/uploads/checkUploadedOriginal.js';
-import { wakeWebhookDispatcher } from '../shared/webhooks/webhookDispatcherQueue.js';
+import { wakeWebhookDispatcherFor } from '../shared/webhooks/webhookDispatcherQueue.js';
 
 const processingQueue = output.storageQueue({ queueName: PROCESSING_QUEUE, connection: 'DataStorage' });
 
@@ -21,14 +21,12 @@ app.storageBlob('onOriginalUploaded', {
     const log = eventLogFor(context);
     const name = context.triggerMetadata?.name;
     const blobName = typeof name === 'string' ? name : '';
-    const result = await timePipelineStep(
-      log,
-      PIPELINE_STEPS.checkOriginal,
-      parseBlobName({ container: CONTAINERS.uploads, name: blobName }) ?? {},
-      () => checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName, content: content as Buffer }),
+    const ids = parseBlobName({ container: CONTAINERS.uploads, name: blobName });
+    const result = await timePipelineStep(log, PIPELINE_STEPS.checkOriginal, ids ?? {}, () =>
+      checkUploadedOriginal({ db, blobs, maxInputPixels: config.limits.maxInputPixels, blobName, content: content as Buffer }),
     );
     if (result.outcome === 'ok') context.extraOutputs.set(processingQueue, processingMessage(result.image.id));
     // Rejected: its `image.failed` delivery was recorded with it.
-    if (result.outcome === 'failed') await wakeWebhookDispatcher(webhookDispatcher, log);
+    if (result.outcome === 'failed' && ids) await wakeWebhookDispatcherFor({ db, queue: webhookDispatcher, log }, ids.userId);
   },
 });

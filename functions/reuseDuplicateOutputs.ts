@@ -4,7 +4,7 @@ import { PIPELINE_STEPS, type StepInput } from '../shared/pipeline/pipelineContr
 import { reuseDuplicateOutputs } from '../shared/pipeline/reuseDuplicateOutputs.js';
 import { timePipelineStep } from '../shared/pipeline/timePipelineStep.js';
 import { getServices } from '../shared/services.js';
-import { wakeWebhookDispatcher } from '../shared/webhooks/webhookDispatcherQueue.js';
+import { wakeWebhookDispatcherFor } from '../shared/webhooks/webhookDispatcherQueue.js';
 
 const step = PIPELINE_STEPS.reuseDuplicateOutputs;
 
@@ -14,7 +14,7 @@ df.app.activity(step, {
     const log = eventLogFor(context);
     const result = await timePipelineStep(log, step, input, () => reuseDuplicateOutputs({ db, blobs, log, ...input }));
     // Ready from copies: its `image.ready` (and any `quota.warning`) deliveries were recorded with it.
-    if (result.outcome === 'ok' && result.duplicateOf) await wakeWebhookDispatcher(webhookDispatcher, log);
+    if (result.outcome === 'ok' && result.duplicateOf) await wakeWebhookDispatcherFor({ db, queue: webhookDispatcher, log }, input.userId);
     return result;
   },
 });

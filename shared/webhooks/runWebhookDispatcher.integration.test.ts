@@ -8,7 +8,7 @@ import type { DeliverySettings } from './deliverDueWebhooks.js';
 import { createWebhook } from './manageWebhooks.js';
 import { runWebhookDispatcher } from './runWebhookDispatcher.js';
 import { sendTestEvent } from './sendTestEvent.js';
-import { WebhookDispatcherQueue, wakeWebhookDispatcher } from './webhookDispatcherQueue.js';
+import { WebhookDispatcherQueue, wakeWebhookDispatcher, wakeWebhookDispatcherFor } from './webhookDispatcherQueue.js';
 
 const settings: DeliverySettings = { secretKey: randomBytes(32), allowLocalReceivers: true, retryFirstIntervalMs: 30_000 };
 
@@ -57,6 +57,17 @@ describe('the webhook dispatcher and its wake-up queue, against PostgreSQL, Azur
     } = await client.peekMessages({ numberOfMessages: 32 });
     expect(more).toEqual([]);
     expect(Buffer.from(message!.messageText, 'base64').toString('utf8')).toBe('wake up');
+  });
+
+  it('wakes the dispatcher after a change of a user with a webhook, and spends no message on a user without one', async () => {
+    const { queue, messages } = await newQueue();
+    await seedUser(parts.db, 'wake-nobody');
+    await wakeWebhookDispatcherFor({ db: parts.db, queue, log }, 'wake-nobody');
+    expect(await messages()).toBe(0);
+    await seedUser(parts.db, 'wake-subscriber');
+    await createWebhook(parts.db, settings, { userId: 'wake-subscriber', webhook: { url: receiver.url, events: ['image.failed'] } });
+    await wakeWebhookDispatcherFor({ db: parts.db, queue, log }, 'wake-subscriber');
+    expect(await messages()).toBe(1);
   });
 
   it('sends what is due, logs it, and wakes nothing when no retry is scheduled', async () => {

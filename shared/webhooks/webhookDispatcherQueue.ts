@@ -1,5 +1,6 @@
 import { QueueClient } from '@azure/storage-queue';
 import type { StorageSettings } from '../config.js';
+import type { Database } from '../db/index.js';
 import type { EventLog } from '../observability/eventLog.js';
 import { WEBHOOK_DELIVERY_QUEUE } from '../storage/blobPaths.js';
 import { storageCredential } from '../storage/storageCredential.js';
@@ -54,4 +55,18 @@ export async function wakeWebhookDispatcher(queue: WebhookDispatcherQueue, log: 
   } catch (error) {
     log('webhook_wake_up_failed', { outcome: 'failed', error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/**
+ * The wake-up after a commit that may have recorded deliveries for `userId`'s webhooks, sent only when
+ * that user has a webhook. Deliveries are recorded for the user's own webhooks alone, so a user without
+ * one has nothing to send, and most users have none: no queue message and no dispatcher run for them.
+ * A webhook made after the commit cannot have had anything recorded by it.
+ */
+export async function wakeWebhookDispatcherFor(
+  services: { db: Database; queue: WebhookDispatcherQueue; log: EventLog },
+  userId: string,
+): Promise<void> {
+  if ((await services.db.webhook.count({ where: { userId }, take: 1 })) === 0) return;
+  await wakeWebhookDispatcher(services.queue, services.log);
 }
