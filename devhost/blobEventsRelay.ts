@@ -91,6 +91,7 @@ export interface BlobCreatedEvent {
   };
 }
 
+const BLOB_CREATED = 'Microsoft.Storage.BlobCreated';
 const DELIVERY_TIMEOUT_MS = 30_000;
 const SUCCESS_STATUSES = new Set([200, 201, 202, 203, 204]);
 const NUMBER_OPERATORS: Record<AdvancedFilter['operatorType'], (actual: number, value: number) => boolean> = {
@@ -136,11 +137,16 @@ function valueAt(event: BlobCreatedEvent, key: string): unknown {
   return value;
 }
 
+/** The filters that need only the event's type and subject, so that a blob no one subscribed to is not read. */
+function takesSubject(subscription: EventSubscription, eventType: string, subject: string): boolean {
+  const lowerSubject = subject.toLowerCase();
+  if (subscription.includedEventTypes && !subscription.includedEventTypes.includes(eventType)) return false;
+  if (subscription.subjectBeginsWith && !lowerSubject.startsWith(subscription.subjectBeginsWith.toLowerCase())) return false;
+  return !subscription.subjectEndsWith || lowerSubject.endsWith(subscription.subjectEndsWith.toLowerCase());
+}
+
 function passes(subscription: EventSubscription, event: BlobCreatedEvent): boolean {
-  const subject = event.subject.toLowerCase();
-  if (subscription.includedEventTypes && !subscription.includedEventTypes.includes(event.eventType)) return false;
-  if (subscription.subjectBeginsWith && !subject.startsWith(subscription.subjectBeginsWith.toLowerCase())) return false;
-  if (subscription.subjectEndsWith && !subject.endsWith(subscription.subjectEndsWith.toLowerCase())) return false;
+  if (!takesSubject(subscription, event.eventType, event.subject)) return false;
   return (subscription.advancedFilters ?? []).every((filter) => {
     const actual = valueAt(event, filter.key);
     return typeof actual === 'number' && NUMBER_OPERATORS[filter.operatorType](actual, filter.value);
@@ -238,6 +244,9 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
   }
 
   async function publish(write: BlobWrite): Promise<void> {
+    const subject = `/blobServices/default/containers/${write.containerName}/blobs/${write.blobName}`;
+    // Most writes (the pipeline's outputs, exports) concern no subscription: their properties are not read.
+    if (!subscriptions.some((subscription) => takesSubject(subscription, BLOB_CREATED, subject))) return;
     const eTag = header(write.responseHeaders.etag)!;
     let properties: { contentType?: string; contentLength?: number; blobType?: string };
     try {
@@ -253,8 +262,8 @@ export async function startBlobEventsRelay(options: BlobEventsRelayOptions): Pro
     const event: BlobCreatedEvent = {
       id: randomUUID(),
       topic,
-      subject: `/blobServices/default/containers/${write.containerName}/blobs/${write.blobName}`,
-      eventType: 'Microsoft.Storage.BlobCreated',
+      subject,
+      eventType: BLOB_CREATED,
       eventTime: new Date().toISOString(),
       dataVersion: '',
       metadataVersion: '1',
