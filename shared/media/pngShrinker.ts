@@ -35,8 +35,8 @@ const UNSUPPORTED_CHUNKS: Record<string, string> = { iCCP: 'a colour profile', e
 /** The longest chunk the format allows (2^31 − 1). */
 const MAX_CHUNK_LENGTH = 0x7fffffff;
 
-function undecodable(message: string): UndecodableImageError {
-  return new UndecodableImageError(`The PNG cannot be read: ${message}`);
+function undecodable(message: string, cause?: unknown): UndecodableImageError {
+  return new UndecodableImageError(`The PNG cannot be read: ${message}`, cause === undefined ? undefined : { cause });
 }
 
 export class PngShrinker {
@@ -178,7 +178,7 @@ export class PngShrinker {
     const rows = this.#rows;
     // Listeners run as the stream emits, so the failure is recorded before any awaiting code resumes.
     inflate.on('error', (cause) => {
-      this.#failure ??= new UndecodableImageError('The PNG cannot be read: its image data is corrupt.', { cause });
+      this.#failure ??= undecodable('its image data is corrupt.', cause);
     });
     // Rows are unfiltered in a task of their own, so that zlib inflates the next megabyte meanwhile
     // (a 'data' listener would run before the stream schedules more work).
